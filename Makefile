@@ -1,0 +1,103 @@
+# tldwatch -- plain Makefile; libraries through pkg-config.
+#
+#   make            build ./tldwatch (and the check_tldwatch symlink)
+#   make deps       install the Debian 12 packages (as root; prints the line otherwise)
+#   make demo       deps, build, start the lab, check the lab's .kp, stop the lab
+#   make test       deps, build, unit and integration tests
+#   make SANITIZE=address,undefined test
+
+VERSION   := 0.1.0
+CC        ?= cc
+PKGS      := libcares libevent yaml-0.1 jansson
+DEBS      := build-essential pkg-config libc-ares-dev libevent-dev libyaml-dev \
+             libjansson-dev libcmocka-dev nsd dnsutils jq iproute2 procps
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wmissing-declarations -Wpointer-arith -Wcast-qual -Wwrite-strings \
+             -Wformat=2 -Wundef -Wvla -Wnull-dereference -Wdouble-promotion \
+             -Wsign-compare -Wno-unused-parameter
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT       ?= -O2 -g
+CFLAGS    += $(CSTD) $(OPT) $(WARN) -Iinclude
+ifdef SANITIZE
+CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+B         := build
+LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ   := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRC))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/%,$(UNIT_SRC))
+LAB_BIN   := $(B)/faultproxy
+
+.PHONY: all deps demo test unit integration lab clean bench print-deps
+all: tldwatch check_tldwatch $(LAB_BIN)
+
+$(B):
+	@mkdir -p $(B)
+
+$(B)/%.o: src/%.c $(wildcard include/tldwatch/*.h) | $(B)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/libtldwatch.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+tldwatch: $(B)/main.o $(B)/libtldwatch.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+check_tldwatch: tldwatch
+	ln -sf tldwatch $@
+
+$(B)/test_%: tests/unit/test_%.c $(B)/libtldwatch.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' \
+	    $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(B)/faultproxy: tests/lab/faultproxy.c $(B)/libtldwatch.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) -lm
+
+# Packages: install as root, otherwise print the exact line to run.
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	    missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	    if [ -n "$$missing" ]; then \
+	        echo "installing:" $$missing; \
+	        DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	    fi; \
+	else \
+	    echo "run as root: apt-get install -y $(DEBS)"; \
+	fi
+
+print-deps:
+	@echo $(DEBS)
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	    TLDWATCH_LOOPBACK_ONLY=1 ./$$t 2>&1 || fail=1; done; \
+	test $$fail = 0
+
+lab: all
+	TLDWATCH_LOOPBACK_ONLY=1 tests/lab/labctl start
+
+integration: all
+	TLDWATCH_LOOPBACK_ONLY=1 tests/integration/run
+
+test: deps
+	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: deps
+	$(MAKE) all
+	TLDWATCH_LOOPBACK_ONLY=1 tests/lab/demo
+
+bench: all
+	TLDWATCH_LOOPBACK_ONLY=1 bench/check-speed
+
+clean:
+	rm -rf $(B) tldwatch check_tldwatch

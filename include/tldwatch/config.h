@@ -1,0 +1,110 @@
+/*
+ * config.h -- the YAML configuration as plain C structs.
+ *
+ * The file is read with libyaml's document API and checked against a
+ * schema table: unknown keys, duplicate keys, wrong types and
+ * out-of-range values are errors with the file, line and column of the
+ * offending node.  Without a file, tw_config_default_yaml() describes the
+ * real .kp (IANA roots, ns1/ns2.kptc.kp pinned, three key hosts).
+ *
+ *   probe:   { timeout: 2s, attempts: 2, transports: [udp], port: 53 }
+ *   roots:   [ "a.root-servers.net=198.41.0.4", ... ]
+ *   zones:
+ *     - name: kp
+ *       label: North Korea
+ *       servers: [ "ns1.kptc.kp=175.45.176.15" ]
+ *       hosts:
+ *         - { name: kcna.kp, label: ..., type: A, key: true }
+ */
+#ifndef TLDWATCH_CONFIG_H
+#define TLDWATCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tldwatch/endpoint.h"
+#include "tldwatch/error.h"
+
+#define TW_RR_A 1
+#define TW_RR_NS 2
+#define TW_RR_CNAME 5
+#define TW_RR_SOA 6
+#define TW_RR_AAAA 28
+
+enum tw_transport {
+	TW_TRANSPORT_UDP = 0,
+	TW_TRANSPORT_TCP = 1,
+};
+#define TW_TRANSPORT_COUNT 2
+
+const char *tw_transport_str(enum tw_transport t);
+
+struct tw_probe_cfg {
+	uint32_t timeout_ms;   /* per attempt; 1 ms .. 60 s; default 2000 */
+	uint32_t attempts;     /* per query; 1 .. 10; default 2 */
+	bool transport[TW_TRANSPORT_COUNT]; /* default udp only */
+	uint16_t port;         /* port of servers learnt from referrals; default 53 */
+};
+
+struct tw_host_cfg {
+	char *name;            /* lower case, no trailing dot */
+	char *label;           /* may be NULL */
+	uint16_t type;         /* TW_RR_A or TW_RR_AAAA */
+	bool key;
+};
+
+struct tw_zone_cfg {
+	char *name;            /* lower case, no trailing dot; "" is the root */
+	char *label;           /* may be NULL */
+	struct tw_endpoint *servers; /* pinned servers */
+	size_t n_servers;
+	struct tw_host_cfg *hosts;
+	size_t n_hosts;
+};
+
+struct tw_config {
+	char *source;          /* file name, or "<embedded>" */
+	struct tw_probe_cfg probe;
+	struct tw_endpoint *roots;
+	size_t n_roots;
+	struct tw_zone_cfg *zones;
+	size_t n_zones;
+};
+
+/*
+ * tw_config_load_file(path, err):
+ * Read and validate ${path}.  Returns a new config (free with
+ * tw_config_free) or NULL with ${err} filled.
+ */
+struct tw_config *tw_config_load_file(const char *path, struct tw_error *err);
+
+/*
+ * tw_config_load_string(text, len, source, err):
+ * As tw_config_load_file, from memory; ${source} names it in messages.
+ */
+struct tw_config *tw_config_load_string(const char *text, size_t len,
+    const char *source, struct tw_error *err);
+
+/* tw_config_default_yaml(): the embedded default configuration (real .kp). */
+const char *tw_config_default_yaml(void);
+
+/*
+ * tw_config_select_zones(cfg, names, n, err):
+ * Keep only the zones named in ${names} (in that order).  Returns 0, or -1
+ * with ${err} set when a name is not configured.
+ */
+int tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
+    struct tw_error *err);
+
+/*
+ * tw_config_print(cfg, fp):
+ * Print the effective config as YAML that tw_config_load_* accepts again.
+ */
+void tw_config_print(const struct tw_config *cfg, FILE *fp);
+
+/* tw_config_free(cfg): free everything; NULL is fine. */
+void tw_config_free(struct tw_config *cfg);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * result.h -- the one result model of a check round.
+ *
+ * The probe round (plan.c) fills a tw_check_result with what every server
+ * and every host came to; verdict.c adds the states and diagnoses; the
+ * renderers (report_*.c) only read it.  All strings are owned by the
+ * result and freed by tw_check_result_free().
+ */
+#ifndef TLDWATCH_RESULT_H
+#define TLDWATCH_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tldwatch/config.h"
+#include "tldwatch/outcome.h"
+
+/* Worst-last order: the overall state is the maximum over zones. */
+enum tw_state {
+	TW_STATE_UP = 0,
+	TW_STATE_DEGRADED,
+	TW_STATE_UNSTABLE,   /* only published by watch mode (hysteresis) */
+	TW_STATE_PARTIAL,
+	TW_STATE_DOWN,
+	TW_STATE_UNKNOWN,
+};
+#define TW_STATE_COUNT (TW_STATE_UNKNOWN + 1)
+
+/* tw_state_str(s): "up", "degraded", ... */
+const char *tw_state_str(enum tw_state s);
+
+/* tw_state_exit_code(s): up 0, degraded/unstable 1, partial/down 2, unknown 3. */
+int tw_state_exit_code(enum tw_state s);
+
+/* tw_state_nagios(s): "OK", "WARNING", "CRITICAL", "UNKNOWN". */
+const char *tw_state_nagios(enum tw_state s);
+
+enum tw_role {
+	TW_ROLE_ROOT = 0,    /* discovery start (control) */
+	TW_ROLE_ZONE,        /* a server of the monitored zone itself */
+	TW_ROLE_CHILD,       /* a server of a zone below it, met on the way to a host */
+};
+const char *tw_role_str(enum tw_role r);
+
+/* One (served zone, server, transport) row. */
+struct tw_server_result {
+	enum tw_role role;
+	char *zone;             /* zone it was asked as an authority for ("" = root) */
+	char *name;             /* server name; NULL when only an address is known */
+	char address[TW_ADDRSTRLEN];
+	uint16_t port;
+	enum tw_transport transport;
+	bool pinned;            /* from the config's servers: list */
+	enum tw_outcome outcome; /* of its health query (ZONE SOA; ". NS" for roots) */
+	unsigned sent;          /* attempts sent to it this round, all queries */
+	unsigned answered;      /* attempts that got any DNS response */
+	double rtt_ms;          /* median RTT of answered attempts; < 0 when none */
+	bool has_serial;
+	uint32_t serial;        /* SOA serial from the health query */
+};
+
+struct tw_host_result {
+	char *name;
+	char *label;            /* may be NULL */
+	uint16_t type;
+	bool key;
+	bool resolved;          /* authoritative answer with at least one address */
+	enum tw_outcome outcome; /* final outcome of the resolution */
+	char **addresses;
+	size_t n_addresses;
+	char *path;             /* zones walked, e.g. "kp > kcna.kp"; may be NULL */
+	char *detail;           /* why it failed, e.g. "kcna.kp servers: timeout"; may be NULL */
+};
+
+struct tw_zone_result {
+	char *name;
+	char *label;
+	struct tw_server_result *servers; /* ZONE rows first, then CHILD rows */
+	size_t n_servers;
+	struct tw_host_result *hosts;
+	size_t n_hosts;
+	unsigned controls_answered; /* roots that gave any response */
+	unsigned controls_total;
+	/* filled by verdict.c: */
+	enum tw_state state;
+	char *diagnosis;
+	unsigned auth_answering;  /* ZONE rows whose health query got an answer */
+	unsigned auth_total;      /* ZONE rows */
+};
+
+struct tw_check_result {
+	struct tw_server_result *roots; /* controls, shared by every zone */
+	size_t n_roots;
+	struct tw_zone_result *zones;
+	size_t n_zones;
+	double elapsed_ms;
+	bool deadline_hit;        /* the global -t deadline expired */
+	char *deadline_stage;     /* what was still running, e.g. "host resolution (kcna.kp)" */
+	char *error;              /* the check could not run (e.g. out of sockets); NULL if it ran */
+	/* filled by verdict.c: */
+	enum tw_state state;      /* worst zone (unknown when deadline_hit or error) */
+};
+
+/* tw_check_result_free(r): free ${r} and everything it owns; NULL is fine. */
+void tw_check_result_free(struct tw_check_result *r);
+
+#endif

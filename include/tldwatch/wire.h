@@ -1,0 +1,81 @@
+/*
+ * wire.h -- a bounds-checked walker over one raw DNS message.
+ *
+ * tw_wire_parse() reads the header, the question and every resource
+ * record of the answer, authority and additional sections of a message
+ * exactly as it came off the wire, following name compression with a hop
+ * limit, and checks every length against the buffer.  It keeps a small
+ * summary of what the classifier and the delegation logic need: the
+ * header bits, the question, and up to TW_WIRE_MAX_RR records per section
+ * (names in presentation form, lower case, no trailing dot, "" for the
+ * root; A/AAAA as numeric text; NS/CNAME targets; SOA serial).  Records
+ * past that limit are still walked and checked, only not kept.
+ *
+ * It never allocates and never reads outside [buf, buf+len).
+ */
+#ifndef TLDWATCH_WIRE_H
+#define TLDWATCH_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TW_WIRE_MAX_RR 16
+/* 255 wire bytes at most, each shown as \DDD at worst, plus NUL. */
+#define TW_NAME_TEXT_MAX 1024
+
+struct tw_wire_rr {
+	char name[TW_NAME_TEXT_MAX]; /* owner */
+	uint16_t type;
+	uint16_t rclass;
+	uint32_t ttl;
+	/* decoded RDATA, by type: */
+	char target[TW_NAME_TEXT_MAX]; /* NS, CNAME: target name; A/AAAA: address text; SOA: mname */
+	uint32_t serial;             /* SOA only */
+};
+
+struct tw_wire_section {
+	uint16_t count;              /* as walked (equals the header count when parsing succeeded) */
+	uint16_t kept;               /* records stored in rr[] (<= TW_WIRE_MAX_RR) */
+	struct tw_wire_rr rr[TW_WIRE_MAX_RR];
+};
+
+struct tw_wire_msg {
+	uint16_t id;
+	bool qr, aa, tc, rd, ra;
+	uint8_t opcode;
+	uint8_t rcode;               /* header RCODE (4 bits; no EDNS extension) */
+	uint16_t qdcount, ancount, nscount, arcount;
+	bool has_question;
+	char qname[TW_NAME_TEXT_MAX];
+	uint16_t qtype, qclass;
+	struct tw_wire_section answer, authority, additional;
+	const char *error;           /* static reason when parsing failed, else NULL */
+};
+
+/*
+ * tw_wire_parse(buf, len, msg):
+ * Walk the message in ${buf} (${len} bytes) and fill ${msg}.  Returns 0,
+ * or -1 when the message is malformed (msg->error says why; the fields
+ * read so far stay filled, e.g. the header of a message cut short).
+ */
+int tw_wire_parse(const uint8_t *buf, size_t len, struct tw_wire_msg *msg);
+
+/*
+ * tw_wire_name_is_subdomain(name, zone):
+ * True when ${name} equals ${zone} or lies below it (label-wise,
+ * case-insensitive; "" is the root and contains everything).
+ */
+bool tw_wire_name_is_subdomain(const char *name, const char *zone);
+
+/*
+ * tw_wire_build_query(id, qname, qtype, rd, buf, len):
+ * Write a query for ${qname}/${qtype} (class IN) into ${buf}.  Returns the
+ * message length, or -1 when ${qname} is invalid or ${len} too small.
+ * Used by tests and the lab's fault proxy, not by the engine (c-ares
+ * builds the engine's queries).
+ */
+int tw_wire_build_query(uint16_t id, const char *qname, uint16_t qtype, bool rd,
+    uint8_t *buf, size_t len);
+
+#endif
