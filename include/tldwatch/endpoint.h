@@ -49,4 +49,14 @@ char *tw_endpoint_format(const struct tw_endpoint *ep, char *buf, size_t len);
 /* tw_endpoint_clear(ep): free ep->name; leaves the struct zeroed. */
 void tw_endpoint_clear(struct tw_endpoint *ep);
 
+/*
+ * tw_endpoint_name_dup(text, len, why, whylen):
+ * Check the ${len} bytes at ${text} as a DNS name: labels of 1..63
+ * letters, digits, '-' or '_', at most 253 characters, "." is the root.
+ * Returns a malloc'd copy in lower case without the trailing dot ("" for
+ * the root), or NULL with a short reason in ${why}.  Shared by the
+ * endpoint and config parsers so that both accept the same names.
+ */
+char *tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen);
+
 #endif

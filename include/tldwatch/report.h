@@ -23,6 +23,15 @@ enum tw_format {
 };
 const char *tw_format_str(enum tw_format f);
 
+/*
+ * tw_report_escape(s):
+ * A malloc'd copy of ${s} (NULL reads as "") in which every control
+ * character (< 0x20, 0x7f) and every non-ASCII byte is written as \xHH,
+ * so that bytes a server sent cannot drive a terminal.  For the
+ * renderers.  Returns NULL only when out of memory.
+ */
+char *tw_report_escape(const char *s);
+
 struct tw_report_opts {
 	int verbosity;          /* -v count */
 	bool color;             /* text only: ANSI colours (the CLI sets it on a TTY) */

@@ -1,0 +1,94 @@
+/*
+ * engine.h -- send DNS queries straight to chosen servers, all at once.
+ *
+ * The engine is the only module that talks to c-ares and libevent.  It
+ * owns one event base and one c-ares channel per (server address, port,
+ * transport), created on first use.  Every query is non-recursive (RD=0)
+ * and goes to exactly the server it names.  c-ares is told to try once;
+ * the engine counts attempts itself, one by one, so a caller can report
+ * loss as unanswered/sent.  Each attempt has the engine's own deadline
+ * (a libevent timer), so the result does not depend on how a c-ares
+ * version adapts its timeouts.
+ *
+ * Callbacks never run inside tw_engine_query() or inside c-ares: results
+ * are queued and delivered from the event loop, so a callback may freely
+ * submit new queries.  Each query gets exactly one callback, unless the
+ * run stops at its deadline first (then the engine drops it silently;
+ * callers own their cookies and free them themselves).
+ */
+#ifndef TLDWATCH_ENGINE_H
+#define TLDWATCH_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tldwatch/config.h"
+#include "tldwatch/outcome.h"
+
+struct tw_engine;
+
+struct tw_engine_opts {
+	uint32_t timeout_ms;   /* per attempt */
+	uint32_t attempts;     /* per query, >= 1 */
+	bool loopback_only;    /* refuse every target outside 127.0.0.0/8 and ::1 */
+};
+
+struct tw_target {
+	const char *address;   /* numeric IPv4 or IPv6 */
+	uint16_t port;
+	enum tw_transport transport;
+};
+
+/* What one query came to, after all its attempts. */
+struct tw_engine_reply {
+	/*
+	 * TW_OUTCOME_NONE when a DNS message came back (in buf/len: classify
+	 * it); otherwise TIMEOUT, UNREACHABLE, MALFORMED or BLOCKED.
+	 */
+	enum tw_outcome transport_outcome;
+	const uint8_t *buf;    /* the response; valid only during the callback */
+	size_t len;
+	unsigned sent;         /* attempts sent */
+	unsigned answered;     /* attempts that got a response (0 or 1) */
+	double rtt_ms;         /* of the answered attempt; < 0 when none */
+};
+
+typedef void tw_engine_cb(void *cookie, const struct tw_engine_reply *reply);
+
+/*
+ * tw_engine_new(opts):
+ * Create an engine.  Returns NULL (after printing why) on failure.
+ */
+struct tw_engine *tw_engine_new(const struct tw_engine_opts *opts);
+
+/*
+ * tw_engine_query(e, target, qname, qtype, cb, cookie):
+ * Queue ${qname}/${qtype} (class IN; "" is the root) to ${target}; call
+ * ${cb}(${cookie}, reply) later from tw_engine_run().  Returns 0, or -1 on
+ * resource failure (no callback then).
+ */
+int tw_engine_query(struct tw_engine *e, const struct tw_target *target,
+    const char *qname, uint16_t qtype, tw_engine_cb *cb, void *cookie);
+
+/*
+ * tw_engine_run(e, deadline_ms):
+ * Run the event loop until no query is pending, or until ${deadline_ms}
+ * (0 = none) have passed since this call.  Returns 0 when everything was
+ * delivered, 1 when the deadline expired first.
+ */
+int tw_engine_run(struct tw_engine *e, uint32_t deadline_ms);
+
+/* tw_engine_pending(e): queries submitted and not yet delivered. */
+size_t tw_engine_pending(const struct tw_engine *e);
+
+/* tw_engine_free(e): cancel everything, close every socket; NULL is fine. */
+void tw_engine_free(struct tw_engine *e);
+
+/* tw_engine_versions(): "c-ares 1.18.1, libevent 2.1.12-stable" (static). */
+const char *tw_engine_versions(void);
+
+/* tw_engine_now_ms(): a monotonic clock in milliseconds. */
+double tw_engine_now_ms(void);
+
+#endif

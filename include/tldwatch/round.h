@@ -1,0 +1,42 @@
+/*
+ * round.h -- one check round: discovery, zone servers, key hosts.
+ *
+ * A round asks, all in parallel on one engine:
+ *   1. every root for "ZONE NS" (discovery: servers and glue), while
+ *      pinned servers are asked from the start and stay the fallback;
+ *   2. every zone server for "ZONE SOA" and "ZONE NS";
+ *   3. for every host, the zone's servers, following referrals down to
+ *      the child zone's servers (glue, or resolving glueless NS names)
+ *      and CNAMEs (bounded), to an authoritative answer.
+ * Each server met on the way becomes a row of the result with its own
+ * sent/answered counts, RTTs and the outcome of its health query (its
+ * zone's SOA).  A resolution moves down as soon as one server gives a
+ * useful answer; the other servers' replies still count for their rows.
+ *
+ * The round knows nothing about verdicts: it fills a tw_check_result
+ * that verdict.c then judges.
+ */
+#ifndef TLDWATCH_ROUND_H
+#define TLDWATCH_ROUND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tldwatch/config.h"
+#include "tldwatch/result.h"
+
+struct tw_round_opts {
+	uint32_t deadline_ms;  /* global deadline for the whole round; 0 = none */
+	bool loopback_only;    /* refuse targets outside 127.0.0.0/8 and ::1 */
+};
+
+/*
+ * tw_round_run(cfg, opts):
+ * Run one round over every zone of ${cfg}.  Returns a new result (free
+ * with tw_check_result_free), or NULL when memory ran out.  States and
+ * diagnoses are left for verdict.c.
+ */
+struct tw_check_result *tw_round_run(const struct tw_config *cfg,
+    const struct tw_round_opts *opts);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * cli.c -- argv to a check or a config dump, results to exit codes.
+ *
+ * Option syntax follows the monitoring-plugins guidelines (-h -V -v -t -w
+ * -c), so the same words work for "tldwatch check" and "check_tldwatch".
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tldwatch/cli.h"
+#include "tldwatch/config.h"
+#include "tldwatch/duration.h"
+#include "tldwatch/engine.h"
+#include "tldwatch/range.h"
+#include "tldwatch/report.h"
+#include "tldwatch/round.h"
+#include "tldwatch/verdict.h"
+
+#ifndef TW_VERSION
+#define TW_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_DEADLINE_MS 30000u
+#define MAX_ZONE_ARGS 64
+
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct check_args {
+	const char *config_path;      /* NULL: the embedded default */
+	char *zones[MAX_ZONE_ARGS];
+	size_t n_zones;
+	enum tw_format format;
+	uint32_t deadline_ms;
+	struct tw_report_opts report;
+	enum color_when color;
+};
+
+static const char *progname = "tldwatch";
+
+static void
+usage_short(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: %s check [-f FILE] [--zone NAME]... [--format text|json|nagios]\n"
+	    "                [-t SECONDS] [-w RANGE] [-c RANGE] [-v]... [--color WHEN]\n"
+	    "       %s config [-f FILE]\n"
+	    "       %s --help | --version\n", progname, progname, progname);
+}
+
+static void
+usage_full(void)
+{
+	printf("%s %s -- is a country's Internet reachable, from DNS alone?\n\n", progname,
+	    TW_VERSION);
+	usage_short(stdout);
+	printf("\n"
+	    "Commands:\n"
+	    "  check            ask the TLD's servers and key hosts' servers directly, once,\n"
+	    "                   and print the verdict: up, degraded, partial, down or unknown\n"
+	    "  config           validate the configuration and print it as tldwatch reads it\n"
+	    "\n"
+	    "Options:\n"
+	    "  -f, --config FILE    YAML configuration (default: the embedded real .kp config)\n"
+	    "      --zone NAME      check only this zone (repeatable)\n"
+	    "  -o, --format FMT     text (default), json, or nagios\n"
+	    "  -t, --timeout DUR    global deadline for the whole check, e.g. 10, 10s, 500ms\n"
+	    "                       (default 30s); when it expires the state is UNKNOWN and\n"
+	    "                       the output names the stage that ran out\n"
+	    "  -w, --warning RANGE  nagios: warn when the number of answering authoritative\n"
+	    "                       servers is outside RANGE ([@][start:][end], e.g. 2:)\n"
+	    "  -c, --critical RANGE nagios: critical likewise (e.g. 1:)\n"
+	    "  -v, --verbose        more detail (repeatable)\n"
+	    "      --color WHEN     text colours: auto (default: on a terminal), always, never\n"
+	    "  -h, --help           this help\n"
+	    "  -V, --version        version and library versions\n"
+	    "\n"
+	    "Exit codes (every format): 0 up, 1 degraded, 2 partial or down,\n"
+	    "3 unknown, or a usage or configuration error.\n"
+	    "\n"
+	    "Environment:\n"
+	    "  TLDWATCH_LOOPBACK_ONLY=1   refuse every target outside 127.0.0.0/8 and ::1\n"
+	    "  NO_COLOR                   never use colours\n"
+	    "\n"
+	    "Invoked as check_tldwatch, the program runs 'check --format nagios'.\n");
+}
+
+static void
+print_version(void)
+{
+	printf("%s %s (%s)\n", progname, TW_VERSION, tw_engine_versions());
+}
+
+static bool
+loopback_only(void)
+{
+	const char *v = getenv("TLDWATCH_LOOPBACK_ONLY");
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+/* Refuse a config that names a non-loopback server when tests demand loopback. */
+static int
+check_loopback(const struct tw_config *cfg)
+{
+	const struct tw_endpoint *ep = NULL;
+	size_t i, j;
+
+	for (i = 0; i < cfg->n_roots && ep == NULL; i++)
+		if (!tw_endpoint_is_loopback(&cfg->roots[i]))
+			ep = &cfg->roots[i];
+	for (i = 0; i < cfg->n_zones && ep == NULL; i++)
+		for (j = 0; j < cfg->zones[i].n_servers && ep == NULL; j++)
+			if (!tw_endpoint_is_loopback(&cfg->zones[i].servers[j]))
+				ep = &cfg->zones[i].servers[j];
+	if (ep == NULL)
+		return 0;
+	fprintf(stderr, "%s: %s: TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback server "
+	    "%s%s%s\n", progname, cfg->source, ep->address, ep->name ? " " : "",
+	    ep->name ? ep->name : "");
+	return -1;
+}
+
+static struct tw_config *
+load_config(const char *path)
+{
+	struct tw_config *cfg;
+	struct tw_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (path != NULL)
+		cfg = tw_config_load_file(path, &err);
+	else
+		cfg = tw_config_load_string(tw_config_default_yaml(),
+		    strlen(tw_config_default_yaml()), "<embedded>", &err);
+	if (cfg == NULL) {
+		fprintf(stderr, "%s: ", progname);
+		tw_error_print(&err, stderr);
+	}
+	return cfg;
+}
+
+static int
+bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a usage error in one line and return the usage exit code. */
+static int
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see %s --help)\n", progname);
+	return TW_EXIT_USAGE;
+}
+
+static int
+parse_range_opt(const char *opt, const char *text, struct tw_range *range)
+{
+	char why[128];
+
+	if (tw_range_parse(text, range, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "%s: %s \"%s\": %s\n", progname, opt, text, why);
+	return -1;
+}
+
+enum { OPT_ZONE = 256, OPT_COLOR };
+
+static const struct option check_options[] = {
+	{ "config", required_argument, NULL, 'f' },
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "format", required_argument, NULL, 'o' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * Parse check/config options.  Returns -1 to go on, or an exit code
+ * (help, version, usage error).
+ */
+static int
+parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
+{
+	uint64_t ms;
+	int ch;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":f:o:t:w:c:vhV", check_options, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			a->config_path = optarg;
+			break;
+		case OPT_ZONE:
+			if (a->n_zones == MAX_ZONE_ARGS)
+				return bad_usage("too many --zone options (at most %d)", MAX_ZONE_ARGS);
+			a->zones[a->n_zones++] = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				a->format = TW_FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				a->format = TW_FORMAT_JSON;
+			else if (strcmp(optarg, "nagios") == 0)
+				a->format = TW_FORMAT_NAGIOS;
+			else
+				return bad_usage("--format \"%s\": expected text, json or nagios", optarg);
+			break;
+		case 't':
+			if (tw_duration_parse(optarg, &ms) != 0 || ms == 0)
+				return bad_usage("--timeout \"%s\": expected a duration like 10, 10s "
+				    "or 500ms", optarg);
+			a->deadline_ms = (uint32_t)ms;
+			break;
+		case 'w':
+			if (parse_range_opt("--warning", optarg, &a->report.warn) != 0)
+				return TW_EXIT_USAGE;
+			break;
+		case 'c':
+			if (parse_range_opt("--critical", optarg, &a->report.crit) != 0)
+				return TW_EXIT_USAGE;
+			break;
+		case 'v':
+			a->report.verbosity++;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				a->color = COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				a->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				a->color = COLOR_NEVER;
+			else
+				return bad_usage("--color \"%s\": expected auto, always or never", optarg);
+			break;
+		case 'h':
+			usage_full();
+			return plugin ? 3 : 0;
+		case 'V':
+			print_version();
+			return plugin ? 3 : 0;
+		case ':':
+			return bad_usage("option %s needs a value", argv[optind - 1]);
+		default:
+			return bad_usage("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument \"%s\"", argv[optind]);
+	return -1;
+}
+
+static bool
+want_color(enum color_when when)
+{
+	const char *term = getenv("TERM");
+
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	if (getenv("NO_COLOR") != NULL)
+		return false;
+	return isatty(STDOUT_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
+}
+
+static int
+run_check(struct check_args *a)
+{
+	struct tw_round_opts ro;
+	struct tw_check_result *r;
+	struct tw_config *cfg;
+	struct tw_error err;
+	int code;
+
+	if ((cfg = load_config(a->config_path)) == NULL)
+		return TW_EXIT_USAGE;
+	memset(&err, 0, sizeof(err));
+	if (a->n_zones > 0 && tw_config_select_zones(cfg, a->zones, a->n_zones, &err) != 0) {
+		fprintf(stderr, "%s: ", progname);
+		tw_error_print(&err, stderr);
+		tw_config_free(cfg);
+		return TW_EXIT_USAGE;
+	}
+	ro.loopback_only = loopback_only();
+	ro.deadline_ms = a->deadline_ms;
+	if (ro.loopback_only && check_loopback(cfg) != 0) {
+		tw_config_free(cfg);
+		return TW_EXIT_USAGE;
+	}
+	r = tw_round_run(cfg, &ro);
+	tw_config_free(cfg);
+	if (r == NULL) {
+		if (a->format == TW_FORMAT_NAGIOS)
+			printf("TLDWATCH UNKNOWN - the check could not run (out of memory)\n");
+		return 3;
+	}
+	tw_verdict_apply(r);
+	a->report.color = want_color(a->color);
+	code = tw_state_exit_code(r->state);
+	switch (a->format) {
+	case TW_FORMAT_TEXT:
+		tw_report_text(r, &a->report, stdout);
+		break;
+	case TW_FORMAT_JSON:
+		if (tw_report_json(r, &a->report, stdout) != 0)
+			code = 3;
+		break;
+	case TW_FORMAT_NAGIOS:
+		code = tw_report_nagios(r, &a->report, stdout);
+		break;
+	}
+	tw_check_result_free(r);
+	if (fflush(stdout) != 0) {
+		perror(progname);
+		return 3;
+	}
+	return code;
+}
+
+static int
+run_config(struct check_args *a)
+{
+	struct tw_config *cfg;
+
+	if ((cfg = load_config(a->config_path)) == NULL)
+		return TW_EXIT_USAGE;
+	tw_config_print(cfg, stdout);
+	tw_config_free(cfg);
+	return fflush(stdout) == 0 ? 0 : 3;
+}
+
+int
+tw_cli_main(int argc, char **argv)
+{
+	struct check_args a;
+	const char *base;
+	bool plugin;
+	int rc;
+
+	base = argc > 0 && argv[0] != NULL ? strrchr(argv[0], '/') : NULL;
+	base = base != NULL ? base + 1 : (argc > 0 && argv[0] != NULL ? argv[0] : "tldwatch");
+	plugin = strcmp(base, "check_tldwatch") == 0;
+	progname = plugin ? "check_tldwatch" : "tldwatch";
+
+	memset(&a, 0, sizeof(a));
+	a.deadline_ms = DEFAULT_DEADLINE_MS;
+	if (plugin) {
+		a.format = TW_FORMAT_NAGIOS;
+		if ((rc = parse_check_args(argc, argv, &a, true)) >= 0)
+			return rc;
+		return run_check(&a);
+	}
+	if (argc < 2) {
+		usage_short(stderr);
+		return TW_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_full();
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		print_version();
+		return 0;
+	}
+	if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "config") == 0) {
+		if ((rc = parse_check_args(argc - 1, argv + 1, &a, false)) >= 0)
+			return rc;
+		return strcmp(argv[1], "check") == 0 ? run_check(&a) : run_config(&a);
+	}
+	return bad_usage("unknown command \"%s\"", argv[1]);
+}

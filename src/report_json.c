@@ -1,0 +1,192 @@
+/*
+ * report_json.c -- the check result as one JSON document (jansson), for
+ * scripts and dashboards.  Field names are part of the interface.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "tldwatch/report.h"
+
+#ifndef TW_VERSION
+#define TW_VERSION "0.1.0"
+#endif
+
+/* Enough significant digits for a millisecond time rounded to 3 decimals. */
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+/*
+ * A JSON string for ${s}, or null for NULL.  Bytes that are not UTF-8
+ * (a label from the config, say) make json_string() fail: fall back to
+ * the \xHH-escaped ASCII text rather than drop the document.  NULL only
+ * when out of memory.
+ */
+static json_t *
+str_or_null(const char *s)
+{
+	json_t *v;
+	char *esc;
+
+	if (s == NULL)
+		return json_null();
+	if ((v = json_string(s)) != NULL)
+		return v;
+	if ((esc = tw_report_escape(s)) == NULL)
+		return NULL;
+	v = json_string(esc);
+	free(esc);
+	return v;
+}
+
+/* ${v} rounded to ${decimals} places, so that the text stays short. */
+static json_t *
+real_rounded(double v, int decimals)
+{
+	double scale = pow(10, decimals);
+
+	return json_real(round(v * scale) / scale);
+}
+
+/*
+ * Build objects with one error flag instead of a check per field: set()
+ * takes ownership of ${v} (NULL = allocation failed) and records failure.
+ */
+struct builder {
+	bool failed;
+};
+
+static void
+set(struct builder *b, json_t *obj, const char *key, json_t *v)
+{
+	if (obj == NULL || v == NULL || json_object_set_new(obj, key, v) == -1)
+		b->failed = true;
+	if (obj == NULL)
+		json_decref(v);
+}
+
+static void
+append(struct builder *b, json_t *arr, json_t *v)
+{
+	if (arr == NULL || v == NULL || json_array_append_new(arr, v) == -1)
+		b->failed = true;
+	if (arr == NULL)
+		json_decref(v);
+}
+
+static json_t *
+server_json(struct builder *b, const struct tw_server_result *s)
+{
+	json_t *o = json_object();
+	unsigned lost = s->answered < s->sent ? s->sent - s->answered : 0;
+
+	set(b, o, "role", json_string(tw_role_str(s->role)));
+	set(b, o, "zone", str_or_null(s->zone));
+	set(b, o, "name", str_or_null(s->name));
+	set(b, o, "address", str_or_null(s->address));
+	set(b, o, "port", json_integer(s->port));
+	set(b, o, "transport", json_string(tw_transport_str(s->transport)));
+	set(b, o, "pinned", json_boolean(s->pinned));
+	set(b, o, "outcome", json_string(tw_outcome_str(s->outcome)));
+	set(b, o, "sent", json_integer(s->sent));
+	set(b, o, "answered", json_integer(s->answered));
+	set(b, o, "loss", s->sent > 0 ? real_rounded((double)lost / (double)s->sent, 4) :
+	    json_null());
+	set(b, o, "rtt_ms", s->rtt_ms >= 0 ? real_rounded(s->rtt_ms, 3) : json_null());
+	set(b, o, "soa_serial", s->has_serial ? json_integer(s->serial) : json_null());
+	return o;
+}
+
+static json_t *
+servers_json(struct builder *b, const struct tw_server_result *servers, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		append(b, a, server_json(b, &servers[i]));
+	return a;
+}
+
+static json_t *
+type_json(uint16_t type)
+{
+	if (type == TW_RR_A)
+		return json_string("A");
+	if (type == TW_RR_AAAA)
+		return json_string("AAAA");
+	return json_sprintf("TYPE%u", (unsigned)type);
+}
+
+static json_t *
+host_json(struct builder *b, const struct tw_host_result *h)
+{
+	json_t *o = json_object(), *addrs = json_array();
+	size_t i;
+
+	for (i = 0; i < h->n_addresses; i++)
+		append(b, addrs, str_or_null(h->addresses[i]));
+	set(b, o, "name", str_or_null(h->name));
+	set(b, o, "label", str_or_null(h->label));
+	set(b, o, "type", type_json(h->type));
+	set(b, o, "key", json_boolean(h->key));
+	set(b, o, "resolved", json_boolean(h->resolved));
+	set(b, o, "outcome", json_string(tw_outcome_str(h->outcome)));
+	set(b, o, "addresses", addrs);
+	set(b, o, "path", str_or_null(h->path));
+	set(b, o, "detail", str_or_null(h->detail));
+	return o;
+}
+
+static json_t *
+zone_json(struct builder *b, const struct tw_zone_result *z)
+{
+	json_t *o = json_object(), *hosts = json_array(), *controls = json_object();
+	size_t i;
+
+	set(b, o, "name", str_or_null(z->name));
+	set(b, o, "label", str_or_null(z->label));
+	set(b, o, "state", json_string(tw_state_str(z->state)));
+	set(b, o, "diagnosis", str_or_null(z->diagnosis));
+	set(b, o, "auth_answering", json_integer(z->auth_answering));
+	set(b, o, "auth_total", json_integer(z->auth_total));
+	set(b, o, "servers", servers_json(b, z->servers, z->n_servers));
+	for (i = 0; i < z->n_hosts; i++)
+		append(b, hosts, host_json(b, &z->hosts[i]));
+	set(b, o, "hosts", hosts);
+	set(b, controls, "answered", json_integer(z->controls_answered));
+	set(b, controls, "total", json_integer(z->controls_total));
+	set(b, o, "controls", controls);
+	return o;
+}
+
+int
+tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opts,
+    FILE *fp)
+{
+	struct builder b = { false };
+	json_t *root = json_object(), *zones = json_array();
+	int exit_code, rc = -1;
+	size_t i;
+
+	exit_code = r->error != NULL || r->deadline_hit ? 3 : tw_state_exit_code(r->state);
+	set(&b, root, "version", json_string(TW_VERSION));
+	set(&b, root, "state", json_string(tw_state_str(r->state)));
+	set(&b, root, "exit_code", json_integer(exit_code));
+	set(&b, root, "elapsed_ms", real_rounded(r->elapsed_ms, 3));
+	set(&b, root, "deadline_hit", json_boolean(r->deadline_hit));
+	set(&b, root, "deadline_stage", str_or_null(r->deadline_stage));
+	set(&b, root, "error", str_or_null(r->error));
+	set(&b, root, "roots", servers_json(&b, r->roots, r->n_roots));
+	for (i = 0; i < r->n_zones; i++)
+		append(&b, zones, zone_json(&b, &r->zones[i]));
+	set(&b, root, "zones", zones);
+	if (b.failed)
+		goto out;
+	if (json_dumpf(root, fp, JSON_FLAGS) == -1 || fputc('\n', fp) == EOF)
+		goto out;
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
