@@ -42,23 +42,27 @@ $(B):
 	@mkdir -p $(B)
 
 $(B)/%.o: src/%.c $(wildcard include/tldwatch/*.h) | $(B)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "CC  $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(B)/libtldwatch.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 tldwatch: $(B)/main.o $(B)/libtldwatch.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	@echo "LD  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 check_tldwatch: tldwatch
 	ln -sf tldwatch $@
 
 $(B)/test_%: tests/unit/test_%.c $(B)/libtldwatch.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' \
+	@echo "CC  $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' \
 	    $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 $(B)/faultproxy: tests/lab/faultproxy.c $(B)/libtldwatch.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) -lm
+	@echo "CC  $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) -lm
 
 # Packages: install as root, otherwise print the exact line to run.
 deps:

@@ -20,6 +20,7 @@
 /* A config is a few kilobytes; these limits turn junk into clear errors. */
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define CONFIG_MAX_DEPTH 32	/* the schema itself needs 5 levels */
+#define CONFIG_MAX_NODES 100000	/* libyaml keeps ~100 bytes per node */
 
 #define PATH_LEN 96		/* "zones[123].hosts[45].label" */
 #define SHOW_MAX 60		/* bytes of user text quoted in a message */
@@ -685,30 +686,89 @@ name_in_zone(const char *name, const char *zone)
 	return n > z && name[n - z - 1] == '.' && strcmp(name + n - z, zone) == 0;
 }
 
+struct name_ix {
+	const char *name;
+	size_t i;
+};
+
+static int
+cmp_name_ix(const void *a, const void *b)
+{
+	const struct name_ix *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Sort ${v} and find the first entry, in list order, whose name an
+ * earlier entry already has: set *dup and *orig and return true.
+ * Sorting keeps a long list from costing n^2 string compares.
+ */
+static bool
+first_dup(struct name_ix *v, size_t n, size_t *dup, size_t *orig)
+{
+	size_t k, run = 0;
+	bool found = false;
+
+	qsort(v, n, sizeof(*v), cmp_name_ix);
+	for (k = 1; k < n; k++) {
+		if (strcmp(v[k].name, v[run].name) != 0) {
+			run = k;
+			continue;
+		}
+		if (!found || v[k].i < *dup) {
+			*dup = v[k].i;
+			*orig = v[run].i;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* The "name" value node of item ${i} of sequence ${seq}, for messages. */
+static const yaml_node_t *
+item_name_node(struct ld *ld, const yaml_node_t *seq, size_t i)
+{
+	const yaml_node_t *item, *name;
+
+	if (seq == NULL || seq->type != YAML_SEQUENCE_NODE || i >= seq_len(seq) ||
+	    (item = node_at(ld, seq->data.sequence.items.start[i])) == NULL)
+		return seq;
+	name = find_value(ld, item, "name");
+	return name != NULL ? name : item;
+}
+
 /* After a zone is read: its hosts lie inside it and are listed once. */
 static int
 check_zone_hosts(struct ld *ld, const yaml_node_t *zmap, const struct tw_zone_cfg *zone,
     const char *path)
 {
 	const yaml_node_t *hosts = find_value(ld, zmap, "hosts");
-	size_t i, j;
+	struct name_ix *v;
+	size_t i, dup, orig;
 
+	for (i = 0; i < zone->n_hosts; i++)
+		if (!name_in_zone(zone->hosts[i].name, zone->name))
+			return fail(ld, item_name_node(ld, hosts, i),
+			    "%s.hosts[%zu].name: \"%s\" is not inside zone \"%s\"", path, i,
+			    zone->hosts[i].name, zone->name[0] != '\0' ? zone->name : ".");
+	if (zone->n_hosts < 2)
+		return 0;
+	if ((v = calloc(zone->n_hosts, sizeof(*v))) == NULL)
+		return fail(ld, zmap, "%s: out of memory", path);
 	for (i = 0; i < zone->n_hosts; i++) {
-		const char *name = zone->hosts[i].name;
-		const yaml_node_t *hmap, *where = zmap;
-
-		if (hosts != NULL && hosts->type == YAML_SEQUENCE_NODE &&
-		    (hmap = node_at(ld, hosts->data.sequence.items.start[i])) != NULL &&
-		    (where = find_value(ld, hmap, "name")) == NULL)
-			where = hmap;
-		if (!name_in_zone(name, zone->name))
-			return fail(ld, where, "%s.hosts[%zu].name: \"%s\" is not inside zone "
-			    "\"%s\"", path, i, name, zone->name[0] != '\0' ? zone->name : ".");
-		for (j = 0; j < i; j++)
-			if (strcmp(zone->hosts[j].name, name) == 0)
-				return fail(ld, where, "%s.hosts[%zu].name: duplicate host \"%s\" "
-				    "(also hosts[%zu])", path, i, name, j);
+		v[i].name = zone->hosts[i].name;
+		v[i].i = i;
 	}
+	if (first_dup(v, zone->n_hosts, &dup, &orig)) {
+		free(v);
+		return fail(ld, item_name_node(ld, hosts, dup), "%s.hosts[%zu].name: duplicate "
+		    "host \"%s\" (also hosts[%zu])", path, dup, zone->hosts[dup].name, orig);
+	}
+	free(v);
 	return 0;
 }
 
@@ -737,7 +797,8 @@ h_zones(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const c
 {
 	struct tw_config *cfg = obj;
 	char child[PATH_LEN], shown[SHOW_LEN];
-	size_t i, j, n = seq_len(v);
+	struct name_ix *names;
+	size_t i, dup, orig, n = seq_len(v);
 
 	if (n == 0)
 		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
@@ -757,14 +818,24 @@ h_zones(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const c
 			    child, zone_schema.keys, got(shown, sizeof(shown), item));
 		if (walk_map(ld, item, &zone_schema, zone, child) == -1)
 			return -1;
-		for (j = 0; j < i; j++)
-			if (strcmp(cfg->zones[j].name, zone->name) == 0)
-				return fail(ld, find_value(ld, item, "name"),
-				    "%s.name: duplicate zone \"%s\" (also zones[%zu])", child,
-				    zone->name[0] != '\0' ? zone->name : ".", j);
 		if (check_zone_hosts(ld, item, zone, child) == -1)
 			return -1;
 	}
+	if (n < 2)
+		return 0;
+	if ((names = calloc(n, sizeof(*names))) == NULL)
+		return fail(ld, v, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		names[i].name = cfg->zones[i].name;
+		names[i].i = i;
+	}
+	if (first_dup(names, n, &dup, &orig)) {
+		free(names);
+		return fail(ld, item_name_node(ld, v, dup), "%s[%zu].name: duplicate zone \"%s\" "
+		    "(also %s[%zu])", path, dup, cfg->zones[dup].name[0] != '\0' ?
+		    cfg->zones[dup].name : ".", path, orig);
+	}
+	free(names);
 	return 0;
 }
 
@@ -835,7 +906,7 @@ precheck(const char *text, size_t len, const char *source, struct tw_error *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	unsigned depth = 0, docs = 0;
+	unsigned depth = 0, docs = 0, nodes = 0;
 	int rc = -1;
 	bool done = false;
 
@@ -859,8 +930,15 @@ precheck(const char *text, size_t len, const char *source, struct tw_error *err)
 				goto out;
 			}
 			break;
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			if (++nodes > CONFIG_MAX_NODES)
+				goto too_many;
+			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
+			if (++nodes > CONFIG_MAX_NODES)
+				goto too_many;
 			if (++depth > CONFIG_MAX_DEPTH) {
 				tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
 				    (unsigned)ev.start_mark.column + 1,
@@ -882,6 +960,12 @@ precheck(const char *text, size_t len, const char *source, struct tw_error *err)
 		yaml_event_delete(&ev);
 	}
 	rc = 0;
+	goto out;
+too_many:
+	tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
+	    (unsigned)ev.start_mark.column + 1, "more than %d YAML nodes: too large for a config",
+	    CONFIG_MAX_NODES);
+	yaml_event_delete(&ev);
 out:
 	yaml_parser_delete(&parser);
 	return rc;

@@ -325,6 +325,26 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 	event_active(e->drain, EV_TIMEOUT, 0);
 }
 
+/*
+ * The server's port is closed.  Every query in flight on the channel shares
+ * its socket, and the kernel reports the ICMP error to whichever send or
+ * receive comes next, so the others would only wait for their deadline:
+ * they were sent to the same closed port, so they end unreachable too.
+ */
+static void
+fail_channel(struct channel *c)
+{
+	struct query *q;
+
+	for (q = c->e->all; q != NULL; q = q->next_all) {
+		if (q->chan != c || q->live == NULL)
+			continue;
+		q->live->q = NULL;    /* orphaned: c-ares frees it when it gives up */
+		q->live = NULL;
+		make_ready(q, TW_OUTCOME_UNREACHABLE);
+	}
+}
+
 /* Turn one finished attempt into the query's next step. */
 static void
 handle_done(struct attempt *a)
@@ -349,6 +369,8 @@ handle_done(struct attempt *a)
 	} else {
 		/* ECONNREFUSED (ICMP, RST), and anything that kept the query from the wire. */
 		make_ready(q, TW_OUTCOME_UNREACHABLE);
+		if (a->status == ARES_ECONNREFUSED)
+			fail_channel(q->chan);
 	}
 	attempt_free(a);
 }

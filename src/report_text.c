@@ -41,7 +41,7 @@ struct table {
 	size_t nrows;
 	size_t cap;
 	struct cell *cells;     /* nrows * ncols */
-	bool oom;               /* a cell could not be stored; it prints as "?" */
+	bool oom;               /* a cell could not be stored; a note says so */
 };
 
 static enum colour
@@ -62,11 +62,16 @@ state_colour(enum tw_state s)
 	return COL_MAGENTA;
 }
 
-/* The health query of any row (SOA, or ". NS" for roots) should be answered. */
+/*
+ * The health query of a row should be answered; a root may instead refer
+ * us to the TLD, which is just as good.  "none" (not asked) is no failure.
+ */
 static bool
-outcome_failed(enum tw_outcome o)
+outcome_failed(const struct tw_server_result *s)
 {
-	return o != TW_OUTCOME_ANSWER && o != TW_OUTCOME_NONE;
+	if (s->outcome == TW_OUTCOME_ANSWER || s->outcome == TW_OUTCOME_NONE)
+		return false;
+	return !(s->role == TW_ROLE_ROOT && s->outcome == TW_OUTCOME_REFERRAL);
 }
 
 /* Write ${s} escaped, without allocating. */
@@ -260,7 +265,7 @@ server_row(struct table *t, const struct tw_server_result *s, int verbosity)
 	table_set(t, row, SC_NAME, COL_NONE, s->name != NULL ? s->name : "-");
 	table_set(t, row, SC_ADDR, COL_NONE, addr);
 	table_set(t, row, SC_TRANSPORT, COL_NONE, tw_transport_str(s->transport));
-	table_set(t, row, SC_OUTCOME, outcome_failed(s->outcome) ? COL_RED : COL_NONE,
+	table_set(t, row, SC_OUTCOME, outcome_failed(s) ? COL_RED : COL_NONE,
 	    tw_outcome_str(s->outcome));
 	table_setf(t, row, SC_COUNT, COL_NONE, "%u/%u", s->answered, s->sent);
 	if (s->rtt_ms >= 0)

@@ -1,0 +1,105 @@
+# lib.sh -- helpers for the integration scenarios (sourced by ./run).
+#
+# A scenario heals the whole lab, injects real faults with labctl, runs the
+# real ./tldwatch against zones/lab.yaml and asserts what an operator relies
+# on: the state, the exit code, each server's outcome, the diagnosis.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LABCTL=$ROOT/tests/lab/labctl
+TW=$ROOT/tldwatch
+LAB_CFG=$ROOT/zones/lab.yaml
+WORK=${TW_TEST_WORK:-$(mktemp -d)}
+OUT=$WORK/out
+ERR=$WORK/err
+RC=0
+SCEN=""
+SCEN_FAILED=0
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+export TLDWATCH_LOOPBACK_ONLY=1
+
+# scenario NAME: start a scenario from a healthy lab.
+scenario() {
+	end_scenario
+	SCEN=$1
+	SCEN_FAILED=0
+	"$LABCTL" heal all >/dev/null
+}
+
+end_scenario() {
+	[ -n "$SCEN" ] || return 0
+	if [ "$SCEN_FAILED" = 0 ]; then
+		PASSED=$((PASSED + 1))
+		printf 'ok      %s\n' "$SCEN"
+	else
+		FAILED=$((FAILED + 1))
+		FAILED_NAMES+=("$SCEN")
+		printf 'FAILED  %s\n' "$SCEN"
+		sed 's/^/        | /' "$OUT" | head -40
+		sed 's/^/        ! /' "$ERR" | head -10
+	fi
+	SCEN=""
+}
+
+fail() {
+	SCEN_FAILED=1
+	printf '        %s\n' "$*"
+}
+
+fault() { "$LABCTL" fault "$@" >/dev/null; }
+heal() { "$LABCTL" heal "$@" >/dev/null; }
+
+# tw ARGS...: run ./tldwatch, keep stdout in $OUT, stderr in $ERR, status in $RC.
+tw() {
+	set +e
+	"$TW" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+	set -e
+}
+
+# check ARGS...: a JSON check of the lab.
+check() { tw check -f "$LAB_CFG" --format json "$@"; }
+
+expect_rc() {
+	[ "$RC" = "$1" ] || fail "exit code $RC, expected $1"
+}
+
+# expect_jq FILTER EXPECTED: jq -r FILTER on $OUT must print EXPECTED.
+expect_jq() {
+	local got
+	got=$(jq -r "$1" "$OUT" 2>&1 | paste -sd' ' -)
+	[ "$got" = "$2" ] || fail "jq '$1' gave '$got', expected '$2'"
+}
+
+expect_state() {
+	expect_jq '.state' "$1"
+	expect_jq '.zones[0].state' "$1"
+}
+
+# expect_server NAME ZONE OUTCOME [TRANSPORT]: the row of NAME serving ZONE.
+expect_server() {
+	expect_jq "[.zones[0].servers[] | select(.name==\"$1\" and .zone==\"$2\" and .transport==\"${4:-udp}\") | .outcome] | unique | join(\",\")" "$3"
+}
+
+expect_root() {
+	expect_jq "[.roots[] | select(.name==\"$1\") | .outcome] | unique | join(\",\")" "$2"
+}
+
+expect_host() {
+	expect_jq ".zones[0].hosts[] | select(.name==\"$1\") | \"\(.resolved) \(.outcome)\"" "$2"
+}
+
+# expect_match REGEX [FILE]: extended regex must match somewhere in FILE ($OUT).
+expect_match() {
+	grep -Eq -- "$1" "${2:-$OUT}" || fail "no match for /$1/ in ${2:-output}"
+}
+
+expect_no_match() {
+	if grep -Eq -- "$1" "${2:-$OUT}"; then fail "unexpected match for /$1/"; fi
+}
+
+expect_diag() {
+	expect_jq ".zones[0].diagnosis | test(\"$1\")" true
+}
