@@ -502,6 +502,20 @@ failure_rank(enum tw_outcome o)
 	return (int)(sizeof(order) / sizeof(order[0]));
 }
 
+/* Name order, so a diagnosis reads the same whichever server answered first. */
+static int
+cmp_seen(const void *pa, const void *pb)
+{
+	const struct row *a = ((const struct seen *)pa)->row, *b = ((const struct seen *)pb)->row;
+	int c;
+
+	if ((c = strcmp(a->r.name != NULL ? a->r.name : "", b->r.name != NULL ? b->r.name : "")))
+		return c;
+	if ((c = strcmp(a->r.address, b->r.address)) != 0)
+		return c;
+	return (int)a->r.transport - (int)b->r.transport;
+}
+
 /* "kcna.kp servers: ns1.kcna.kp timeout, ns2.kcna.kp timeout" */
 static char *
 level_detail(struct resolution *res, enum tw_outcome *worst)
@@ -512,6 +526,7 @@ level_detail(struct resolution *res, enum tw_outcome *worst)
 	size_t i;
 
 	*worst = TW_OUTCOME_NONE;
+	qsort(res->seen, res->n_seen, sizeof(*res->seen), cmp_seen);
 	if (res->n_seen == 0)
 		return xprintf(rd, "no server of %s could be asked",
 		    zone_display(res->level->zone));

@@ -352,6 +352,8 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 				sb_add(&b, "%u of %u key hosts resolve", t.keys_resolved, t.keys);
 			else
 				sb_add(&b, "%u hosts resolve", t.hosts_resolved);
+			if (z->controls_total > 0 && z->controls_answered == 0)
+				sb_add(&b, "; no root answered, the pinned servers stood in");
 			break;
 		}
 	}

@@ -1,0 +1,835 @@
+/*
+ * test_config.c -- the YAML config loader: the embedded default, a file
+ * using every feature, print/load round trips, a table of bad configs
+ * with exact positions, hostile input, zone selection and tw_error.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tldwatch/config.h"
+#include "tldwatch/error.h"
+
+#define CONFIGS TW_SOURCE_DIR "/tests/unit/configs/"
+
+static struct tw_config *
+load(const char *yaml, struct tw_error *err)
+{
+	return tw_config_load_string(yaml, strlen(yaml), "t.yaml", err);
+}
+
+/* tw_config_print into a malloc'd string. */
+static char *
+print_cfg(const struct tw_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	tw_config_print(cfg, fp);
+	assert_int_equal(fclose(fp), 0);
+	return text;
+}
+
+static void
+assert_opt_str_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void
+assert_ep_equal(const struct tw_endpoint *a, const struct tw_endpoint *b)
+{
+	assert_opt_str_equal(a->name, b->name);
+	assert_string_equal(a->address, b->address);
+	assert_int_equal(a->family, b->family);
+	assert_int_equal(a->port, b->port);
+}
+
+/* Deep equality of everything but the source name. */
+static void
+assert_cfg_equal(const struct tw_config *a, const struct tw_config *b)
+{
+	size_t i, j;
+	int t;
+
+	assert_int_equal(a->probe.timeout_ms, b->probe.timeout_ms);
+	assert_int_equal(a->probe.attempts, b->probe.attempts);
+	for (t = 0; t < TW_TRANSPORT_COUNT; t++)
+		assert_int_equal(a->probe.transport[t], b->probe.transport[t]);
+	assert_int_equal(a->probe.port, b->probe.port);
+	assert_int_equal(a->n_roots, b->n_roots);
+	for (i = 0; i < a->n_roots; i++)
+		assert_ep_equal(&a->roots[i], &b->roots[i]);
+	assert_int_equal(a->n_zones, b->n_zones);
+	for (i = 0; i < a->n_zones; i++) {
+		const struct tw_zone_cfg *za = &a->zones[i], *zb = &b->zones[i];
+
+		assert_string_equal(za->name, zb->name);
+		assert_opt_str_equal(za->label, zb->label);
+		assert_int_equal(za->n_servers, zb->n_servers);
+		for (j = 0; j < za->n_servers; j++)
+			assert_ep_equal(&za->servers[j], &zb->servers[j]);
+		assert_int_equal(za->n_hosts, zb->n_hosts);
+		for (j = 0; j < za->n_hosts; j++) {
+			assert_string_equal(za->hosts[j].name, zb->hosts[j].name);
+			assert_opt_str_equal(za->hosts[j].label, zb->hosts[j].label);
+			assert_int_equal(za->hosts[j].type, zb->hosts[j].type);
+			assert_int_equal(za->hosts[j].key, zb->hosts[j].key);
+		}
+	}
+}
+
+/*
+ * Print ${cfg}, load the text again, compare, and print once more: the
+ * second text must be the same as the first (printing is a fixpoint).
+ */
+static void
+round_trip(const struct tw_config *cfg)
+{
+	struct tw_error err;
+	struct tw_config *again;
+	char *text, *text2;
+
+	text = print_cfg(cfg);
+	again = load(text, &err);
+	if (again == NULL) {
+		fprintf(stderr, "%s", text);
+		fail_msg("printed config does not load: %u:%u: %s", err.line, err.col, err.msg);
+	}
+	assert_cfg_equal(cfg, again);
+	text2 = print_cfg(again);
+	assert_string_equal(text, text2);
+	free(text);
+	free(text2);
+	tw_config_free(again);
+}
+
+struct root {
+	const char *name;
+	const char *address;
+};
+
+static const struct root iana_roots[] = {
+	{ "a.root-servers.net", "198.41.0.4" }, { "b.root-servers.net", "170.247.170.2" },
+	{ "c.root-servers.net", "192.33.4.12" }, { "d.root-servers.net", "199.7.91.13" },
+	{ "e.root-servers.net", "192.203.230.10" }, { "f.root-servers.net", "192.5.5.241" },
+	{ "g.root-servers.net", "192.112.36.4" }, { "h.root-servers.net", "198.97.190.53" },
+	{ "i.root-servers.net", "192.36.148.17" }, { "j.root-servers.net", "192.58.128.30" },
+	{ "k.root-servers.net", "193.0.14.129" }, { "l.root-servers.net", "199.7.83.42" },
+	{ "m.root-servers.net", "202.12.27.33" },
+};
+
+static void
+test_default(void **state)
+{
+	const char *yaml = tw_config_default_yaml();
+	struct tw_error err;
+	struct tw_config *cfg;
+	const struct tw_zone_cfg *kp;
+	size_t i;
+
+	cfg = tw_config_load_string(yaml, strlen(yaml), "<embedded>", &err);
+	if (cfg == NULL)
+		fail_msg("default config: %u:%u: %s", err.line, err.col, err.msg);
+	assert_string_equal(cfg->source, "<embedded>");
+	assert_int_equal(cfg->probe.timeout_ms, 2000);
+	assert_int_equal(cfg->probe.attempts, 2);
+	assert_true(cfg->probe.transport[TW_TRANSPORT_UDP]);
+	assert_false(cfg->probe.transport[TW_TRANSPORT_TCP]);
+	assert_int_equal(cfg->probe.port, 53);
+
+	assert_int_equal(cfg->n_roots, 13);
+	for (i = 0; i < 13; i++) {
+		assert_string_equal(cfg->roots[i].name, iana_roots[i].name);
+		assert_string_equal(cfg->roots[i].address, iana_roots[i].address);
+		assert_int_equal(cfg->roots[i].family, AF_INET);
+		assert_int_equal(cfg->roots[i].port, 0);
+		assert_false(tw_endpoint_is_loopback(&cfg->roots[i]));
+	}
+
+	assert_int_equal(cfg->n_zones, 1);
+	kp = &cfg->zones[0];
+	assert_string_equal(kp->name, "kp");
+	assert_string_equal(kp->label, "North Korea");
+	assert_int_equal(kp->n_servers, 2);
+	assert_string_equal(kp->servers[0].name, "ns1.kptc.kp");
+	assert_string_equal(kp->servers[0].address, "175.45.176.15");
+	assert_string_equal(kp->servers[1].name, "ns2.kptc.kp");
+	assert_string_equal(kp->servers[1].address, "175.45.176.16");
+	assert_int_equal(kp->servers[0].port, 0);
+	assert_int_equal(kp->n_hosts, 3);
+	assert_string_equal(kp->hosts[0].name, "kcna.kp");
+	assert_string_equal(kp->hosts[0].label, "Korean Central News Agency");
+	assert_string_equal(kp->hosts[1].name, "rodong.rep.kp");
+	assert_string_equal(kp->hosts[1].label, "Rodong Sinmun");
+	assert_string_equal(kp->hosts[2].name, "naenara.com.kp");
+	assert_string_equal(kp->hosts[2].label, "Naenara portal");
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(kp->hosts[i].type, TW_RR_A);
+		assert_true(kp->hosts[i].key);
+	}
+	round_trip(cfg);
+	tw_config_free(cfg);
+}
+
+static void
+test_minimal_defaults(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg = load("zones: [{name: kp}]\n", &err);
+
+	assert_non_null(cfg);
+	assert_string_equal(cfg->source, "t.yaml");
+	assert_int_equal(cfg->probe.timeout_ms, 2000);
+	assert_int_equal(cfg->probe.attempts, 2);
+	assert_true(cfg->probe.transport[TW_TRANSPORT_UDP]);
+	assert_false(cfg->probe.transport[TW_TRANSPORT_TCP]);
+	assert_int_equal(cfg->probe.port, 53);
+	assert_int_equal(cfg->n_roots, 0);
+	assert_null(cfg->roots);
+	assert_int_equal(cfg->n_zones, 1);
+	assert_string_equal(cfg->zones[0].name, "kp");
+	assert_null(cfg->zones[0].label);
+	assert_int_equal(cfg->zones[0].n_servers, 0);
+	assert_int_equal(cfg->zones[0].n_hosts, 0);
+	round_trip(cfg);
+	tw_config_free(cfg);
+
+	/* Keys given without a value are empty lists or default mappings. */
+	cfg = load("probe:\nroots:\nzones:\n  - name: kp\n    label: ~\n    servers:\n"
+	    "    hosts: null\n", &err);
+	if (cfg == NULL)
+		fail_msg("%u:%u: %s", err.line, err.col, err.msg);
+	assert_int_equal(cfg->probe.timeout_ms, 2000);
+	assert_int_equal(cfg->n_roots, 0);
+	assert_null(cfg->zones[0].label);
+	assert_int_equal(cfg->zones[0].n_servers, 0);
+	assert_int_equal(cfg->zones[0].n_hosts, 0);
+	tw_config_free(cfg);
+
+	/* A quoted empty label is a label, not null. */
+	cfg = load("zones: [{name: kp, label: \"\"}]\n", &err);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->zones[0].label, "");
+	round_trip(cfg);
+	tw_config_free(cfg);
+}
+
+static void
+test_full_file(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg = tw_config_load_file(CONFIGS "full.yaml", &err);
+	const struct tw_zone_cfg *z;
+
+	if (cfg == NULL)
+		fail_msg("%s:%u:%u: %s", err.file, err.line, err.col, err.msg);
+	assert_string_equal(cfg->source, CONFIGS "full.yaml");
+	assert_int_equal(cfg->probe.timeout_ms, 1500);
+	assert_int_equal(cfg->probe.attempts, 3);
+	assert_true(cfg->probe.transport[TW_TRANSPORT_UDP]);
+	assert_true(cfg->probe.transport[TW_TRANSPORT_TCP]);
+	assert_int_equal(cfg->probe.port, 10053);
+
+	assert_int_equal(cfg->n_roots, 5);
+	assert_string_equal(cfg->roots[0].name, "a.root-servers.net");
+	assert_string_equal(cfg->roots[0].address, "127.41.0.4");
+	assert_int_equal(cfg->roots[0].port, 10053);
+	assert_string_equal(cfg->roots[1].name, "b.root");
+	assert_string_equal(cfg->roots[1].address, "::1");
+	assert_int_equal(cfg->roots[1].family, AF_INET6);
+	assert_int_equal(cfg->roots[1].port, 10053);
+	assert_null(cfg->roots[2].name);
+	assert_string_equal(cfg->roots[2].address, "::1");
+	assert_int_equal(cfg->roots[2].port, 0);
+	assert_null(cfg->roots[3].name);
+	assert_string_equal(cfg->roots[3].address, "127.0.0.1");
+	assert_string_equal(cfg->roots[4].address, "2001:db8::53");
+	assert_int_equal(cfg->roots[4].port, 5353);
+
+	assert_int_equal(cfg->n_zones, 3);
+	z = &cfg->zones[0];
+	assert_string_equal(z->name, "kp");
+	assert_string_equal(z->label, "North Korea: \"the\" #1 zone");
+	assert_int_equal(z->n_servers, 2);
+	assert_string_equal(z->servers[1].address, "::1");
+	assert_int_equal(z->servers[1].port, 10054);
+	assert_int_equal(z->n_hosts, 4);
+	assert_string_equal(z->hosts[0].name, "kcna.kp");
+	assert_string_equal(z->hosts[0].label,
+	    "Korean Central News Agency\ttab\nnewline \\ backslash");
+	assert_int_equal(z->hosts[0].type, TW_RR_AAAA);
+	assert_true(z->hosts[0].key);
+	assert_string_equal(z->hosts[1].name, "rodong.rep.kp");
+	assert_string_equal(z->hosts[1].label, "Rodong Sinmun");
+	assert_int_equal(z->hosts[1].type, TW_RR_A);
+	assert_true(z->hosts[1].key);
+	assert_string_equal(z->hosts[2].name, "kp");	/* the zone's own name is inside it */
+	assert_string_equal(z->hosts[2].label,
+	    "\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xe2\x80\xa8 \xc2\x85 \xef\xbb\xbf");
+	assert_false(z->hosts[2].key);
+	assert_string_equal(z->hosts[3].label, "Naenara portal");
+	assert_false(z->hosts[3].key);
+
+	z = &cfg->zones[1];
+	assert_string_equal(z->name, "");	/* "." is the root */
+	assert_null(z->label);
+	assert_int_equal(z->n_servers, 0);
+	assert_int_equal(z->n_hosts, 1);
+	assert_string_equal(z->hosts[0].label, "Naenara portal");	/* an alias */
+
+	z = &cfg->zones[2];
+	assert_string_equal(z->name, "example_lab");
+	assert_string_equal(z->label, "  spaces  around  ");
+
+	round_trip(cfg);
+	tw_config_free(cfg);
+}
+
+/* Labels that a careless printer would break: each must survive a round trip. */
+static void
+test_print_quoting(void **state)
+{
+	static const char *const labels[] = {
+		"a: b", "#x", "x #y", "\"q\"", "'s'", "true", "False", "null", "~", "yes",
+		"No", "on", "y", "", " lead", "trail ", "a\nb", "tab\there", "\x01\x1f\x7f",
+		"\xc2\x85", "\xc2\x80\xc2\x9f", "\xe2\x80\xa8\xe2\x80\xa9", "\xef\xbb\xbf",
+		"\xef\xbf\xbd", "\xf0\x9f\x98\x80", "- x", "-", "[x]", "{x}", "*x", "&x",
+		"!x", "%x", "@x", "`x", "|", ">", "?", "? x", "1.5", "0x10", "a  b", "a\\b",
+		"---", "...", "=", ",", "a, b", "\r\n", "\\u2028", "ok label",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		struct tw_error err;
+		struct tw_config *cfg, *again;
+		char *text;
+
+		cfg = load("zones: [{name: kp}]\n", &err);
+		assert_non_null(cfg);
+		cfg->zones[0].label = strdup(labels[i]);
+		assert_non_null(cfg->zones[0].label);
+		text = print_cfg(cfg);
+		again = load(text, &err);
+		if (again == NULL)
+			fail_msg("label #%zu: %u:%u: %s\n%s", i, err.line, err.col, err.msg, text);
+		assert_non_null(again->zones[0].label);
+		if (strcmp(again->zones[0].label, labels[i]) != 0)
+			fail_msg("label #%zu came back different:\n%s", i, text);
+		free(text);
+		tw_config_free(again);
+		tw_config_free(cfg);
+	}
+}
+
+struct bad {
+	const char *yaml;
+	unsigned line, col;
+	const char *msg;	/* a fragment of the message */
+};
+
+#define KP "zones: [{name: kp}]\n"
+#define HOST(extra) "zones:\n  - name: kp\n    hosts:\n      - name: kcna.kp\n" extra
+
+static const struct bad bads[] = {
+	/* probe values */
+	{ "probe:\n  timeout: fast\n" KP, 2, 12,
+	    "probe.timeout: expected a duration like 500ms, 2s or 1m, got \"fast\"" },
+	{ "probe:\n  timeout: 1h\n" KP, 2, 12, "expected a duration like 500ms" },
+	{ "probe:\n  timeout: -1s\n" KP, 2, 12, "expected a duration like 500ms" },
+	{ "probe:\n  timeout: 0\n" KP, 2, 12, "probe.timeout: 0 is out of range (1ms..60s)" },
+	{ "probe:\n  timeout: 61s\n" KP, 2, 12, "61s is out of range (1ms..60s)" },
+	{ "probe:\n  timeout: 100000m\n" KP, 2, 12, "100000m is out of range" },
+	{ "probe:\n  timeout: [2s]\n" KP, 2, 12, "probe.timeout: expected a duration like 500ms, "
+	    "2s or 1m, got a sequence" },
+	{ "probe:\n  timeout:\n" KP, 2, 11, "probe.timeout: expected a duration like 500ms, "
+	    "2s or 1m, got nothing" },
+	{ "probe:\n  attempts: 0\n" KP, 2, 13, "probe.attempts: 0 is out of range (1..10)" },
+	{ "probe:\n  attempts: 11\n" KP, 2, 13, "probe.attempts: 11 is out of range (1..10)" },
+	{ "probe:\n  attempts: 99999999999999999999999\n" KP, 2, 13, "is out of range (1..10)" },
+	{ "probe:\n  attempts: two\n" KP, 2, 13,
+	    "probe.attempts: expected an integer 1..10, got \"two\"" },
+	{ "probe:\n  attempts: -1\n" KP, 2, 13, "expected an integer 1..10, got \"-1\"" },
+	{ "probe:\n  attempts: 2.0\n" KP, 2, 13, "expected an integer 1..10" },
+	{ "probe:\n  attempts: 0x2\n" KP, 2, 13, "expected an integer 1..10" },
+	{ "probe:\n  port: 0\n" KP, 2, 9, "probe.port: 0 is out of range (1..65535)" },
+	{ "probe:\n  port: 65536\n" KP, 2, 9, "65536 is out of range (1..65535)" },
+	{ "probe:\n  port: 53a\n" KP, 2, 9, "expected a port number 1..65535, got \"53a\"" },
+	{ "probe:\n  transports: [udp, sctp]\n" KP, 2, 22,
+	    "probe.transports[1]: expected udp or tcp, got \"sctp\"" },
+	{ "probe:\n  transports: [udp, tcp, udp]\n" KP, 2, 27,
+	    "probe.transports[2]: duplicate transport \"udp\"" },
+	{ "probe:\n  transports: []\n" KP, 2, 15, "probe.transports: expected a list of udp "
+	    "and/or tcp, like [udp, tcp], got an empty list" },
+	{ "probe:\n  transports: udp\n" KP, 2, 15, "probe.transports: expected a list" },
+	{ "probe:\n  transports: [[udp]]\n" KP, 2, 16,
+	    "probe.transports[0]: expected udp or tcp, got a sequence" },
+	{ "probe: 5\n" KP, 1, 8, "probe: expected a mapping with keys timeout, attempts, "
+	    "transports, port, got \"5\"" },
+	{ "probe: [1]\n" KP, 1, 8, "probe: expected a mapping" },
+	{ "probe:\n  timout: 2s\n" KP, 2, 3, "unknown key \"timout\" in probe (expected one "
+	    "of: timeout, attempts, transports, port)" },
+
+	/* keys */
+	{ KP "zone: x\n", 2, 1, "unknown key \"zone\" in the top level (expected one of: "
+	    "probe, roots, zones)" },
+	{ "zones:\n  - name: kp\n    sever: x\n", 3, 5, "unknown key \"sever\" in zones[0] "
+	    "(expected one of: name, label, servers, hosts)" },
+	{ HOST("        typ: A\n"), 5, 9, "unknown key \"typ\" in zones[0].hosts[0] "
+	    "(expected one of: name, label, type, key)" },
+	{ KP "probe: {}\nprobe: {}\n", 3, 1, "duplicate key \"probe\"" },
+	{ "zones:\n  - name: kp\n    label: a\n    label: b\n", 4, 5,
+	    "duplicate key \"label\" in zones[0]" },
+	{ HOST("        key: true\n        key: false\n"), 6, 9,
+	    "duplicate key \"key\" in zones[0].hosts[0]" },
+	{ "probe: {}\n", 1, 1, "missing required key \"zones\"" },
+	{ "zones:\n  - label: x\n", 2, 5, "zones[0]: missing required key \"name\"" },
+	{ "zones: [{label: x}]\n", 1, 9, "zones[0]: missing required key \"name\"" },
+	{ "zones:\n  - name: kp\n    hosts:\n      - label: x\n", 4, 9,
+	    "zones[0].hosts[0]: missing required key \"name\"" },
+	{ "? [a]\n: b\n" KP, 1, 3, "keys must be plain strings, got a sequence" },
+	{ "<<: {zones: [{name: kp}]}\n", 1, 1, "unknown key \"<<\"" },
+
+	/* kinds */
+	{ "- zones\n", 1, 1, "the top level must be a mapping with keys probe, roots, zones, "
+	    "got a sequence" },
+	{ "hello\n", 1, 1, "the top level must be a mapping with keys probe, roots, zones, "
+	    "got \"hello\"" },
+	{ "zones: {name: kp}\n", 1, 8, "zones: expected a non-empty list of zones" },
+	{ "zones: []\n", 1, 8, "zones: expected a non-empty list of zones (mappings with a "
+	    "name), got an empty list" },
+	{ "zones:\n", 1, 7, "zones: expected a non-empty list of zones (mappings with a name), "
+	    "got nothing" },
+	{ "zones: [kp]\n", 1, 9, "zones[0]: expected a mapping with keys name, label, "
+	    "servers, hosts, got \"kp\"" },
+	{ "zones: [{name: [kp]}]\n", 1, 16, "zones[0].name: expected a DNS name, got a "
+	    "sequence" },
+	{ "zones: [{name: kp, label: {a: b}}]\n", 1, 27, "zones[0].label: expected a string, "
+	    "got a mapping" },
+	{ "zones: [{name: kp, servers: x}]\n", 1, 29, "zones[0].servers: expected a list of "
+	    "servers" },
+	{ "zones: [{name: kp, hosts: [kcna.kp]}]\n", 1, 28, "zones[0].hosts[0]: expected a "
+	    "mapping with keys name, label, type, key, got \"kcna.kp\"" },
+	{ "roots: x\n" KP, 1, 8, "roots: expected a list of servers like NAME=ADDRESS[:PORT], "
+	    "got \"x\"" },
+	{ "roots: [[1.2.3.4]]\n" KP, 1, 9, "roots[0]: expected a server like "
+	    "NAME=ADDRESS[:PORT], got a sequence" },
+	{ "zones: [{name: kp}]\nroots: [{a: 1}]\n", 2, 9, "roots[0]: expected a server" },
+
+	/* endpoints */
+	{ "roots:\n  - a=1.2.3.4\n  - x\n" KP, 3, 5,
+	    "roots[1]: \"x\" is not a numeric IPv4 or IPv6 address" },
+	{ "roots:\n  - a=1.2.3.4:99999\n" KP, 2, 5, "roots[0]: bad port \"99999\"" },
+	{ "roots:\n  - a=1.2.3.4:0\n" KP, 2, 5, "roots[0]: bad port \"0\"" },
+	{ "roots:\n  - \"[::1]:0\"\n" KP, 2, 5, "roots[0]: bad port \"0\"" },
+	{ "roots:\n  -\n" KP, 2, 4, "roots[0]: expected a server like NAME=ADDRESS[:PORT], "
+	    "got nothing" },
+	{ "zones:\n  - name: kp\n    servers:\n      - ns1.kptc.kp=175.45.176.15\n"
+	    "      - ns..kp=175.45.176.16\n", 5, 9, "zones[0].servers[1]: bad server name: "
+	    "empty label" },
+
+	/* names, types, booleans */
+	{ "zones: [{name: \"k p\"}]\n", 1, 16, "zones[0].name: expected a DNS name: bad "
+	    "character ' '" },
+	{ "zones:\n  - name: a..b\n", 2, 11, "zones[0].name: expected a DNS name: empty label" },
+	{ "zones:\n  - name: \"\"\n", 2, 11, "zones[0].name: expected a DNS name: empty name" },
+	{ "zones:\n  - name:\n", 2, 10, "zones[0].name: expected a DNS name, got nothing" },
+	{ HOST("        type: MX\n"), 5, 15,
+	    "zones[0].hosts[0].type: expected A or AAAA, got \"MX\"" },
+	{ HOST("        type: [A]\n"), 5, 15, "zones[0].hosts[0].type: expected A or AAAA, got "
+	    "a sequence" },
+	{ HOST("        key: maybe\n"), 5, 14,
+	    "zones[0].hosts[0].key: expected true or false, got \"maybe\"" },
+	{ HOST("        key: on\n"), 5, 14, "expected true or false, got \"on\"" },
+	{ HOST("        key: 1\n"), 5, 14, "expected true or false, got \"1\"" },
+	{ HOST("      - name: kcna.kr\n"), 5, 15,
+	    "zones[0].hosts[1].name: \"kcna.kr\" is not inside zone \"kp\"" },
+	{ HOST("      - name: akp\n"), 5, 15, "\"akp\" is not inside zone \"kp\"" },
+	{ HOST("      - name: kp.kp.x\n"), 5, 15, "\"kp.kp.x\" is not inside zone \"kp\"" },
+	{ HOST("      - name: rodong.rep.kp\n      - name: KCNA.KP.\n"), 6, 15,
+	    "zones[0].hosts[2].name: duplicate host \"kcna.kp\" (also hosts[0])" },
+	{ "zones:\n  - name: kp\n  - name: kr\n  - name: KP.\n", 4, 11,
+	    "zones[2].name: duplicate zone \"kp\" (also zones[0])" },
+	{ "zones:\n  - name: .\n  - name: kp\n  - {name: .}\n", 4, 12,
+	    "zones[2].name: duplicate zone \".\" (also zones[0])" },
+	/* an alias repeats the anchored node: positions are the anchor's */
+	{ HOST("      - &h {name: rodong.rep.kp}\n      - *h\n"), 5, 19,
+	    "zones[0].hosts[2].name: duplicate host \"rodong.rep.kp\" (also hosts[1])" },
+	{ "zones: &z [*z]\n", 1, 8, "zones[0]: expected a mapping with keys name, label, "
+	    "servers, hosts, got a sequence" },
+	{ "zones: [&m {name: kp, hosts: [*m]}]\n", 1, 12, "unknown key \"hosts\" in "
+	    "zones[0].hosts[0]" },
+
+	/* strings with NUL characters (escaped) */
+	{ "zones:\n  - name: \"k\\0p\"\n", 2, 11, "zones[0].name: expected a DNS name, got text "
+	    "with a NUL character" },
+	{ "zones:\n  - name: kp\n    label: \"a\\x00b\"\n", 3, 12,
+	    "zones[0].label: expected a string, got text with a NUL character" },
+
+	/* YAML errors */
+	{ "", 0, 0, "empty config" },
+	{ "# just a comment\n", 0, 0, "empty config" },
+	{ "---\n", 0, 0, "empty config" },
+	{ "~\n", 0, 0, "empty config" },
+	{ "zones:\n  - name: kp\n- b\n", 3, 1, "YAML syntax error: did not find expected key "
+	    "(while parsing a block mapping at line 1, column 1)" },
+	{ "zones:\n  - name: kp\n    - x\n", 3, 5, "YAML syntax error:" },
+	{ "zones:\n\t- name: kp\n", 2, 1, "YAML syntax error: found character that cannot "
+	    "start any token" },
+	{ "zones: [{name: kp}\n", 2, 1, "YAML syntax error:" },
+	{ "zones: \"kp\n", 2, 1, "YAML syntax error: found unexpected end of stream" },
+	{ "zones:\n  - name: *x\n", 2, 11, "YAML syntax error: found undefined alias" },
+	{ KP "---\n" KP, 2, 1, "a second YAML document" },
+	{ KP "...\nzones: []\n", 3, 1, "a second YAML document" },
+	{ "zones:\n  - label: \xc3\xa9\xff\n", 2, 13, "not a valid UTF-8 text file: invalid "
+	    "leading UTF-8 octet" },
+	{ "zones:\n  - label: \xc3\n", 2, 12, "not a valid UTF-8 text file:" },
+};
+
+/* The same with NUL bytes in the text: the length is given. */
+struct bad_bytes {
+	struct bad b;
+	size_t len;
+};
+
+static const struct bad_bytes bads_bytes[] = {
+	{ { "zones:\n  - name: k\0p\n", 2, 12, "not a valid UTF-8 text file: control "
+	    "characters are not allowed (#x0)" }, 21 },
+	{ { "zones:\n  - name: kp\n\0\0\0", 3, 1, "control characters are not allowed" },
+	    23 },
+	{ { "\xfe\xff\x00z", 1, 1, "not a valid UTF-8 text file:" }, 4 },
+};
+
+static void
+check_bad(size_t i, const struct bad *b, size_t len)
+{
+	struct tw_error err;
+	struct tw_config *cfg;
+
+	memset(&err, 0, sizeof(err));
+	cfg = tw_config_load_string(b->yaml, len, "t.yaml", &err);
+	if (cfg != NULL) {
+		tw_config_free(cfg);
+		fail_msg("bad #%zu was accepted:\n%s", i, b->yaml);
+	}
+	assert_string_equal(err.file, "t.yaml");
+	if (err.line != b->line || err.col != b->col || strstr(err.msg, b->msg) == NULL)
+		fail_msg("bad #%zu:\n%s\ngot  %u:%u: %s\nwant %u:%u: ...%s...", i, b->yaml,
+		    err.line, err.col, err.msg, b->line, b->col, b->msg);
+}
+
+static void
+test_bad_table(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
+		check_bad(i, &bads[i], strlen(bads[i].yaml));
+	for (i = 0; i < sizeof(bads_bytes) / sizeof(bads_bytes[0]); i++)
+		check_bad(1000 + i, &bads_bytes[i].b, bads_bytes[i].len);
+}
+
+/* The brief's own example: the message points at the value "MX", not the key. */
+static void
+test_bad_host_type_position(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg = tw_config_load_file(CONFIGS "bad-type.yaml", &err);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_null(cfg);
+	assert_string_equal(err.file, CONFIGS "bad-type.yaml");
+	assert_int_equal(err.line, 8);
+	assert_int_equal(err.col, 15);
+	assert_string_equal(err.msg, "zones[0].hosts[0].type: expected A or AAAA, got \"MX\"");
+
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	tw_error_print(&err, fp);
+	fclose(fp);
+	assert_string_equal(text, CONFIGS "bad-type.yaml:8:15: zones[0].hosts[0].type: "
+	    "expected A or AAAA, got \"MX\"\n");
+	free(text);
+}
+
+static char *
+repeat(const char *head, const char *unit, size_t n, const char *tail)
+{
+	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail), i;
+	char *s = malloc(hl + ul * n + tl + 1), *p;
+
+	assert_non_null(s);
+	memcpy(s, head, hl);
+	for (p = s + hl, i = 0; i < n; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, tail, tl + 1);
+	return s;
+}
+
+/* Input no config should be: each must fail cleanly, fast and without leaks. */
+static void
+test_hostile(void **state)
+{
+	struct tw_error err;
+	char *s;
+	size_t big = 10 * 1024 * 1024;
+
+	/* 10 MB in memory */
+	s = malloc(big);
+	assert_non_null(s);
+	memset(s, '#', big);
+	assert_null(tw_config_load_string(s, big, "big.yaml", &err));
+	assert_int_equal(err.line, 0);
+	assert_non_null(strstr(err.msg, "too large for a config file"));
+	free(s);
+
+	/* a million flow sequences deep */
+	s = repeat("zones: ", "[", 1000000, "");
+	assert_null(load(s, &err));
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.msg, "nested more than 32 levels deep"));
+	free(s);
+
+	/* block sequences, nested one per line */
+	s = repeat("zones:\n", "- ", 200, "kp\n");
+	assert_null(load(s, &err));
+	assert_non_null(strstr(err.msg, "nested more than 32 levels deep"));
+	free(s);
+
+	/* half a million scalars */
+	s = repeat("zones: [", "a,", 500000, "]\n");
+	assert_null(load(s, &err));
+	assert_non_null(strstr(err.msg, "more than 100000 YAML nodes"));
+	free(s);
+
+	/* many aliases of one anchor: shared nodes, no blow-up */
+	s = repeat("a: &a [x, y]\nb: [", "*a,", 30000, "]\nzones: [{name: kp}]\n");
+	assert_null(load(s, &err));
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.msg, "unknown key \"a\" in the top level"));
+	free(s);
+
+	/* a NULL text or source does not crash */
+	assert_null(tw_config_load_string(NULL, 0, NULL, &err));
+	assert_null(tw_config_load_string("", 0, NULL, NULL));
+	assert_null(tw_config_load_file(NULL, &err));
+}
+
+static char *
+temp_file(const void *data, size_t len)
+{
+	char *path = strdup("/tmp/tldwatch-test-config-XXXXXX");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void
+test_file_errors(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg;
+	char *path, *data;
+	size_t len;
+
+	assert_null(tw_config_load_file(CONFIGS "no-such-file.yaml", &err));
+	assert_string_equal(err.file, CONFIGS "no-such-file.yaml");
+	assert_int_equal(err.line, 0);
+	assert_int_equal(err.col, 0);
+	assert_string_equal(err.msg, "cannot open: No such file or directory");
+
+	assert_null(tw_config_load_file(CONFIGS, &err));
+	assert_int_equal(err.line, 0);
+	assert_string_equal(err.msg, "cannot read: Is a directory");
+
+	/* 10 MB on disk: refused after reading a little over the limit */
+	len = 10 * 1024 * 1024;
+	data = malloc(len);
+	assert_non_null(data);
+	memset(data, ' ', len);
+	path = temp_file(data, len);
+	assert_null(tw_config_load_file(path, &err));
+	assert_string_equal(err.file, path);
+	assert_int_equal(err.line, 0);
+	assert_non_null(strstr(err.msg, "too large for a config file"));
+	unlink(path);
+	free(path);
+	free(data);
+
+	/* a good file exactly read */
+	path = temp_file(KP, strlen(KP));
+	cfg = tw_config_load_file(path, &err);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->source, path);
+	tw_config_free(cfg);
+	unlink(path);
+	free(path);
+
+	/* invalid UTF-8 in a file: position from the byte offset */
+	path = temp_file("zones:\n  - name: kp\n    label: \"\x80\"\n", 35);
+	assert_null(tw_config_load_file(path, &err));
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.col, 13);
+	assert_non_null(strstr(err.msg, "not a valid UTF-8 text file"));
+	unlink(path);
+	free(path);
+}
+
+static const char three_zones[] =
+    "zones:\n"
+    "  - name: kp\n"
+    "    label: North Korea\n"
+    "    hosts: [{name: kcna.kp}]\n"
+    "  - name: kr\n"
+    "    servers: [ns=1.2.3.4]\n"
+    "  - name: .\n";
+
+static void
+test_select_zones(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg = load(three_zones, &err);
+	char kr[] = "KR.", kp[] = "kp", kr2[] = "kr", cn[] = "cn", dot[] = ".", junk1[] = "k p";
+	char *pick[] = { kr, kp, kr2 };
+	char *none[] = { kp, cn };
+	char *root[] = { dot };
+
+	assert_non_null(cfg);
+	/* unknown name: error, config untouched */
+	assert_int_equal(tw_config_select_zones(cfg, none, 2, &err), -1);
+	assert_non_null(strstr(err.msg, "--zone \"cn\": no such zone in t.yaml"));
+	assert_non_null(strstr(err.msg, "configured: kp, kr, ."));
+	assert_int_equal(err.line, 0);
+	assert_int_equal(cfg->n_zones, 3);
+	/* a name that is not even a DNS name is just not there either */
+	{
+		char *junk[] = { junk1 };
+
+		assert_int_equal(tw_config_select_zones(cfg, junk, 1, &err), -1);
+		assert_non_null(strstr(err.msg, "no such zone"));
+	}
+
+	/* nothing named: everything stays */
+	assert_int_equal(tw_config_select_zones(cfg, NULL, 0, &err), 0);
+	assert_int_equal(cfg->n_zones, 3);
+
+	/* the given order, names matched case-blind, a repeat counted once */
+	assert_int_equal(tw_config_select_zones(cfg, pick, 3, &err), 0);
+	assert_int_equal(cfg->n_zones, 2);
+	assert_string_equal(cfg->zones[0].name, "kr");
+	assert_int_equal(cfg->zones[0].n_servers, 1);
+	assert_string_equal(cfg->zones[1].name, "kp");
+	assert_string_equal(cfg->zones[1].label, "North Korea");
+	assert_int_equal(cfg->zones[1].n_hosts, 1);
+	round_trip(cfg);
+	tw_config_free(cfg);
+
+	cfg = load(three_zones, &err);
+	assert_non_null(cfg);
+	assert_int_equal(tw_config_select_zones(cfg, root, 1, &err), 0);
+	assert_int_equal(cfg->n_zones, 1);
+	assert_string_equal(cfg->zones[0].name, "");
+	tw_config_free(cfg);
+
+	assert_int_equal(tw_config_select_zones(NULL, pick, 1, &err), -1);
+	tw_config_free(NULL);
+}
+
+static char *
+error_text(const struct tw_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	tw_error_print(err, fp);
+	fclose(fp);
+	return text;
+}
+
+static void
+test_error(void **state)
+{
+	struct tw_error err;
+	char longname[400], *text;
+
+	tw_error_set(&err, "lab.yaml", 3, 12, "probe.timeout: %s %d", "bad", 7);
+	text = error_text(&err);
+	assert_string_equal(text, "lab.yaml:3:12: probe.timeout: bad 7\n");
+	free(text);
+
+	tw_error_set(&err, "lab.yaml", 0, 0, "cannot open: %s", "No such file or directory");
+	text = error_text(&err);
+	assert_string_equal(text, "lab.yaml: cannot open: No such file or directory\n");
+	free(text);
+
+	tw_error_set(&err, "lab.yaml", 4, 0, "line only");
+	text = error_text(&err);
+	assert_string_equal(text, "lab.yaml:4: line only\n");
+	free(text);
+
+	tw_error_set(&err, NULL, 0, 0, "--zone kr: no such zone");
+	text = error_text(&err);
+	assert_string_equal(text, "--zone kr: no such zone\n");
+	free(text);
+
+	/* '%' in a file name is text, long names and messages are cut */
+	memset(longname, 'f', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	longname[0] = '%';
+	tw_error_set(&err, longname, 1, 1, "%s", longname);
+	assert_int_equal(strlen(err.file), sizeof(err.file) - 1);
+	assert_int_equal(err.file[0], '%');
+	assert_int_equal(strlen(err.msg), sizeof(longname) - 1);
+
+	tw_error_set(NULL, "x", 1, 1, "ignored");
+	tw_error_print(NULL, stderr);
+}
+
+static void
+test_transport_str(void **state)
+{
+	assert_string_equal(tw_transport_str(TW_TRANSPORT_UDP), "udp");
+	assert_string_equal(tw_transport_str(TW_TRANSPORT_TCP), "tcp");
+	assert_string_equal(tw_transport_str((enum tw_transport)7), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_minimal_defaults),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_print_quoting),
+		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_bad_host_type_position),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_select_zones),
+		cmocka_unit_test(test_error),
+		cmocka_unit_test(test_transport_str),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

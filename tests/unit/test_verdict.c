@@ -1,0 +1,258 @@
+/*
+ * test_verdict.c -- the state rules and diagnoses, as tables of hand-built rounds.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/verdict.h"
+
+/* A row: role, zone, name, outcome, sent, answered, serial (0 = none). */
+struct row_spec {
+	enum tw_role role;
+	const char *zone;
+	const char *name;
+	enum tw_outcome outcome;
+	unsigned sent, answered;
+	uint32_t serial;
+};
+
+struct host_spec {
+	const char *name;
+	bool key;
+	bool resolved;
+	const char *detail;
+};
+
+#define MAX_ROWS 8
+#define MAX_HOSTS 4
+
+struct case_spec {
+	const char *what;
+	struct row_spec rows[MAX_ROWS];
+	struct host_spec hosts[MAX_HOSTS];
+	unsigned controls_answered, controls_total;
+	bool deadline_hit;
+	enum tw_state want;
+	int want_exit;
+	const char *want_diag;   /* substring */
+};
+
+#define Z TW_ROLE_ZONE
+#define C TW_ROLE_CHILD
+#define OK_ROW(role, zone, name) { role, zone, name, TW_OUTCOME_ANSWER, 2, 2, 0 }
+#define HEALTHY_KP OK_ROW(Z, "kp", "ns1.kptc.kp"), OK_ROW(Z, "kp", "ns2.kptc.kp"), \
+	OK_ROW(C, "kcna.kp", "ns1.kcna.kp"), OK_ROW(C, "kcna.kp", "ns2.kcna.kp")
+#define ALL_HOSTS_OK { "kcna.kp", true, true, NULL }, { "rodong.rep.kp", true, true, NULL }, \
+	{ "naenara.com.kp", true, true, NULL }
+
+static const struct case_spec cases[] = {
+	{ "healthy", { HEALTHY_KP }, { ALL_HOSTS_OK }, 2, 2, false,
+	  TW_STATE_UP, 0, "all 2 kp servers answer authoritatively; 3 of 3 key hosts resolve" },
+	{ "one kp server silent", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 },
+	    OK_ROW(Z, "kp", "ns2.kptc.kp") }, { ALL_HOSTS_OK }, 2, 2, false,
+	  TW_STATE_DEGRADED, 1, "all key hosts resolve, but ns1.kptc.kp timeout" },
+	{ "loss only", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_ANSWER, 4, 2, 0 },
+	    OK_ROW(Z, "kp", "ns2.kptc.kp") }, { ALL_HOSTS_OK }, 2, 2, false,
+	  TW_STATE_DEGRADED, 1, "loss 50% at ns1.kptc.kp" },
+	{ "serials differ", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_ANSWER, 2, 2, 2013083001 },
+	    { Z, "kp", "ns2.kptc.kp", TW_OUTCOME_ANSWER, 2, 2, 2013083002 } },
+	  { ALL_HOSTS_OK }, 2, 2, false,
+	  TW_STATE_DEGRADED, 1, "SOA serials differ: ns1.kptc.kp 2013083001, ns2.kptc.kp 2013083002" },
+	{ "same serials", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_ANSWER, 2, 2, 7 },
+	    { Z, "kp", "ns2.kptc.kp", TW_OUTCOME_ANSWER, 2, 2, 7 } },
+	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_UP, 0, "answer authoritatively" },
+	{ "non-key host fails", { HEALTHY_KP },
+	  { ALL_HOSTS_OK, { "airkoryo.com.kp", false, false, NULL } }, 2, 2, false,
+	  TW_STATE_DEGRADED, 1, "airkoryo.com.kp does not resolve" },
+	{ "child server lame", { OK_ROW(Z, "kp", "ns1.kptc.kp"),
+	    { C, "kcna.kp", "ns1.kcna.kp", TW_OUTCOME_LAME, 2, 2, 0 } },
+	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_DEGRADED, 1, "ns1.kcna.kp lame" },
+	{ "news back, portal dark", { HEALTHY_KP },
+	  { { "kcna.kp", true, true, NULL }, { "rodong.rep.kp", true, true, NULL },
+	    { "naenara.com.kp", true, false, "naenara.com.kp servers: ns1 timeout" } },
+	  2, 2, false, TW_STATE_PARTIAL, 2,
+	  "kcna.kp and rodong.rep.kp resolve, naenara.com.kp does not (naenara.com.kp servers" },
+	{ "one resolves, two do not", { HEALTHY_KP },
+	  { { "kcna.kp", true, true, NULL }, { "rodong.rep.kp", true, false, NULL },
+	    { "naenara.com.kp", true, false, NULL } },
+	  2, 2, false, TW_STATE_PARTIAL, 2, "kcna.kp resolves, rodong.rep.kp and naenara.com.kp do not" },
+	{ "kp answers, no key host", { OK_ROW(Z, "kp", "ns1.kptc.kp") },
+	  { { "kcna.kp", true, false, NULL }, { "rodong.rep.kp", true, false, NULL } },
+	  2, 2, false, TW_STATE_PARTIAL, 2,
+	  "kp servers answer, but no key host resolves: kcna.kp and rodong.rep.kp" },
+	{ "both kp silent, roots answer", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "both kp servers silent (timeouts) while the roots answer: consistent with a route "
+	  "withdrawal or upstream cut" },
+	{ "three kp servers unreachable", {
+	    { Z, "kp", "a", TW_OUTCOME_UNREACHABLE, 1, 0, 0 },
+	    { Z, "kp", "b", TW_OUTCOME_UNREACHABLE, 1, 0, 0 },
+	    { Z, "kp", "c", TW_OUTCOME_UNREACHABLE, 1, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 1, 2, false, TW_STATE_DOWN, 2,
+	  "all 3 kp servers unreachable" },
+	{ "kp servers refuse", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_REFUSED, 2, 2, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TW_OUTCOME_REFUSED, 2, 2, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "kp servers answer REFUSED: the zone is not served" },
+	{ "kp servers mixed failures", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_SERVFAIL, 2, 2, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "no kp server answers authoritatively: ns1.kptc.kp servfail, ns2.kptc.kp timeout" },
+	{ "nothing answers at all", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 0, 2, false, TW_STATE_UNKNOWN, 3,
+	  "our own network is the likely cause" },
+	{ "roots silent, pinned kp answers", { HEALTHY_KP }, { ALL_HOSTS_OK }, 0, 2, false,
+	  TW_STATE_UP, 0, "no root answered, the pinned servers stood in" },
+	{ "no roots configured, kp silent", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 0, 0, false, TW_STATE_DOWN, 2,
+	  "no roots configured" },
+	{ "no kp server known", { { 0, NULL, NULL, 0, 0, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "no kp server is known" },
+	{ "deadline", { HEALTHY_KP }, { ALL_HOSTS_OK }, 2, 2, true, TW_STATE_UNKNOWN, 3,
+	  "ran out of time during host resolution (kcna.kp)" },
+	{ "lame kp, hosts still resolve", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_LAME, 2, 2, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TW_OUTCOME_LAME, 2, 2, 0 } },
+	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_DEGRADED, 1, "ns1.kptc.kp lame, ns2.kptc.kp lame" },
+};
+
+static struct tw_check_result *
+build(const struct case_spec *c)
+{
+	struct tw_check_result *r = calloc(1, sizeof(*r));
+	struct tw_zone_result *z;
+	size_t i, n;
+
+	assert_non_null(r);
+	r->zones = calloc(1, sizeof(*r->zones));
+	assert_non_null(r->zones);
+	r->n_zones = 1;
+	r->deadline_hit = c->deadline_hit;
+	if (c->deadline_hit)
+		r->deadline_stage = strdup("host resolution (kcna.kp)");
+	z = &r->zones[0];
+	z->name = strdup("kp");
+	z->controls_answered = c->controls_answered;
+	z->controls_total = c->controls_total;
+	for (n = 0; n < MAX_ROWS && c->rows[n].name != NULL; n++)
+		;
+	z->servers = calloc(n + 1, sizeof(*z->servers));
+	z->n_servers = n;
+	for (i = 0; i < n; i++) {
+		z->servers[i].role = c->rows[i].role;
+		z->servers[i].zone = strdup(c->rows[i].zone);
+		z->servers[i].name = strdup(c->rows[i].name);
+		snprintf(z->servers[i].address, sizeof(z->servers[i].address), "127.0.0.%zu", i + 1);
+		z->servers[i].outcome = c->rows[i].outcome;
+		z->servers[i].sent = c->rows[i].sent;
+		z->servers[i].answered = c->rows[i].answered;
+		z->servers[i].has_serial = c->rows[i].serial != 0;
+		z->servers[i].serial = c->rows[i].serial;
+		z->servers[i].rtt_ms = -1;
+	}
+	for (n = 0; n < MAX_HOSTS && c->hosts[n].name != NULL; n++)
+		;
+	z->hosts = calloc(n + 1, sizeof(*z->hosts));
+	z->n_hosts = n;
+	for (i = 0; i < n; i++) {
+		z->hosts[i].name = strdup(c->hosts[i].name);
+		z->hosts[i].key = c->hosts[i].key;
+		z->hosts[i].resolved = c->hosts[i].resolved;
+		z->hosts[i].outcome = c->hosts[i].resolved ? TW_OUTCOME_ANSWER : TW_OUTCOME_TIMEOUT;
+		z->hosts[i].detail = c->hosts[i].detail ? strdup(c->hosts[i].detail) : NULL;
+	}
+	return r;
+}
+
+static void
+test_table(void **state)
+{
+	struct tw_check_result *r;
+	const struct case_spec *c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = &cases[i];
+		r = build(c);
+		assert_int_equal(tw_verdict_apply(r), 0);
+		if (r->zones[0].state != c->want || r->state != c->want ||
+		    tw_state_exit_code(r->state) != c->want_exit ||
+		    r->zones[0].diagnosis == NULL ||
+		    strstr(r->zones[0].diagnosis, c->want_diag) == NULL) {
+			print_error("case \"%s\": state %s exit %d diagnosis \"%s\"; want %s exit %d "
+			    "diagnosis containing \"%s\"\n", c->what, tw_state_str(r->zones[0].state),
+			    tw_state_exit_code(r->state),
+			    r->zones[0].diagnosis ? r->zones[0].diagnosis : "(null)",
+			    tw_state_str(c->want), c->want_exit, c->want_diag);
+			fail();
+		}
+		tw_check_result_free(r);
+	}
+}
+
+/* The overall state is the worst zone's; answering counts only ZONE rows. */
+static void
+test_worst_zone_and_counts(void **state)
+{
+	struct tw_check_result *a = build(&cases[0]), *b = build(&cases[10]);
+	struct tw_zone_result *zs;
+
+	(void)state;
+	zs = realloc(a->zones, 2 * sizeof(*zs));
+	assert_non_null(zs);
+	a->zones = zs;
+	a->zones[1] = b->zones[0];
+	a->n_zones = 2;
+	free(b->zones);
+	free(b);
+	assert_int_equal(tw_verdict_apply(a), 0);
+	assert_int_equal(a->zones[0].state, TW_STATE_UP);
+	assert_int_equal(a->zones[1].state, TW_STATE_DOWN);
+	assert_int_equal(a->state, TW_STATE_DOWN);
+	assert_int_equal(a->zones[0].auth_answering, 2);
+	assert_int_equal(a->zones[0].auth_total, 2);
+	assert_int_equal(a->zones[1].auth_answering, 0);
+	tw_check_result_free(a);
+}
+
+static void
+test_no_zones_is_unknown(void **state)
+{
+	struct tw_check_result *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(tw_verdict_apply(r), 0);
+	assert_int_equal(r->state, TW_STATE_UNKNOWN);
+	tw_check_result_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_worst_zone_and_counts),
+		cmocka_unit_test(test_no_zones_is_unknown),
+	};
+
+	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
+}
