@@ -116,15 +116,16 @@ tw_config_default_yaml(void)
 	return default_yaml;
 }
 
-/* Quote ${n} bytes of user text for a message: escaped, cut after SHOW_MAX. */
+/* Copy ${n} bytes of user text for a message: escaped, cut after SHOW_MAX. */
 static const char *
-show(char *buf, size_t len, const char *s, size_t n)
+show_text(char *buf, size_t len, const char *s, size_t n, bool quote)
 {
 	size_t i, o = 0;
 
 	if (len < 16)
 		return "";
-	buf[o++] = '"';
+	if (quote)
+		buf[o++] = '"';
 	for (i = 0; i < n && o + 9 < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -140,9 +141,17 @@ show(char *buf, size_t len, const char *s, size_t n)
 		else
 			buf[o++] = (char)c;
 	}
-	buf[o++] = '"';
+	if (quote)
+		buf[o++] = '"';
 	buf[o] = '\0';
 	return buf;
+}
+
+/* The same in double quotes, the usual form in messages. */
+static const char *
+show(char *buf, size_t len, const char *s, size_t n)
+{
+	return show_text(buf, len, s, n, true);
 }
 
 static int
@@ -915,6 +924,8 @@ precheck(const char *text, size_t len, const char *source, struct tw_error *err)
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	/* No UTF-16: error offsets are then byte offsets into UTF-8 text. */
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			yaml_fail(&parser, text, len, source, err);
@@ -1002,6 +1013,7 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 	}
 	have_parser = true;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	if (!yaml_parser_load(&parser, &doc)) {
 		yaml_fail(&parser, text, len, source, err);
 		goto fail;
@@ -1170,9 +1182,9 @@ tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 				    cfg->zones[z].name : ".");
 			if (o == 0)
 				known[0] = '\0';
-			tw_error_set(err, "", 0, 0, "--zone %s: no such zone in %s "
-			    "(configured: %s)", show(shown, sizeof(shown), want, strlen(want)),
-			    cfg->source != NULL ? cfg->source : "the config", known);
+			show_text(shown, sizeof(shown), want, strlen(want), false);
+			tw_error_set(err, "", 0, 0, "--zone %s: no such zone in %s (configured: %s)",
+			    shown, cfg->source != NULL ? cfg->source : "the config", known);
 			free(name);
 			goto out;
 		}

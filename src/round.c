@@ -65,6 +65,7 @@ struct authset {
 	unsigned pending_sources;   /* lookups that may still add rows */
 	struct ptrvec waiters;      /* struct resolution * that reached this set */
 	struct ptrvec ns_names;     /* char *: NS names whose addresses were sought */
+	enum tw_outcome ns_failure; /* how the last failed address lookup ended */
 };
 
 struct mzone {
@@ -454,6 +455,8 @@ res_finish(struct resolution *res, bool resolved, enum tw_outcome outcome, char 
 			for (i = 0; i < res->addrs.n; i++)
 				set_add_server(set, res->ns_name, res->addrs.v[i],
 				    rd->cfg->probe.port, false);
+		if (!resolved)
+			set->ns_failure = outcome;
 		if (set->pending_sources > 0 && res->level != set)
 			set->pending_sources--;
 		set_wake(set);
@@ -527,9 +530,18 @@ level_detail(struct resolution *res, enum tw_outcome *worst)
 
 	*worst = TW_OUTCOME_NONE;
 	qsort(res->seen, res->n_seen, sizeof(*res->seen), cmp_seen);
+	if (res->n_seen == 0 && res->level->ns_names.n > 0) {
+		*worst = res->level->ns_failure;
+		s = xprintf(rd, "no address found for the %s servers:", zone_display(res->level->zone));
+		for (i = 0; s != NULL && i < res->level->ns_names.n; i++) {
+			n = xprintf(rd, "%s%s %s", s, i ? "," : "", (char *)res->level->ns_names.v[i]);
+			free(s);
+			s = n;
+		}
+		return s;
+	}
 	if (res->n_seen == 0)
-		return xprintf(rd, "no server of %s could be asked",
-		    zone_display(res->level->zone));
+		return xprintf(rd, "no server of %s is known", zone_display(res->level->zone));
 	s = xprintf(rd, "%s servers:", zone_display(res->level->zone));
 	for (i = 0; s != NULL && i < res->n_seen; i++) {
 		row = res->seen[i].row;
