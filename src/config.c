@@ -722,6 +722,8 @@ first_dup(struct name_ix *v, size_t n, size_t *dup, size_t *orig)
 	size_t k, run = 0;
 	bool found = false;
 
+	if (n < 2)
+		return false;
 	qsort(v, n, sizeof(*v), cmp_name_ix);
 	for (k = 1; k < n; k++) {
 		if (strcmp(v[k].name, v[run].name) != 0) {

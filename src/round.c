@@ -529,7 +529,8 @@ level_detail(struct resolution *res, enum tw_outcome *worst)
 	size_t i;
 
 	*worst = TW_OUTCOME_NONE;
-	qsort(res->seen, res->n_seen, sizeof(*res->seen), cmp_seen);
+	if (res->n_seen > 1)
+		qsort(res->seen, res->n_seen, sizeof(*res->seen), cmp_seen);
 	if (res->n_seen == 0 && res->level->ns_names.n > 0) {
 		*worst = res->level->ns_failure;
 		s = xprintf(rd, "no address found for the %s servers:", zone_display(res->level->zone));
