@@ -59,8 +59,9 @@ struct query {
 	uint8_t *buf;              /* response to deliver */
 	size_t len;
 	double rtt_ms;
-	struct query *next_all;    /* every query, for tw_engine_free */
+	struct query *prev, *next; /* undelivered queries (e->pending_list) */
 	struct query *next_ready;  /* queue of queries to deliver */
+	bool ready;
 };
 
 struct attempt {
@@ -82,10 +83,25 @@ struct tw_engine {
 	bool deadline_hit;
 	bool destroying;
 	struct channel *channels;
-	struct query *all;
+	struct query *pending_list; /* every undelivered query */
 	struct query *ready_head, *ready_tail;
 	struct attempt *done;      /* attempts c-ares finished, not yet handled */
 	size_t pending;
+	void (*idle_cb)(void *);
+	void *idle_cookie;
+	struct event **signals;
+	size_t n_signals;
+};
+
+struct tw_timer {
+	struct event *ev;
+	tw_timer_cb *cb;
+	void *cookie;
+};
+
+struct signal_handler {
+	tw_signal_cb *cb;
+	void *cookie;
 };
 
 double
@@ -254,6 +270,7 @@ make_ready(struct query *q, enum tw_outcome final)
 	struct tw_engine *e = q->e;
 
 	q->final = final;
+	q->ready = true;
 	q->next_ready = NULL;
 	if (e->ready_tail != NULL)
 		e->ready_tail->next_ready = q;
@@ -303,10 +320,6 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 	struct attempt *a = cookie;
 	struct tw_engine *e;
 
-	if (a->q == NULL && a->deadline == NULL) {
-		free(a);
-		return;
-	}
 	e = a->q != NULL ? a->q->e : NULL;
 	a->status = status;
 	a->end_ms = tw_engine_now_ms();
@@ -336,7 +349,7 @@ fail_channel(struct channel *c)
 {
 	struct query *q;
 
-	for (q = c->e->all; q != NULL; q = q->next_all) {
+	for (q = c->e->pending_list; q != NULL; q = q->next) {
 		if (q->chan != c || q->live == NULL)
 			continue;
 		q->live->q = NULL;    /* orphaned: c-ares frees it when it gives up */
@@ -376,12 +389,35 @@ handle_done(struct attempt *a)
 }
 
 static void
+query_unlink(struct query *q)
+{
+	struct tw_engine *e = q->e;
+
+	if (q->prev != NULL)
+		q->prev->next = q->next;
+	else
+		e->pending_list = q->next;
+	if (q->next != NULL)
+		q->next->prev = q->prev;
+	q->prev = q->next = NULL;
+	e->pending--;
+}
+
+static void
+query_free(struct query *q)
+{
+	free(q->qname);
+	free(q->buf);
+	free(q);
+}
+
+/* Hand one query's result to its owner, then forget the query. */
+static void
 deliver(struct query *q)
 {
 	struct tw_engine_reply r;
 
-	q->delivered = true;
-	q->e->pending--;
+	query_unlink(q);
 	memset(&r, 0, sizeof(r));
 	r.transport_outcome = q->final;
 	r.sent = q->sent;
@@ -390,8 +426,7 @@ deliver(struct query *q)
 	r.answered = q->buf != NULL ? 1 : 0;
 	r.rtt_ms = q->buf != NULL ? q->rtt_ms : -1.0;
 	q->cb(q->cookie, &r);
-	free(q->buf);
-	q->buf = NULL;
+	query_free(q);
 }
 
 static void
@@ -400,6 +435,7 @@ on_drain(evutil_socket_t fd, short what, void *cookie)
 	struct tw_engine *e = cookie;
 	struct attempt *a;
 	struct query *q;
+	bool delivered = false;
 
 	while (e->done != NULL || e->ready_head != NULL) {
 		while ((a = e->done) != NULL) {
@@ -411,8 +447,11 @@ on_drain(evutil_socket_t fd, short what, void *cookie)
 			if (e->ready_head == NULL)
 				e->ready_tail = NULL;
 			deliver(q);
+			delivered = true;
 		}
 	}
+	if (delivered && e->pending == 0 && e->idle_cb != NULL)
+		e->idle_cb(e->idle_cookie);
 }
 
 static void
@@ -461,8 +500,10 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *t, const char *qnam
 	q->cb = cb;
 	q->cookie = cookie;
 	q->rtt_ms = -1.0;
-	q->next_all = e->all;
-	e->all = q;
+	q->next = e->pending_list;
+	if (q->next != NULL)
+		q->next->prev = q;
+	e->pending_list = q;
 	e->pending++;
 	if (e->opts.loopback_only && !tw_address_is_loopback(t->address)) {
 		make_ready(q, TW_OUTCOME_BLOCKED);
@@ -500,7 +541,77 @@ tw_engine_run(struct tw_engine *e, uint32_t deadline_ms)
 		if (event_base_loop(e->base, EVLOOP_ONCE) < 0)
 			break;
 	evtimer_del(e->stop_timer);
-	return e->deadline_hit && e->pending > 0 ? 1 : 0;
+	if (e->pending == 0)
+		return 0;
+	tw_engine_cancel_all(e);
+	return 1;
+}
+
+void
+tw_engine_cancel_all(struct tw_engine *e)
+{
+	struct query *q;
+
+	/* Finished attempts not yet handled belong to queries about to go. */
+	while (e->pending_list != NULL) {
+		q = e->pending_list;
+		if (q->live != NULL) {
+			q->live->q = NULL;   /* orphaned: c-ares frees it when it gives up */
+			q->live = NULL;
+		}
+		query_unlink(q);
+		if (!q->ready)
+			query_free(q);       /* queries on the ready queue are freed below */
+	}
+	/* The ready queue only holds cancelled queries now. */
+	while ((q = e->ready_head) != NULL) {
+		e->ready_head = q->next_ready;
+		query_free(q);
+	}
+	e->ready_tail = NULL;
+}
+
+void
+tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie)
+{
+	e->idle_cb = cb;
+	e->idle_cookie = cookie;
+}
+
+static void
+channels_free(struct tw_engine *e)
+{
+	struct channel *c;
+	struct sock_watch *w;
+
+	while ((c = e->channels) != NULL) {
+		e->channels = c->next;
+		ares_destroy(c->ch);
+		while ((w = c->watches) != NULL) {
+			c->watches = w->next;
+			event_free(w->ev);
+			free(w);
+		}
+		event_free(c->timer);
+		free(c);
+	}
+}
+
+int
+tw_engine_configure(struct tw_engine *e, const struct tw_engine_opts *opts)
+{
+	if (e->pending > 0)
+		return -1;
+	if (opts->timeout_ms != e->opts.timeout_ms) {
+		/* The c-ares timeout lives in each channel: start afresh. */
+		e->destroying = true;
+		channels_free(e);
+		e->destroying = false;
+	}
+	e->opts = *opts;
+	if (e->opts.attempts == 0)
+		e->opts.attempts = 1;
+	return 0;
 }
 
 size_t
@@ -544,42 +655,125 @@ err0:
 	return NULL;
 }
 
+static void
+on_timer(evutil_socket_t fd, short what, void *cookie)
+{
+	struct tw_timer *t = cookie;
+
+	t->cb(t->cookie);
+}
+
+struct tw_timer *
+tw_timer_new(struct tw_engine *e, tw_timer_cb *cb, void *cookie)
+{
+	struct tw_timer *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->ev = evtimer_new(e->base, on_timer, t)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->cb = cb;
+	t->cookie = cookie;
+	return t;
+}
+
+void
+tw_timer_arm(struct tw_timer *t, double ms)
+{
+	struct timeval tv;
+
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = (time_t)(ms / 1000.0);
+	tv.tv_usec = (suseconds_t)((ms - (double)tv.tv_sec * 1000.0) * 1000.0);
+	evtimer_add(t->ev, &tv);
+}
+
+void
+tw_timer_cancel(struct tw_timer *t)
+{
+	if (t != NULL)
+		evtimer_del(t->ev);
+}
+
+void
+tw_timer_free(struct tw_timer *t)
+{
+	if (t == NULL)
+		return;
+	event_free(t->ev);
+	free(t);
+}
+
+static void
+on_signal(evutil_socket_t signo, short what, void *cookie)
+{
+	struct signal_handler *h = cookie;
+
+	h->cb((int)signo, h->cookie);
+}
+
+int
+tw_engine_on_signal(struct tw_engine *e, int signo, tw_signal_cb *cb, void *cookie)
+{
+	struct signal_handler *h;
+	struct event **v;
+	struct event *ev;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return -1;
+	h->cb = cb;
+	h->cookie = cookie;
+	if ((v = realloc(e->signals, (e->n_signals + 1) * sizeof(*v))) == NULL)
+		goto fail;
+	e->signals = v;
+	if ((ev = evsignal_new(e->base, signo, on_signal, h)) == NULL)
+		goto fail;
+	if (evsignal_add(ev, NULL) != 0) {
+		event_free(ev);
+		goto fail;
+	}
+	e->signals[e->n_signals++] = ev;
+	return 0;
+fail:
+	free(h);
+	return -1;
+}
+
+int
+tw_engine_loop(struct tw_engine *e)
+{
+	return event_base_loop(e->base, EVLOOP_NO_EXIT_ON_EMPTY) < 0 ? -1 : 0;
+}
+
+void
+tw_engine_break(struct tw_engine *e)
+{
+	event_base_loopbreak(e->base);
+}
+
 void
 tw_engine_free(struct tw_engine *e)
 {
-	struct channel *c;
-	struct sock_watch *w;
 	struct attempt *a;
-	struct query *q;
+	size_t i;
 
 	if (e == NULL)
 		return;
-	/* Orphan every live attempt: ares_destroy() calls back for each. */
-	for (q = e->all; q != NULL; q = q->next_all)
-		if (q->live != NULL)
-			q->live->q = NULL;
+	tw_engine_cancel_all(e);
 	e->destroying = true;
-	while ((c = e->channels) != NULL) {
-		e->channels = c->next;
-		ares_destroy(c->ch);
-		while ((w = c->watches) != NULL) {
-			c->watches = w->next;
-			event_free(w->ev);
-			free(w);
-		}
-		event_free(c->timer);
-		free(c);
-	}
+	channels_free(e);     /* ares_destroy() calls back for every orphan: freed there */
 	while ((a = e->done) != NULL) {
 		e->done = a->next_done;
 		attempt_free(a);
 	}
-	while ((q = e->all) != NULL) {
-		e->all = q->next_all;
-		free(q->qname);
-		free(q->buf);
-		free(q);
+	for (i = 0; i < e->n_signals; i++) {
+		free(event_get_callback_arg(e->signals[i]));
+		event_free(e->signals[i]);
 	}
+	free(e->signals);
 	event_free(e->stop_timer);
 	event_free(e->drain);
 	event_base_free(e->base);

@@ -44,7 +44,7 @@ ptrvec_push(struct ptrvec *pv, void *p)
 }
 
 struct authset;
-struct round;
+struct tw_round;
 
 /* One server as seen from one zone, on one transport. */
 struct row {
@@ -57,7 +57,7 @@ struct row {
 struct mzone;
 
 struct authset {
-	struct round *rd;
+	struct tw_round *rd;
 	char *zone;
 	enum tw_role role;
 	struct mzone *mz;           /* NULL for the roots */
@@ -83,7 +83,7 @@ struct seen {
 };
 
 struct resolution {
-	struct round *rd;
+	struct tw_round *rd;
 	struct mzone *mz;
 	enum purpose purpose;
 	struct authset *target_set; /* P_NSADDR: where the addresses go */
@@ -106,7 +106,7 @@ struct resolution {
 enum qkind { Q_HEALTH, Q_ZONE_NS, Q_RESOLVE, Q_KINDS };
 
 struct qctx {
-	struct round *rd;
+	struct tw_round *rd;
 	enum qkind kind;
 	struct row *row;
 	struct mzone *mz;
@@ -117,7 +117,7 @@ struct qctx {
 	bool done;
 };
 
-struct round {
+struct tw_round {
 	const struct tw_config *cfg;
 	struct tw_engine *eng;
 	struct tw_wire_msg msg;     /* scratch for parsing one reply */
@@ -129,6 +129,13 @@ struct round {
 	struct ptrvec qctxs;        /* every query context */
 	unsigned outstanding[Q_KINDS];
 	bool oom;
+	bool finished;              /* idle or deadline: nothing more will come */
+	bool deadline_hit;
+	double started;
+	struct tw_timer *deadline;
+	struct tw_timer *idle;
+	tw_round_done_cb *done_cb;
+	void *done_cookie;
 };
 
 static void res_enter(struct resolution *res, struct authset *set);
@@ -137,7 +144,7 @@ static void res_check_stuck(struct resolution *res);
 /* ---- small helpers ---- */
 
 static char *
-xstrdup(struct round *rd, const char *s)
+xstrdup(struct tw_round *rd, const char *s)
 {
 	char *d;
 
@@ -149,10 +156,10 @@ xstrdup(struct round *rd, const char *s)
 }
 
 static char *
-xprintf(struct round *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+xprintf(struct tw_round *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static char *
-xprintf(struct round *rd, const char *fmt, ...)
+xprintf(struct tw_round *rd, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -172,14 +179,14 @@ xprintf(struct round *rd, const char *fmt, ...)
 }
 
 static void
-push(struct round *rd, struct ptrvec *pv, void *p)
+push(struct tw_round *rd, struct ptrvec *pv, void *p)
 {
 	if (ptrvec_push(pv, p) != 0)
 		rd->oom = true;
 }
 
 static struct authset *
-set_new(struct round *rd, const char *zone, enum tw_role role, struct mzone *mz)
+set_new(struct tw_round *rd, const char *zone, enum tw_role role, struct mzone *mz)
 {
 	struct authset *set;
 
@@ -202,7 +209,7 @@ set_new(struct round *rd, const char *zone, enum tw_role role, struct mzone *mz)
 
 /* The set for ${zone} within ${mz}: the zone itself or a child met on the way. */
 static struct authset *
-mz_set_for(struct round *rd, struct mzone *mz, const char *zone)
+mz_set_for(struct tw_round *rd, struct mzone *mz, const char *zone)
 {
 	struct authset *set;
 	size_t i;
@@ -224,7 +231,7 @@ mz_set_for(struct round *rd, struct mzone *mz, const char *zone)
 static void on_reply(void *cookie, const struct tw_engine_reply *reply);
 
 static void
-send_query(struct round *rd, enum qkind kind, struct row *row, struct mzone *mz,
+send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *mz,
     struct resolution *res, const char *qname, uint16_t qtype)
 {
 	struct tw_target t;
@@ -259,7 +266,7 @@ send_query(struct round *rd, enum qkind kind, struct row *row, struct mzone *mz,
 }
 
 static void
-row_add_rtt(struct round *rd, struct row *row, double rtt)
+row_add_rtt(struct tw_round *rd, struct row *row, double rtt)
 {
 	double *n;
 	size_t ncap;
@@ -304,7 +311,7 @@ set_find(struct authset *set, const char *address, uint16_t port, enum tw_transp
 }
 
 static void
-row_start(struct round *rd, struct row *row)
+row_start(struct tw_round *rd, struct row *row)
 {
 	struct authset *set = row->set;
 	struct resolution *res;
@@ -334,7 +341,7 @@ static void
 set_add_server(struct authset *set, const char *name, const char *address,
     uint16_t port, bool pinned)
 {
-	struct round *rd = set->rd;
+	struct tw_round *rd = set->rd;
 	struct row *row;
 	int tr;
 
@@ -395,7 +402,7 @@ zone_display(const char *zone)
 }
 
 static struct resolution *
-res_new(struct round *rd, struct mzone *mz, enum purpose purpose, const char *qname,
+res_new(struct tw_round *rd, struct mzone *mz, enum purpose purpose, const char *qname,
     uint16_t qtype)
 {
 	struct resolution *res;
@@ -436,7 +443,7 @@ res_path_add(struct resolution *res, const char *sep, const char *what)
 static void
 res_finish(struct resolution *res, bool resolved, enum tw_outcome outcome, char *detail)
 {
-	struct round *rd = res->rd;
+	struct tw_round *rd = res->rd;
 	struct authset *set;
 	size_t i;
 
@@ -471,7 +478,7 @@ res_finish(struct resolution *res, bool resolved, enum tw_outcome outcome, char 
 static void
 res_enter(struct resolution *res, struct authset *set)
 {
-	struct round *rd = res->rd;
+	struct tw_round *rd = res->rd;
 	struct row *row;
 	size_t i;
 
@@ -523,7 +530,7 @@ cmp_seen(const void *pa, const void *pb)
 static char *
 level_detail(struct resolution *res, enum tw_outcome *worst)
 {
-	struct round *rd = res->rd;
+	struct tw_round *rd = res->rd;
 	const struct row *row;
 	char *s, *n;
 	size_t i;
@@ -585,7 +592,7 @@ set_learn_ns(struct authset *set, const struct tw_wire_section *ns_sec,
     const struct tw_wire_msg *msg, const char *owner, const char *parent_zone,
     unsigned depth)
 {
-	struct round *rd = set->rd;
+	struct tw_round *rd = set->rd;
 	const struct tw_wire_rr *ns, *glue;
 	bool found;
 	size_t i, j;
@@ -616,7 +623,7 @@ set_learn_ns(struct authset *set, const struct tw_wire_section *ns_sec,
 static void
 set_seek_ns(struct authset *set, const char *ns, unsigned depth)
 {
-	struct round *rd = set->rd;
+	struct tw_round *rd = set->rd;
 	struct mzone *mz = set->mz;
 	struct resolution *res;
 	struct authset *start;
@@ -648,7 +655,7 @@ set_seek_ns(struct authset *set, const char *ns, unsigned depth)
 static void
 follow_cname(struct resolution *res, const char *target)
 {
-	struct round *rd = res->rd;
+	struct tw_round *rd = res->rd;
 	struct authset *start;
 	char *t;
 
@@ -677,7 +684,7 @@ follow_cname(struct resolution *res, const char *target)
 static void
 handle_answer(struct resolution *res, const struct tw_wire_msg *msg, const struct row *row)
 {
-	struct round *rd = res->rd;
+	struct tw_round *rd = res->rd;
 	const struct tw_wire_rr *rr;
 	const char *name = res->qname;
 	bool cname;
@@ -722,7 +729,7 @@ handle_answer(struct resolution *res, const struct tw_wire_msg *msg, const struc
 static void
 handle_referral(struct resolution *res, const struct qctx *q, const struct tw_wire_msg *msg)
 {
-	struct round *rd = res->rd;
+	struct tw_round *rd = res->rd;
 	struct authset *child;
 	const char *zone;
 
@@ -799,7 +806,7 @@ static void
 on_reply(void *cookie, const struct tw_engine_reply *reply)
 {
 	struct qctx *q = cookie;
-	struct round *rd = q->rd;
+	struct tw_round *rd = q->rd;
 	struct row *row = q->row;
 	struct tw_wire_msg *msg = &rd->msg;
 	const char *zone = row->set->zone;
@@ -972,7 +979,7 @@ export_host(struct resolution *res, const struct tw_host_cfg *hc, struct tw_host
 }
 
 static char *
-deadline_stage(struct round *rd)
+deadline_stage(struct tw_round *rd)
 {
 	struct resolution *res;
 	char *s = NULL, *n;
@@ -1003,7 +1010,7 @@ deadline_stage(struct round *rd)
 }
 
 static struct tw_check_result *
-build_result(struct round *rd, double started)
+build_result(struct tw_round *rd, double started)
 {
 	struct tw_check_result *r;
 	struct tw_zone_result *zr;
@@ -1062,7 +1069,7 @@ fail:
 /* ---- lifecycle ---- */
 
 static void
-round_free(struct round *rd)
+round_free(struct tw_round *rd)
 {
 	struct authset *set;
 	struct resolution *res;
@@ -1070,7 +1077,8 @@ round_free(struct round *rd)
 	struct row *row;
 	size_t i, j;
 
-	tw_engine_free(rd->eng);
+	tw_timer_free(rd->deadline);
+	tw_timer_free(rd->idle);
 	for (i = 0; i < rd->qctxs.n; i++) {
 		q = rd->qctxs.v[i];
 		free(q->qname);
@@ -1119,7 +1127,7 @@ round_free(struct round *rd)
 
 /* After the engine went idle, whatever is still open can only fail. */
 static void
-sweep(struct round *rd)
+sweep(struct tw_round *rd)
 {
 	struct resolution *res;
 	size_t i;
@@ -1138,42 +1146,78 @@ sweep(struct round *rd)
 	}
 }
 
-struct tw_check_result *
-tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
+/* The engine went idle: whatever is still open fails, and the round is over. */
+static void
+on_idle(void *cookie)
+{
+	struct tw_round *rd = cookie;
+
+	if (rd->finished)
+		return;
+	sweep(rd);
+	rd->finished = true;
+	tw_timer_cancel(rd->deadline);
+	if (rd->done_cb != NULL)
+		rd->done_cb(rd->done_cookie);
+}
+
+static void
+on_deadline(void *cookie)
+{
+	struct tw_round *rd = cookie;
+
+	if (rd->finished)
+		return;
+	rd->deadline_hit = true;
+	rd->finished = true;
+	tw_engine_cancel_all(rd->eng);
+	if (rd->done_cb != NULL)
+		rd->done_cb(rd->done_cookie);
+}
+
+struct tw_round *
+tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
+    const struct tw_round_opts *opts, tw_round_done_cb *cb, void *cookie)
 {
 	struct tw_engine_opts eo;
-	struct tw_check_result *r = NULL;
 	const struct tw_endpoint *ep;
 	struct resolution *res;
-	struct round *rd;
+	struct tw_round *rd;
 	struct mzone *mz;
-	double started = tw_engine_now_ms();
 	size_t z, i;
-	int rc;
 
-	if ((rd = calloc(1, sizeof(*rd))) == NULL)
-		return NULL;
-	rd->cfg = cfg;
 	eo.timeout_ms = cfg->probe.timeout_ms;
 	eo.attempts = cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
-	if ((rd->eng = tw_engine_new(&eo)) == NULL)
-		goto out;
+	if (tw_engine_configure(eng, &eo) != 0) {
+		fprintf(stderr, "tldwatch: a round is already running\n");
+		return NULL;
+	}
+	if ((rd = calloc(1, sizeof(*rd))) == NULL)
+		goto oom;
+	rd->cfg = cfg;
+	rd->eng = eng;
+	rd->done_cb = cb;
+	rd->done_cookie = cookie;
+	rd->started = tw_engine_now_ms();
+	if ((rd->deadline = tw_timer_new(eng, on_deadline, rd)) == NULL ||
+	    (rd->idle = tw_timer_new(eng, on_idle, rd)) == NULL)
+		goto oom;
 	if ((rd->rootset = set_new(rd, "", TW_ROLE_ROOT, NULL)) == NULL)
-		goto out;
+		goto oom;
 	for (i = 0; i < cfg->n_roots; i++) {
 		ep = &cfg->roots[i];
 		set_add_server(rd->rootset, ep->name, ep->address,
 		    ep->port ? ep->port : cfg->probe.port, false);
 	}
 	if (cfg->n_zones > 0 && (rd->mz = calloc(cfg->n_zones, sizeof(*rd->mz))) == NULL)
-		goto out;
+		goto oom;
 	rd->n_mz = cfg->n_zones;
 	for (z = 0; z < cfg->n_zones; z++) {
 		mz = &rd->mz[z];
 		mz->cfg = &cfg->zones[z];
 		if ((mz->zoneset = set_new(rd, mz->cfg->name, TW_ROLE_ZONE, mz)) == NULL)
-			goto out;
+			goto oom;
 	}
 	for (z = 0; z < rd->n_mz && !rd->oom; z++) {
 		mz = &rd->mz[z];
@@ -1196,21 +1240,62 @@ tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
 		}
 	}
 	if (rd->oom)
-		goto out;
-	rc = tw_engine_run(rd->eng, opts->deadline_ms);
-	if (rc == 0)
-		sweep(rd);
-	if (rd->oom)
-		goto out;
-	if ((r = build_result(rd, started)) == NULL)
-		goto out;
-	if (rc != 0) {
+		goto oom;
+	tw_engine_set_idle_cb(eng, on_idle, rd);
+	if (opts->deadline_ms > 0)
+		tw_timer_arm(rd->deadline, opts->deadline_ms);
+	if (tw_engine_pending(eng) == 0)
+		tw_timer_arm(rd->idle, 0);   /* nothing to ask: over at once, from the loop */
+	return rd;
+oom:
+	fprintf(stderr, "tldwatch: out of memory\n");
+	if (rd != NULL)
+		round_free(rd);
+	return NULL;
+}
+
+struct tw_check_result *
+tw_round_finish(struct tw_round *rd)
+{
+	struct tw_check_result *r = NULL;
+
+	if (!rd->finished) {          /* abandoned before it ended */
+		rd->deadline_hit = true;
+		rd->finished = true;
+	}
+	tw_engine_cancel_all(rd->eng);
+	tw_engine_set_idle_cb(rd->eng, NULL, NULL);
+	if (!rd->oom && (r = build_result(rd, rd->started)) != NULL && rd->deadline_hit) {
 		r->deadline_hit = true;
 		r->deadline_stage = deadline_stage(rd);
 	}
-out:
-	if (rd->oom && r == NULL)
+	if (r == NULL)
 		fprintf(stderr, "tldwatch: out of memory\n");
 	round_free(rd);
+	return r;
+}
+
+static void
+break_loop(void *cookie)
+{
+	tw_engine_break(cookie);
+}
+
+struct tw_check_result *
+tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
+{
+	struct tw_engine_opts eo = { cfg->probe.timeout_ms, cfg->probe.attempts,
+	    opts->loopback_only };
+	struct tw_check_result *r = NULL;
+	struct tw_engine *eng;
+	struct tw_round *rd;
+
+	if ((eng = tw_engine_new(&eo)) == NULL)
+		return NULL;
+	if ((rd = tw_round_start(cfg, eng, opts, break_loop, eng)) != NULL) {
+		tw_engine_loop(eng);
+		r = tw_round_finish(rd);
+	}
+	tw_engine_free(eng);
 	return r;
 }

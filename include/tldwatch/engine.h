@@ -75,15 +75,69 @@ int tw_engine_query(struct tw_engine *e, const struct tw_target *target,
  * tw_engine_run(e, deadline_ms):
  * Run the event loop until no query is pending, or until ${deadline_ms}
  * (0 = none) have passed since this call.  Returns 0 when everything was
- * delivered, 1 when the deadline expired first.
+ * delivered, 1 when the deadline expired first (the rest is cancelled:
+ * no callback will come for it).
  */
 int tw_engine_run(struct tw_engine *e, uint32_t deadline_ms);
 
 /* tw_engine_pending(e): queries submitted and not yet delivered. */
 size_t tw_engine_pending(const struct tw_engine *e);
 
+/*
+ * tw_engine_configure(e, opts):
+ * Change the timeout, attempts and policy for queries submitted from now
+ * on.  Only while nothing is pending (between rounds); returns -1 otherwise.
+ */
+int tw_engine_configure(struct tw_engine *e, const struct tw_engine_opts *opts);
+
+/*
+ * tw_engine_cancel_all(e):
+ * Drop every pending query: no callback will come for any of them.
+ */
+void tw_engine_cancel_all(struct tw_engine *e);
+
+/*
+ * tw_engine_set_idle_cb(e, cb, cookie):
+ * Call ${cb}(${cookie}) from the loop each time the last pending query has
+ * been delivered.  NULL removes it.
+ */
+void tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie);
+
 /* tw_engine_free(e): cancel everything, close every socket; NULL is fine. */
 void tw_engine_free(struct tw_engine *e);
+
+/*
+ * The engine also lends its event loop to long-running modes (watch):
+ * one-shot timers, signal handlers, and a loop that runs until broken.
+ */
+struct tw_timer;
+typedef void tw_timer_cb(void *cookie);
+typedef void tw_signal_cb(int signo, void *cookie);
+
+/* tw_timer_new(e, cb, cookie): a disarmed one-shot timer; NULL on failure. */
+struct tw_timer *tw_timer_new(struct tw_engine *e, tw_timer_cb *cb, void *cookie);
+
+/* tw_timer_arm(t, ms): (re)arm ${t} to fire once, ${ms} from now. */
+void tw_timer_arm(struct tw_timer *t, double ms);
+
+/* tw_timer_cancel(t): disarm; NULL is fine. */
+void tw_timer_cancel(struct tw_timer *t);
+
+/* tw_timer_free(t): disarm and free; NULL is fine. */
+void tw_timer_free(struct tw_timer *t);
+
+/*
+ * tw_engine_on_signal(e, signo, cb, cookie):
+ * Call ${cb} from the loop (not from the signal handler) whenever ${signo}
+ * arrives, for the engine's lifetime.  Returns 0 or -1.
+ */
+int tw_engine_on_signal(struct tw_engine *e, int signo, tw_signal_cb *cb, void *cookie);
+
+/* tw_engine_loop(e): run until tw_engine_break(); returns 0, -1 on error. */
+int tw_engine_loop(struct tw_engine *e);
+
+/* tw_engine_break(e): make tw_engine_loop() return after the current callback. */
+void tw_engine_break(struct tw_engine *e);
 
 /* tw_engine_versions(): "c-ares 1.18.1, libevent 2.1.12-stable" (static). */
 const char *tw_engine_versions(void);

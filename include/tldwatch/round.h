@@ -30,9 +30,31 @@ struct tw_round_opts {
 	bool loopback_only;    /* refuse targets outside 127.0.0.0/8 and ::1 */
 };
 
+struct tw_engine;
+struct tw_round;
+typedef void tw_round_done_cb(void *cookie);
+
+/*
+ * tw_round_start(cfg, engine, opts, cb, cookie):
+ * Submit a round's first queries on ${engine}, which must be idle (rounds
+ * never overlap).  ${cb}(${cookie}) is called from the event loop once the
+ * round is over (everything answered or failed, or the deadline passed).
+ * ${cfg} must outlive the round.  Returns NULL on failure.
+ */
+struct tw_round *tw_round_start(const struct tw_config *cfg, struct tw_engine *engine,
+    const struct tw_round_opts *opts, tw_round_done_cb *cb, void *cookie);
+
+/*
+ * tw_round_finish(round):
+ * Cancel whatever is still pending (a round finished early counts as
+ * having hit its deadline), build the result and free ${round}.  Returns
+ * the result (free with tw_check_result_free) or NULL when memory ran out.
+ */
+struct tw_check_result *tw_round_finish(struct tw_round *round);
+
 /*
  * tw_round_run(cfg, opts):
- * Run one round over every zone of ${cfg}.  Returns a new result (free
+ * Run one round over every zone of ${cfg} on an engine of its own.  Returns a new result (free
  * with tw_check_result_free), or NULL when memory ran out.  States and
  * diagnoses are left for verdict.c.
  */
