@@ -95,3 +95,29 @@ expect_rc 0
 expect_match '^tldwatch [0-9]'
 set +e; "$ROOT/check_tldwatch" --help >"$OUT" 2>"$ERR"; RC=$?; set -e
 expect_rc 3
+
+scenario "TLDWATCH_LOOPBACK_ONLY: a server learnt from a referral outside loopback is never asked"
+cat >"$WORK/xx.yaml" <<'YAML'
+probe: { timeout: 300ms, attempts: 1, port: 10053 }
+roots: [ a.root-servers.net=127.41.0.4:10053 ]
+zones:
+  - name: xx
+    hosts: [ { name: www.xx, key: true } ]
+YAML
+if command -v strace >/dev/null; then
+	set +e
+	strace -f -e trace=connect,sendto,sendmsg -o "$WORK/xx.strace" \
+	    "$TW" check -f "$WORK/xx.yaml" --format json >"$OUT" 2>"$ERR"
+	RC=$?
+	set -e
+	expect_rc 2
+	expect_state down
+	expect_jq '.zones[0].servers[] | "\(.name) \(.address) \(.outcome) \(.sent)"' "ns.nic.xx 0.0.0.0 blocked 0"
+	expect_host www.xx "false blocked"
+	grep -q '127.41.0.4' "$WORK/xx.strace" || fail "strace saw no query to the root at all"
+	if grep -E 'connect|send' "$WORK/xx.strace" | grep -q '0\.0\.0\.0'; then
+		fail "a packet was sent to 0.0.0.0"
+	fi
+else
+	fail "strace is missing (make deps)"
+fi

@@ -40,7 +40,7 @@
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
-	K_TRUNCATE, K_GARBAGE
+	K_TRUNCATE, K_GARBAGE, K_MALFORMED
 };
 
 struct mode {
@@ -227,6 +227,26 @@ make_garbage(const uint8_t *q, uint8_t *out)
 	return 7;
 }
 
+/*
+ * An answer to q whose header and question are sound (so a resolver
+ * library passes it on) but whose one A record claims 200 bytes of RDATA
+ * and carries 4: only a bounds-checked walker can tell it is broken.
+ */
+static size_t
+make_malformed(const uint8_t *q, size_t n, uint8_t *out)
+{
+	static const uint8_t rr[] = {
+		0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0xc8,
+		127, 0, 0, 1,
+	};
+	size_t len = make_error(q, n, 0, out);
+
+	out[2] |= 0x04;                 /* AA */
+	set16(out + 6, 1);              /* ANCOUNT */
+	memcpy(out + len, rr, sizeof(rr));
+	return len + sizeof(rr);
+}
+
 /* Apply the answer-side part of a mode (lame, truncate) to response r; returns the new length. */
 static size_t
 mangle_answer(const struct mode *m, uint8_t *r, size_t n)
@@ -266,6 +286,7 @@ mode_parse(char *line, struct mode *m)
 		{ "pass", K_PASS }, { "silent", K_SILENT }, { "refuse", K_REFUSE },
 		{ "servfail", K_SERVFAIL }, { "lame", K_LAME }, { "slow", K_SLOW },
 		{ "lossy", K_LOSSY }, { "truncate", K_TRUNCATE }, { "garbage", K_GARBAGE },
+		{ "malformed", K_MALFORMED },
 	};
 	char *save = NULL, *word, *arg;
 	size_t i;
@@ -489,6 +510,10 @@ udp_query(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage *
 		return;
 	case K_GARBAGE:
 		len = make_garbage(q, p->out);
+		(void)sendto(p->ufd, p->out, len, 0, (const struct sockaddr *)peer, peerlen);
+		return;
+	case K_MALFORMED:
+		len = make_malformed(q, n, p->out);
 		(void)sendto(p->ufd, p->out, len, 0, (const struct sockaddr *)peer, peerlen);
 		return;
 	case K_LOSSY:
@@ -757,6 +782,9 @@ tcp_query(struct tconn *c, uint8_t *q, size_t n)
 	case K_GARBAGE:
 		len = make_garbage(q, p->out);
 		return tcp_reply(c, p->out, len);
+	case K_MALFORMED:
+		len = make_malformed(q, n, p->out);
+		return tcp_reply(c, p->out, len);
 	case K_LOSSY:
 		if (lossy_drop(p, q, n))
 			return 0;
@@ -944,7 +972,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: faultproxy --listen ADDR:PORT --backend ADDR:PORT "
 	    "--mode-file FILE [--pidfile FILE]\n"
-	    "modes: pass silent refuse servfail lame slow [MS] lossy [PCT] truncate garbage\n");
+	    "modes: pass silent refuse servfail lame slow [MS] lossy [PCT] truncate garbage malformed\n");
 }
 
 static void
