@@ -100,6 +100,12 @@ demo: deps
 	$(MAKE) all
 	TLDWATCH_LOOPBACK_ONLY=1 tests/lab/demo
 
+# The December 2014 outage replayed on the lab against `tldwatch watch` (about 20 s).
+.PHONY: demo-2014
+demo-2014: deps
+	$(MAKE) all
+	TLDWATCH_LOOPBACK_ONLY=1 tests/lab/replay-2014
+
 bench: all
 	TLDWATCH_LOOPBACK_ONLY=1 bench/check-speed
 

@@ -4,6 +4,7 @@
  * Option syntax follows the monitoring-plugins guidelines (-h -V -v -t -w
  * -c), so the same words work for "tldwatch check" and "check_tldwatch".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -19,7 +20,9 @@
 #include "tldwatch/range.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
+#include "tldwatch/status.h"
 #include "tldwatch/verdict.h"
+#include "tldwatch/watch.h"
 
 #ifndef TW_VERSION
 #define TW_VERSION "0.1.0"
@@ -30,14 +33,24 @@
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
+enum command { CMD_CHECK, CMD_CONFIG, CMD_WATCH, CMD_STATUS };
+
 struct check_args {
+	enum command cmd;
 	const char *config_path;      /* NULL: the embedded default */
+	const char *state_path;
+	const char *events_path;
+	uint32_t interval_ms;
+	uint64_t rounds;
+	double max_age_s;
 	char *zones[MAX_ZONE_ARGS];
 	size_t n_zones;
 	enum tw_format format;
 	uint32_t deadline_ms;
 	struct tw_report_opts report;
 	enum color_when color;
+	bool format_given;
+	bool deadline_given;
 };
 
 static const char *progname = "tldwatch";
@@ -48,8 +61,11 @@ usage_short(FILE *fp)
 	fprintf(fp,
 	    "usage: %s check [-f FILE] [--zone NAME]... [--format text|json|nagios]\n"
 	    "                [-t SECONDS] [-w RANGE] [-c RANGE] [-v]... [--color WHEN]\n"
+	    "       %s watch [-f FILE] [--interval DUR] [--state FILE] [--events FILE]\n"
+	    "                [-t SECONDS] [--rounds N] [-v]...\n"
+	    "       %s status --state FILE [--format text|json|nagios] [--max-age DUR]\n"
 	    "       %s config [-f FILE]\n"
-	    "       %s --help | --version\n", progname, progname, progname);
+	    "       %s --help | --version\n", progname, progname, progname, progname, progname);
 }
 
 static void
@@ -62,6 +78,9 @@ usage_full(void)
 	    "Commands:\n"
 	    "  check            ask the TLD's servers and key hosts' servers directly, once,\n"
 	    "                   and print the verdict: up, degraded, partial, down or unknown\n"
+	    "  watch            run a round every interval: published states with hysteresis\n"
+	    "                   and flap detection, one event per change, a state file\n"
+	    "  status           what a watcher published, from its state file (for Nagios)\n"
 	    "  config           validate the configuration and print it as tldwatch reads it\n"
 	    "\n"
 	    "Options:\n"
@@ -76,6 +95,12 @@ usage_full(void)
 	    "  -c, --critical RANGE nagios: critical likewise (e.g. 1:)\n"
 	    "  -v, --verbose        more detail (repeatable)\n"
 	    "      --color WHEN     text colours: auto (default: on a terminal), always, never\n"
+	    "      --interval DUR   watch: time between round starts (default: watch.interval)\n"
+	    "      --state FILE     watch: keep the state here (rewritten atomically each round,\n"
+	    "                       read back on start); status: the watcher's state file\n"
+	    "      --events FILE    watch: append events here as JSON lines (default: stdout)\n"
+	    "      --rounds N       watch: stop after N rounds (tests and soaks)\n"
+	    "      --max-age DUR    status: older state is UNKNOWN (default: 3 intervals)\n"
 	    "  -h, --help           this help\n"
 	    "  -V, --version        version and library versions\n"
 	    "\n"
@@ -107,16 +132,8 @@ loopback_only(void)
 static int
 check_loopback(const struct tw_config *cfg)
 {
-	const struct tw_endpoint *ep = NULL;
-	size_t i, j;
+	const struct tw_endpoint *ep = tw_config_find_nonloopback(cfg);
 
-	for (i = 0; i < cfg->n_roots && ep == NULL; i++)
-		if (!tw_endpoint_is_loopback(&cfg->roots[i]))
-			ep = &cfg->roots[i];
-	for (i = 0; i < cfg->n_zones && ep == NULL; i++)
-		for (j = 0; j < cfg->zones[i].n_servers && ep == NULL; j++)
-			if (!tw_endpoint_is_loopback(&cfg->zones[i].servers[j]))
-				ep = &cfg->zones[i].servers[j];
 	if (ep == NULL)
 		return 0;
 	fprintf(stderr, "%s: %s: TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback server "
@@ -132,12 +149,7 @@ load_config(const char *path)
 	struct tw_error err;
 
 	memset(&err, 0, sizeof(err));
-	if (path != NULL)
-		cfg = tw_config_load_file(path, &err);
-	else
-		cfg = tw_config_load_string(tw_config_default_yaml(),
-		    strlen(tw_config_default_yaml()), "<embedded>", &err);
-	if (cfg == NULL) {
+	if ((cfg = tw_config_load(path, &err)) == NULL) {
 		fprintf(stderr, "%s: ", progname);
 		tw_error_print(&err, stderr);
 	}
@@ -172,7 +184,7 @@ parse_range_opt(const char *opt, const char *text, struct tw_range *range)
 	return -1;
 }
 
-enum { OPT_ZONE = 256, OPT_COLOR };
+enum { OPT_ZONE = 256, OPT_COLOR, OPT_INTERVAL, OPT_STATE, OPT_EVENTS, OPT_ROUNDS, OPT_MAX_AGE };
 
 static const struct option check_options[] = {
 	{ "config", required_argument, NULL, 'f' },
@@ -184,10 +196,67 @@ static const struct option check_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "max-age", required_argument, NULL, OPT_MAX_AGE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static int
+parse_count(const char *text, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Options given to a command that has no use for them are usage errors. */
+static int
+check_command_options(const struct check_args *a)
+{
+	static const char *names[] = { "check", "config", "watch", "status" };
+	const char *opt = NULL;
+	bool check = a->cmd == CMD_CHECK, watch = a->cmd == CMD_WATCH;
+	bool status = a->cmd == CMD_STATUS;
+
+	if (a->n_zones > 0 && !check)
+		opt = "--zone";
+	else if ((a->report.warn.set || a->report.crit.set) && !check)
+		opt = a->report.warn.set ? "--warning" : "--critical";
+	else if (a->format_given && !check && !status)
+		opt = "--format";
+	else if (a->interval_ms != 0 && !watch)
+		opt = "--interval";
+	else if (a->events_path != NULL && !watch)
+		opt = "--events";
+	else if (a->rounds != 0 && !watch)
+		opt = "--rounds";
+	else if (a->state_path != NULL && !watch && !status)
+		opt = "--state";
+	else if (a->max_age_s > 0 && !status)
+		opt = "--max-age";
+	else if (a->config_path != NULL && status)
+		opt = "--config";
+	else if (a->deadline_given && !check && !watch)
+		opt = "--timeout";
+	if (opt != NULL)
+		return bad_usage("%s is not an option of '%s'", opt, names[a->cmd]);
+	if (status && a->state_path == NULL)
+		return bad_usage("status needs --state FILE");
+	return -1;
+}
 
 /*
  * Parse check/config options.  Returns -1 to go on, or an exit code
@@ -212,6 +281,7 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 			a->zones[a->n_zones++] = optarg;
 			break;
 		case 'o':
+			a->format_given = true;
 			if (strcmp(optarg, "text") == 0)
 				a->format = TW_FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -226,6 +296,7 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 				return bad_usage("--timeout \"%s\": expected a duration like 10, 10s "
 				    "or 500ms", optarg);
 			a->deadline_ms = (uint32_t)ms;
+			a->deadline_given = true;
 			break;
 		case 'w':
 			if (parse_range_opt("--warning", optarg, &a->report.warn) != 0)
@@ -248,6 +319,28 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 			else
 				return bad_usage("--color \"%s\": expected auto, always or never", optarg);
 			break;
+		case OPT_INTERVAL:
+			if (tw_duration_parse(optarg, &ms) != 0 || ms < 10)
+				return bad_usage("--interval \"%s\": expected a duration of at least "
+				    "10ms, like 250ms, 60s or 5m", optarg);
+			a->interval_ms = (uint32_t)ms;
+			break;
+		case OPT_STATE:
+			a->state_path = optarg;
+			break;
+		case OPT_EVENTS:
+			a->events_path = optarg;
+			break;
+		case OPT_ROUNDS:
+			if (parse_count(optarg, &a->rounds) != 0)
+				return bad_usage("--rounds \"%s\": expected a positive whole number",
+				    optarg);
+			break;
+		case OPT_MAX_AGE:
+			if (tw_duration_parse(optarg, &ms) != 0 || ms == 0)
+				return bad_usage("--max-age \"%s\": expected a duration like 5m", optarg);
+			a->max_age_s = (double)ms / 1000.0;
+			break;
 		case 'h':
 			usage_full();
 			return plugin ? 3 : 0;
@@ -262,7 +355,7 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument \"%s\"", argv[optind]);
-	return -1;
+	return check_command_options(a);
 }
 
 static bool
@@ -343,6 +436,36 @@ run_config(struct check_args *a)
 	return fflush(stdout) == 0 ? 0 : 3;
 }
 
+static int
+run_watch(const struct check_args *a)
+{
+	struct tw_watch_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.config_path = a->config_path;
+	o.interval_ms = a->interval_ms;
+	o.deadline_ms = a->deadline_ms;
+	o.state_path = a->state_path;
+	o.events_path = a->events_path;
+	o.max_rounds = a->rounds;
+	o.loopback_only = loopback_only();
+	o.verbosity = a->report.verbosity;
+	return tw_watch_run(&o);
+}
+
+static int
+run_status(const struct check_args *a)
+{
+	struct tw_status_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.state_path = a->state_path;
+	o.format = a->format;
+	o.max_age_s = a->max_age_s;
+	o.verbosity = a->report.verbosity;
+	return tw_status_run(&o);
+}
+
 int
 tw_cli_main(int argc, char **argv)
 {
@@ -376,10 +499,27 @@ tw_cli_main(int argc, char **argv)
 		print_version();
 		return 0;
 	}
-	if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "config") == 0) {
-		if ((rc = parse_check_args(argc - 1, argv + 1, &a, false)) >= 0)
-			return rc;
-		return strcmp(argv[1], "check") == 0 ? run_check(&a) : run_config(&a);
+	if (strcmp(argv[1], "check") == 0)
+		a.cmd = CMD_CHECK;
+	else if (strcmp(argv[1], "config") == 0)
+		a.cmd = CMD_CONFIG;
+	else if (strcmp(argv[1], "watch") == 0)
+		a.cmd = CMD_WATCH;
+	else if (strcmp(argv[1], "status") == 0)
+		a.cmd = CMD_STATUS;
+	else
+		return bad_usage("unknown command \"%s\"", argv[1]);
+	if ((rc = parse_check_args(argc - 1, argv + 1, &a, false)) >= 0)
+		return rc;
+	switch (a.cmd) {
+	case CMD_CHECK:
+		return run_check(&a);
+	case CMD_CONFIG:
+		return run_config(&a);
+	case CMD_WATCH:
+		return run_watch(&a);
+	case CMD_STATUS:
+		return run_status(&a);
 	}
 	return bad_usage("unknown command \"%s\"", argv[1]);
 }

@@ -26,6 +26,7 @@
 #define SHOW_MAX 60		/* bytes of user text quoted in a message */
 #define SHOW_LEN (SHOW_MAX * 4 + 8)
 #define MAX_FIELDS 8
+#define FLAP_MAX 64		/* watch.flap_*: TW_FLAP_WINDOW_MAX in tracker.h */
 
 static const char default_yaml[] =
     "# tldwatch -- built-in configuration: the real .kp, asked from the IANA roots.\n"
@@ -453,12 +454,11 @@ get_label(struct ld *ld, const struct field *f, const yaml_node_t *v, const char
 	return 0;
 }
 
-/* probe: */
-
+/* A duration in f->min..f->max milliseconds. */
 static int
-h_timeout(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+get_duration(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path,
+    uint32_t *out)
 {
-	struct tw_probe_cfg *probe = obj;
 	char shown[SHOW_LEN], lo[32], hi[32];
 	const char *s;
 	uint64_t ms;
@@ -474,8 +474,18 @@ h_timeout(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const
 		return fail(ld, v, "%s: %.*s%s is out of range (%s..%s)", path, 20, s,
 		    strlen(s) > 20 ? "..." : "", lo, hi);
 	}
-	probe->timeout_ms = (uint32_t)ms;
+	*out = (uint32_t)ms;
 	return 0;
+}
+
+/* probe: */
+
+static int
+h_timeout(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+{
+	struct tw_probe_cfg *probe = obj;
+
+	return get_duration(ld, f, v, path, &probe->timeout_ms);
 }
 
 static int
@@ -545,6 +555,85 @@ static const struct field probe_fields[] = {
 static const struct schema probe_schema = {
 	probe_fields, sizeof(probe_fields) / sizeof(probe_fields[0]),
 	"timeout, attempts, transports, port"
+};
+
+/* watch: */
+
+static int
+h_interval(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_duration(ld, f, v, path, &watch->interval_ms);
+}
+
+static int
+h_fall(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_uint(ld, f, v, path, &watch->fall);
+}
+
+static int
+h_rise(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_uint(ld, f, v, path, &watch->rise);
+}
+
+static int
+h_flap_changes(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
+    const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_uint(ld, f, v, path, &watch->flap_changes);
+}
+
+static int
+h_flap_window(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
+    const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_uint(ld, f, v, path, &watch->flap_window);
+}
+
+static int
+h_flap_settle(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
+    const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_uint(ld, f, v, path, &watch->flap_settle);
+}
+
+static int
+h_window(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+{
+	struct tw_watch_cfg *watch = obj;
+
+	return get_uint(ld, f, v, path, &watch->window);
+}
+
+static const struct field watch_fields[] = {
+	{ "interval", N_SCALAR, false, 10, 24 * 3600 * 1000, "a duration like 500ms, 30s or 5m",
+	    h_interval },
+	{ "fall", N_SCALAR, false, 1, 100, "an integer 1..100", h_fall },
+	{ "rise", N_SCALAR, false, 1, 100, "an integer 1..100", h_rise },
+	{ "flap_changes", N_SCALAR, false, 2, FLAP_MAX, "an integer 2..64",
+	    h_flap_changes },
+	{ "flap_window", N_SCALAR, false, 2, FLAP_MAX, "an integer 2..64",
+	    h_flap_window },
+	{ "flap_settle", N_SCALAR, false, 1, FLAP_MAX, "an integer 1..64",
+	    h_flap_settle },
+	{ "window", N_SCALAR, false, 1, 10000, "an integer 1..10000", h_window },
+};
+static const struct schema watch_schema = {
+	watch_fields, sizeof(watch_fields) / sizeof(watch_fields[0]),
+	"interval, fall, rise, flap_changes, flap_window, flap_settle, window"
 };
 
 /* zones[i].hosts[j] */
@@ -795,6 +884,28 @@ h_probe(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const c
 	return walk_map(ld, v, &probe_schema, &cfg->probe, path);
 }
 
+/* After watch: is read: W rounds hold at most W-1 changes, so flap_changes < flap_window. */
+static int
+h_watch(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
+{
+	struct tw_config *cfg = obj;
+	const yaml_node_t *at;
+
+	if (is_null(v))
+		return 0;
+	if (walk_map(ld, v, &watch_schema, &cfg->watch, path) == -1)
+		return -1;
+	if (cfg->watch.flap_changes < cfg->watch.flap_window)
+		return 0;
+	/* Blame flap_changes when it is given, else the flap_window that undercut it. */
+	if ((at = find_value(ld, v, "flap_changes")) == NULL)
+		at = find_value(ld, v, "flap_window");
+	return fail(ld, at != NULL ? at : v, "%s.flap_changes: %u must be less than "
+	    "%s.flap_window (%u): %u rounds hold at most %u changes", path,
+	    (unsigned)cfg->watch.flap_changes, path, (unsigned)cfg->watch.flap_window,
+	    (unsigned)cfg->watch.flap_window, (unsigned)cfg->watch.flap_window - 1);
+}
+
 static int
 h_roots(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
 {
@@ -853,12 +964,14 @@ h_zones(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const c
 static const struct field top_fields[] = {
 	{ "probe", N_MAP, false, 0, 0, "a mapping with keys timeout, attempts, transports, "
 	    "port", h_probe },
+	{ "watch", N_MAP, false, 0, 0, "a mapping with keys interval, fall, rise, "
+	    "flap_changes, flap_window, flap_settle, window", h_watch },
 	{ "roots", N_SEQ, false, 0, 0, "a list of servers like NAME=ADDRESS[:PORT]", h_roots },
 	{ "zones", N_SEQ, true, 0, 0, "a non-empty list of zones (mappings with a name)",
 	    h_zones },
 };
 static const struct schema top_schema = {
-	top_fields, sizeof(top_fields) / sizeof(top_fields[0]), "probe, roots, zones"
+	top_fields, sizeof(top_fields) / sizeof(top_fields[0]), "probe, watch, roots, zones"
 };
 
 /* Turn a libyaml failure into one positioned message. */
@@ -1036,6 +1149,13 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 	cfg->probe.attempts = 2;
 	cfg->probe.transport[TW_TRANSPORT_UDP] = true;
 	cfg->probe.port = 53;
+	cfg->watch.interval_ms = 60000;
+	cfg->watch.fall = 2;
+	cfg->watch.rise = 2;
+	cfg->watch.flap_changes = 4;
+	cfg->watch.flap_window = 10;
+	cfg->watch.flap_settle = 5;
+	cfg->watch.window = 60;
 
 	ld.doc = &doc;
 	ld.source = source;
@@ -1299,7 +1419,7 @@ tw_config_print(const struct tw_config *cfg, FILE *fp)
 {
 	const struct tw_zone_cfg *zone;
 	const struct tw_host_cfg *host;
-	char timeout[32];
+	char timeout[32], interval[32];
 	size_t i, j;
 	int t, nt = 0;
 
@@ -1314,6 +1434,13 @@ tw_config_print(const struct tw_config *cfg, FILE *fp)
 			fprintf(fp, "%s%s", nt++ > 0 ? ", " : "",
 			    tw_transport_str((enum tw_transport)t));
 	fprintf(fp, "]\n  port: %u\n", (unsigned)cfg->probe.port);
+
+	format_ms(interval, sizeof(interval), cfg->watch.interval_ms);
+	fprintf(fp, "watch:\n  interval: %s\n  fall: %u\n  rise: %u\n  flap_changes: %u\n"
+	    "  flap_window: %u\n  flap_settle: %u\n  window: %u\n", interval,
+	    (unsigned)cfg->watch.fall, (unsigned)cfg->watch.rise,
+	    (unsigned)cfg->watch.flap_changes, (unsigned)cfg->watch.flap_window,
+	    (unsigned)cfg->watch.flap_settle, (unsigned)cfg->watch.window);
 
 	fputs(cfg->n_roots == 0 ? "roots: []\n" : "roots:\n", fp);
 	put_endpoints(fp, "  ", cfg->roots, cfg->n_roots);
@@ -1351,4 +1478,30 @@ tw_config_print(const struct tw_config *cfg, FILE *fp)
 			    host->key ? "true" : "false");
 		}
 	}
+}
+
+struct tw_config *
+tw_config_load(const char *path, struct tw_error *err)
+{
+	const char *def;
+
+	if (path != NULL)
+		return tw_config_load_file(path, err);
+	def = tw_config_default_yaml();
+	return tw_config_load_string(def, strlen(def), "<embedded>", err);
+}
+
+const struct tw_endpoint *
+tw_config_find_nonloopback(const struct tw_config *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->n_roots; i++)
+		if (!tw_endpoint_is_loopback(&cfg->roots[i]))
+			return &cfg->roots[i];
+	for (i = 0; i < cfg->n_zones; i++)
+		for (j = 0; j < cfg->zones[i].n_servers; j++)
+			if (!tw_endpoint_is_loopback(&cfg->zones[i].servers[j]))
+				return &cfg->zones[i].servers[j];
+	return NULL;
 }

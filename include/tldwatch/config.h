@@ -64,9 +64,21 @@ struct tw_zone_cfg {
 	size_t n_hosts;
 };
 
+/* The watch: section; see tracker.h for what the numbers mean. */
+struct tw_watch_cfg {
+	uint32_t interval_ms;  /* between round starts; 10 ms .. 24 h; default 60 s */
+	uint32_t fall;         /* rounds at a worse state before it is published; 1..100; default 2 */
+	uint32_t rise;         /* rounds at a better state before it is published; 1..100; default 2 */
+	uint32_t flap_changes; /* raw state changes within flap_window that mean unstable; 2..64; default 4 */
+	uint32_t flap_window;  /* rounds; 2..64; default 10; flap_changes < flap_window */
+	uint32_t flap_settle;  /* rounds without a raw change that end instability; 1..64; default 5 */
+	uint32_t window;       /* rounds of per-server history kept (loss, RTT); 1..10000; default 60 */
+};
+
 struct tw_config {
 	char *source;          /* file name, or "<embedded>" */
 	struct tw_probe_cfg probe;
+	struct tw_watch_cfg watch;
 	struct tw_endpoint *roots;
 	size_t n_roots;
 	struct tw_zone_cfg *zones;
@@ -86,6 +98,19 @@ struct tw_config *tw_config_load_file(const char *path, struct tw_error *err);
  */
 struct tw_config *tw_config_load_string(const char *text, size_t len,
     const char *source, struct tw_error *err);
+
+/*
+ * tw_config_load(path, err):
+ * tw_config_load_file(${path}), or the embedded default when ${path} is NULL.
+ */
+struct tw_config *tw_config_load(const char *path, struct tw_error *err);
+
+/*
+ * tw_config_find_nonloopback(cfg):
+ * The first root or pinned server outside 127.0.0.0/8 and ::1, or NULL.
+ * TLDWATCH_LOOPBACK_ONLY=1 refuses a config for which this is not NULL.
+ */
+const struct tw_endpoint *tw_config_find_nonloopback(const struct tw_config *cfg);
 
 /* tw_config_default_yaml(): the embedded default configuration (real .kp). */
 const char *tw_config_default_yaml(void);

@@ -1,7 +1,8 @@
 /*
  * faultproxy.c -- the lab's DNS fault proxy: sits in front of one NSD (UDP and TCP) and passes,
- * drops, delays, refuses or mangles each query as a one-line mode file says.  labctl rewrites
- * that file; it is re-checked on every packet, so a new fault takes effect at once.
+ * drops, delays, refuses or mangles each query as a one-line mode file says ("KIND [ARG]
+ * [@ZONE]").  labctl rewrites that file; it is re-checked on every packet, so a new fault takes
+ * effect at once.
  */
 
 #include <arpa/inet.h>
@@ -37,15 +38,24 @@
 #define TCP_IDLE_S	60
 #define SLOW_DEFAULT_MS	1500
 #define SLOW_MAX_MS	600000
+#define FLAP_GAP_DEFAULT_MS	100
+#define FLAP_GAP_MAX_MS	600000
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
-	K_TRUNCATE, K_GARBAGE, K_MALFORMED
+	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP
 };
 
 struct mode {
 	enum kind kind;
-	unsigned arg;			/* K_SLOW: milliseconds; K_LOSSY_PCT: percent */
+	unsigned arg;			/* K_SLOW, K_FLAP: milliseconds; K_LOSSY_PCT: percent */
+};
+
+/* What a mode file says: the fault, and the zone it is limited to. */
+struct mode_line {
+	struct mode m;
+	uint8_t zone[256];		/* "@ZONE" in wire form, lower case */
+	size_t zone_len;		/* 0: no filter, the fault applies to every query */
 };
 
 struct proxy;
@@ -100,8 +110,14 @@ struct proxy {
 
 	/* current mode and the identity of the file it came from */
 	struct mode mode;
+	uint8_t zone[256];		/* as in struct mode_line */
+	size_t zone_len;
 	bool mode_seen;
 	struct stat mode_st;
+
+	/* flap: the arrival of the last query (any mode), and where the bursts are */
+	uint64_t last_query_ms;
+	bool flap_begun, flap_silent;
 
 	int ufd, bfd;			/* UDP listen socket, UDP socket connected to the backend */
 	struct event *uev, *bev, *sweep, *sigterm, *sigint;
@@ -276,8 +292,37 @@ parse_uint(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
+/* "naenara.com.kp", "Kp." or "." to lower-case wire form; -1 if it is no domain name. */
 static int
-mode_parse(char *line, struct mode *m)
+zone_parse(const char *s, uint8_t *out, size_t *len)
+{
+	size_t o = 0;
+
+	if (strcmp(s, ".") == 0) {
+		out[0] = 0;
+		*len = 1;
+		return 0;
+	}
+	while (*s != '\0') {
+		size_t l = strcspn(s, ".");
+
+		if (l == 0 || l > 63 || o + 1 + l + 1 > 255)
+			return -1;
+		out[o++] = (uint8_t)l;
+		for (; l > 0; l--, s++)
+			out[o++] = (uint8_t)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+		if (*s == '.')
+			s++;
+	}
+	if (o == 0)
+		return -1;
+	out[o++] = 0;
+	*len = o;
+	return 0;
+}
+
+static int
+mode_parse(char *line, struct mode_line *ml)
 {
 	static const struct {
 		const char *word;
@@ -286,18 +331,27 @@ mode_parse(char *line, struct mode *m)
 		{ "pass", K_PASS }, { "silent", K_SILENT }, { "refuse", K_REFUSE },
 		{ "servfail", K_SERVFAIL }, { "lame", K_LAME }, { "slow", K_SLOW },
 		{ "lossy", K_LOSSY }, { "truncate", K_TRUNCATE }, { "garbage", K_GARBAGE },
-		{ "malformed", K_MALFORMED },
+		{ "malformed", K_MALFORMED }, { "flap", K_FLAP },
 	};
-	char *save = NULL, *word, *arg;
+	struct mode *m = &ml->m;
+	char *save = NULL, *word, *arg, *zone = NULL;
 	size_t i;
 
 	m->kind = K_PASS;
 	m->arg = 0;
+	ml->zone_len = 0;
 	word = strtok_r(line, " \t\r\n", &save);
 	if (word == NULL)
 		return 0;
 	arg = strtok_r(NULL, " \t\r\n", &save);
-	if (strtok_r(NULL, " \t\r\n", &save) != NULL)
+	if (arg != NULL && arg[0] == '@') {
+		zone = arg;
+		arg = NULL;
+	} else if (arg != NULL)
+		zone = strtok_r(NULL, " \t\r\n", &save);
+	if (zone != NULL && (zone[0] != '@' || strtok_r(NULL, " \t\r\n", &save) != NULL))
+		return -1;
+	if (zone != NULL && zone_parse(zone + 1, ml->zone, &ml->zone_len) == -1)
 		return -1;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(word, words[i].word) == 0)
@@ -316,6 +370,11 @@ mode_parse(char *line, struct mode *m)
 			return 0;
 		m->kind = K_LOSSY_PCT;
 		return parse_uint(arg, 100, &m->arg);
+	case K_FLAP:
+		m->arg = FLAP_GAP_DEFAULT_MS;
+		if (arg != NULL && parse_uint(arg, FLAP_GAP_MAX_MS, &m->arg) == -1)
+			return -1;
+		return 0;
 	default:
 		return arg == NULL ? 0 : -1;
 	}
@@ -330,22 +389,26 @@ same_file(const struct stat *a, const struct stat *b)
 }
 
 static void
-mode_set(struct proxy *p, const struct mode *m)
+mode_set(struct proxy *p, const struct mode_line *ml)
 {
 	/* a fresh "lossy" starts with an empty memory */
-	if (m->kind != p->mode.kind)
+	if (ml->m.kind != p->mode.kind)
 		memset(p->lossy, 0, sizeof(p->lossy));
-	p->mode = *m;
+	p->mode = ml->m;
+	memcpy(p->zone, ml->zone, ml->zone_len);
+	p->zone_len = ml->zone_len;
+	/* every (re)written mode file starts flap over with a silent burst */
+	p->flap_begun = false;
 }
 
 /* Re-read the mode file if it changed (a stat per packet; labctl replaces it with mv). */
 static void
 mode_refresh(struct proxy *p)
 {
-	static const struct mode pass = { K_PASS, 0 };
+	static const struct mode_line pass = { { K_PASS, 0 }, { 0 }, 0 };
 	struct stat st;
-	struct mode m;
-	char line[128], word[128];
+	struct mode_line ml;
+	char line[384], word[384];
 	ssize_t n;
 	int fd;
 
@@ -372,14 +435,68 @@ mode_refresh(struct proxy *p)
 	p->mode_st = st;
 	p->mode_seen = true;
 	memcpy(word, line, sizeof(word));
-	if (mode_parse(word, &m) == -1) {
+	if (mode_parse(word, &ml) == -1) {
 		/* a mode change is rare, so this is not hot-path logging */
 		fprintf(stderr, "faultproxy: %s: bad mode \"%s\", using pass\n", p->mode_path,
 		    line);
-		m.kind = K_PASS;
-		m.arg = 0;
+		ml = pass;
 	}
-	mode_set(p, &m);
+	mode_set(p, &ml);
+}
+
+/* Is the qname of q equal to the filter zone or below it?  Label-wise, case-insensitive. */
+static bool
+in_zone(const struct proxy *p, const uint8_t *q, size_t n)
+{
+	size_t ql = question_len(q, n), end, off = 12, i;
+
+	if (ql == 0)
+		return false;
+	end = 12 + ql - 4;		/* one past the name's root label */
+	for (;;) {
+		if (end - off == p->zone_len) {
+			for (i = 0; i < p->zone_len; i++) {
+				uint8_t c = q[off + i];
+
+				/* length octets are < 64, so folding A-Z never touches them */
+				if (c >= 'A' && c <= 'Z')
+					c = (uint8_t)(c + 32);
+				if (c != p->zone[i])
+					break;
+			}
+			if (i == p->zone_len)
+				return true;
+		}
+		if (q[off] == 0)
+			return false;
+		off += 1u + q[off];
+	}
+}
+
+/*
+ * What to do with query q: the current mode, resolved for flap and narrowed by the zone filter.
+ * Every query counts for flap's bursts, whatever its name: a burst is a run of queries with gaps
+ * under the flap's ARG ms, and bursts alternate silent, pass, silent, ...
+ */
+static struct mode
+query_mode(struct proxy *p, const uint8_t *q, size_t n)
+{
+	static const struct mode pass = { K_PASS, 0 }, silent = { K_SILENT, 0 };
+	struct mode m = p->mode;
+	uint64_t now = now_ms();
+
+	if (m.kind == K_FLAP) {
+		if (!p->flap_begun) {
+			p->flap_begun = true;
+			p->flap_silent = true;
+		} else if (now - p->last_query_ms >= m.arg)
+			p->flap_silent = !p->flap_silent;
+		m = p->flap_silent ? silent : pass;
+	}
+	p->last_query_ms = now;
+	if (p->zone_len > 0 && !in_zone(p, q, n))
+		return pass;
+	return m;
 }
 
 /*
@@ -459,7 +576,7 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 
 static void
 udp_forward(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage *peer,
-    socklen_t peerlen)
+    socklen_t peerlen, const struct mode *m)
 {
 	struct upend *e;
 	uint16_t bid;
@@ -484,7 +601,7 @@ udp_forward(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage
 	memcpy(&e->peer, peer, peerlen);
 	e->peerlen = peerlen;
 	e->t_ms = now_ms();
-	e->mode = p->mode;
+	e->mode = *m;
 	p->idmap[bid] = (uint16_t)(e - p->slots) + 1;
 	set16(q, bid);
 	if (send(p->bfd, q, n, 0) == -1)
@@ -495,17 +612,19 @@ static void
 udp_query(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage *peer,
     socklen_t peerlen)
 {
+	struct mode m;
 	size_t len;
 
 	if (n < 12 || (q[2] & 0x80))
 		return;		/* too short to answer, or not a query */
 	mode_refresh(p);
-	switch (p->mode.kind) {
+	m = query_mode(p, q, n);
+	switch (m.kind) {
 	case K_SILENT:
 		return;
 	case K_REFUSE:
 	case K_SERVFAIL:
-		len = make_error(q, n, p->mode.kind == K_REFUSE ? 5 : 2, p->out);
+		len = make_error(q, n, m.kind == K_REFUSE ? 5 : 2, p->out);
 		(void)sendto(p->ufd, p->out, len, 0, (const struct sockaddr *)peer, peerlen);
 		return;
 	case K_GARBAGE:
@@ -521,13 +640,13 @@ udp_query(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage *
 			return;
 		break;
 	case K_LOSSY_PCT:
-		if (rnd(p) % 100 < p->mode.arg)
+		if (rnd(p) % 100 < m.arg)
 			return;
 		break;
 	default:
 		break;
 	}
-	udp_forward(p, q, n, peer, peerlen);
+	udp_forward(p, q, n, peer, peerlen, &m);
 }
 
 static void
@@ -766,18 +885,20 @@ tcp_query(struct tconn *c, uint8_t *q, size_t n)
 {
 	struct proxy *p = c->p;
 	struct evbuffer *out;
+	struct mode m;
 	uint8_t hdr[2];
 	size_t len;
 
 	if (n < 12 || (q[2] & 0x80))
 		return 0;
 	mode_refresh(p);
-	switch (p->mode.kind) {
+	m = query_mode(p, q, n);
+	switch (m.kind) {
 	case K_SILENT:
 		return 0;
 	case K_REFUSE:
 	case K_SERVFAIL:
-		len = make_error(q, n, p->mode.kind == K_REFUSE ? 5 : 2, p->out);
+		len = make_error(q, n, m.kind == K_REFUSE ? 5 : 2, p->out);
 		return tcp_reply(c, p->out, len);
 	case K_GARBAGE:
 		len = make_garbage(q, p->out);
@@ -790,7 +911,7 @@ tcp_query(struct tconn *c, uint8_t *q, size_t n)
 			return 0;
 		break;
 	case K_LOSSY_PCT:
-		if (rnd(p) % 100 < p->mode.arg)
+		if (rnd(p) % 100 < m.arg)
 			return 0;
 		break;
 	default:
@@ -807,7 +928,7 @@ tcp_query(struct tconn *c, uint8_t *q, size_t n)
 	if (evbuffer_get_length(out) > TCP_OUT_MAX)
 		return -1;
 	c->q[c->nq].id = get16(q);
-	c->q[c->nq].mode = p->mode;
+	c->q[c->nq].mode = m;
 	c->nq++;
 	return 0;
 }
@@ -972,7 +1093,9 @@ usage(void)
 {
 	fprintf(stderr, "usage: faultproxy --listen ADDR:PORT --backend ADDR:PORT "
 	    "--mode-file FILE [--pidfile FILE]\n"
-	    "modes: pass silent refuse servfail lame slow [MS] lossy [PCT] truncate garbage malformed\n");
+	    "mode file: KIND [ARG] [@ZONE] (the fault only for queries at or below ZONE)\n"
+	    "kinds: pass silent refuse servfail lame slow [MS] lossy [PCT] truncate garbage\n"
+	    "       malformed flap [GAP_MS]\n");
 }
 
 static void

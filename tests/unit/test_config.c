@@ -69,6 +69,13 @@ assert_cfg_equal(const struct tw_config *a, const struct tw_config *b)
 	for (t = 0; t < TW_TRANSPORT_COUNT; t++)
 		assert_int_equal(a->probe.transport[t], b->probe.transport[t]);
 	assert_int_equal(a->probe.port, b->probe.port);
+	assert_int_equal(a->watch.interval_ms, b->watch.interval_ms);
+	assert_int_equal(a->watch.fall, b->watch.fall);
+	assert_int_equal(a->watch.rise, b->watch.rise);
+	assert_int_equal(a->watch.flap_changes, b->watch.flap_changes);
+	assert_int_equal(a->watch.flap_window, b->watch.flap_window);
+	assert_int_equal(a->watch.flap_settle, b->watch.flap_settle);
+	assert_int_equal(a->watch.window, b->watch.window);
 	assert_int_equal(a->n_roots, b->n_roots);
 	for (i = 0; i < a->n_roots; i++)
 		assert_ep_equal(&a->roots[i], &b->roots[i]);
@@ -116,6 +123,19 @@ round_trip(const struct tw_config *cfg)
 	tw_config_free(again);
 }
 
+/* The watch: defaults of config.h. */
+static void
+assert_watch_defaults(const struct tw_watch_cfg *w)
+{
+	assert_int_equal(w->interval_ms, 60000);
+	assert_int_equal(w->fall, 2);
+	assert_int_equal(w->rise, 2);
+	assert_int_equal(w->flap_changes, 4);
+	assert_int_equal(w->flap_window, 10);
+	assert_int_equal(w->flap_settle, 5);
+	assert_int_equal(w->window, 60);
+}
+
 struct root {
 	const char *name;
 	const char *address;
@@ -149,6 +169,7 @@ test_default(void **state)
 	assert_true(cfg->probe.transport[TW_TRANSPORT_UDP]);
 	assert_false(cfg->probe.transport[TW_TRANSPORT_TCP]);
 	assert_int_equal(cfg->probe.port, 53);
+	assert_watch_defaults(&cfg->watch);
 
 	assert_int_equal(cfg->n_roots, 13);
 	for (i = 0; i < 13; i++) {
@@ -197,6 +218,7 @@ test_minimal_defaults(void **state)
 	assert_true(cfg->probe.transport[TW_TRANSPORT_UDP]);
 	assert_false(cfg->probe.transport[TW_TRANSPORT_TCP]);
 	assert_int_equal(cfg->probe.port, 53);
+	assert_watch_defaults(&cfg->watch);
 	assert_int_equal(cfg->n_roots, 0);
 	assert_null(cfg->roots);
 	assert_int_equal(cfg->n_zones, 1);
@@ -208,11 +230,12 @@ test_minimal_defaults(void **state)
 	tw_config_free(cfg);
 
 	/* Keys given without a value are empty lists or default mappings. */
-	cfg = load("probe:\nroots:\nzones:\n  - name: kp\n    label: ~\n    servers:\n"
+	cfg = load("probe:\nwatch:\nroots:\nzones:\n  - name: kp\n    label: ~\n    servers:\n"
 	    "    hosts: null\n", &err);
 	if (cfg == NULL)
 		fail_msg("%u:%u: %s", err.line, err.col, err.msg);
 	assert_int_equal(cfg->probe.timeout_ms, 2000);
+	assert_watch_defaults(&cfg->watch);
 	assert_int_equal(cfg->n_roots, 0);
 	assert_null(cfg->zones[0].label);
 	assert_int_equal(cfg->zones[0].n_servers, 0);
@@ -248,6 +271,13 @@ test_full_file(void **state)
 	assert_true(cfg->probe.transport[TW_TRANSPORT_UDP]);
 	assert_true(cfg->probe.transport[TW_TRANSPORT_TCP]);
 	assert_int_equal(cfg->probe.port, 10053);
+	assert_int_equal(cfg->watch.interval_ms, 2500);
+	assert_int_equal(cfg->watch.fall, 3);
+	assert_int_equal(cfg->watch.rise, 1);
+	assert_int_equal(cfg->watch.flap_changes, 5);
+	assert_int_equal(cfg->watch.flap_window, 6);
+	assert_int_equal(cfg->watch.flap_settle, 2);
+	assert_int_equal(cfg->watch.window, 120);
 
 	assert_int_equal(cfg->n_roots, 5);
 	assert_string_equal(cfg->roots[0].name, "a.root-servers.net");
@@ -390,7 +420,7 @@ static const struct bad bads[] = {
 
 	/* keys */
 	{ KP "zone: x\n", 2, 1, "unknown key \"zone\" in the top level (expected one of: "
-	    "probe, roots, zones)" },
+	    "probe, watch, roots, zones)" },
 	{ "zones:\n  - name: kp\n    sever: x\n", 3, 5, "unknown key \"sever\" in zones[0] "
 	    "(expected one of: name, label, servers, hosts)" },
 	{ HOST("        typ: A\n"), 5, 9, "unknown key \"typ\" in zones[0].hosts[0] "
@@ -408,11 +438,70 @@ static const struct bad bads[] = {
 	{ "? [a]\n: b\n" KP, 1, 3, "keys must be plain strings, got a sequence" },
 	{ "<<: {zones: [{name: kp}]}\n", 1, 1, "unknown key \"<<\"" },
 
+	/* watch: */
+#define W(body) "watch:\n" body KP
+	{ W("  interval: 5ms\n"), 2, 13,
+	    "watch.interval: 5ms is out of range (10ms..86400s)" },
+	{ W("  interval: 9ms\n"), 2, 13, "9ms is out of range (10ms..86400s)" },
+	{ W("  interval: 0\n"), 2, 13, "watch.interval: 0 is out of range (10ms..86400s)" },
+	{ W("  interval: 1441m\n"), 2, 13, "watch.interval: 1441m is out of range" },
+	{ W("  interval: 86400.001s\n"), 2, 13, "86400.001s is out of range (10ms..86400s)" },
+	{ W("  interval: 25h\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
+	    "30s or 5m, got \"25h\"" },
+	{ W("  interval: -1s\n"), 2, 13, "expected a duration like 500ms, 30s or 5m" },
+	{ W("  interval: [60s]\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
+	    "30s or 5m, got a sequence" },
+	{ W("  interval:\n"), 2, 12, "watch.interval: expected a duration like 500ms, 30s or "
+	    "5m, got nothing" },
+	{ W("  fall: 0\n"), 2, 9, "watch.fall: 0 is out of range (1..100)" },
+	{ W("  fall: 101\n"), 2, 9, "watch.fall: 101 is out of range (1..100)" },
+	{ W("  fall: 2.0\n"), 2, 9, "watch.fall: expected an integer 1..100, got \"2.0\"" },
+	{ W("  fall:\n"), 2, 8, "watch.fall: expected an integer 1..100, got nothing" },
+	{ W("  rise: 0\n"), 2, 9, "watch.rise: 0 is out of range (1..100)" },
+	{ W("  rise: 1000\n"), 2, 9, "watch.rise: 1000 is out of range (1..100)" },
+	{ W("  rise: x\n"), 2, 9, "watch.rise: expected an integer 1..100, got \"x\"" },
+	{ W("  flap_changes: 1\n"), 2, 17, "watch.flap_changes: 1 is out of range (2..64)" },
+	{ W("  flap_changes: 65\n"), 2, 17, "watch.flap_changes: 65 is out of range (2..64)" },
+	{ W("  flap_window: 1\n"), 2, 16, "watch.flap_window: 1 is out of range (2..64)" },
+	{ W("  flap_window: 65\n"), 2, 16, "watch.flap_window: 65 is out of range (2..64)" },
+	{ W("  flap_settle: 0\n"), 2, 16, "watch.flap_settle: 0 is out of range (1..64)" },
+	{ W("  flap_settle: 65\n"), 2, 16, "watch.flap_settle: 65 is out of range (1..64)" },
+	{ W("  window: 0\n"), 2, 11, "watch.window: 0 is out of range (1..10000)" },
+	{ W("  window: 10001\n"), 2, 11, "watch.window: 10001 is out of range (1..10000)" },
+	{ W("  window: -1\n"), 2, 11, "watch.window: expected an integer 1..10000, got \"-1\"" },
+	/* flap_changes > flap_window: at flap_changes, wherever it is */
+	{ W("  flap_changes: 8\n  flap_window: 6\n"), 2, 17,
+	    "watch.flap_changes: 8 must be less than watch.flap_window (6)" },
+	{ W("  flap_window: 6\n  fall: 3\n  flap_changes: 7\n"), 4, 17,
+	    "watch.flap_changes: 7 must be less than watch.flap_window (6)" },
+	{ W("  flap_changes: 11\n"), 2, 17,
+	    "watch.flap_changes: 11 must be less than watch.flap_window (10)" },
+	/* ... or at the flap_window that undercuts the default flap_changes */
+	{ W("  flap_window: 3\n"), 2, 16,
+	    "watch.flap_changes: 4 must be less than watch.flap_window (3)" },
+	{ "watch: {flap_changes: 64, flap_window: 63}\n" KP, 1, 23,
+	    "watch.flap_changes: 64 must be less than watch.flap_window (63)" },
+	/* equal: a window of 10 rounds holds at most 9 changes */
+	{ W("  flap_changes: 10\n  flap_window: 10\n"), 2, 17,
+	    "watch.flap_changes: 10 must be less than watch.flap_window (10): "
+	    "10 rounds hold at most 9 changes" },
+	{ "watch: {fall: 0}\n" KP, 1, 15, "watch.fall: 0 is out of range (1..100)" },
+	{ W("  intervall: 1s\n"), 2, 3, "unknown key \"intervall\" in watch (expected one of: "
+	    "interval, fall, rise, flap_changes, flap_window, flap_settle, window)" },
+	{ W("  fall: 2\n  rise: 2\n  fall: 3\n"), 4, 3,
+	    "duplicate key \"fall\" in watch (first on line 2)" },
+	{ "watch: 5\n" KP, 1, 8, "watch: expected a mapping with keys interval, fall, rise, "
+	    "flap_changes, flap_window, flap_settle, window, got \"5\"" },
+	{ "watch: [fall]\n" KP, 1, 8, "watch: expected a mapping" },
+	{ KP "watch: {}\nwatch: {}\n", 3, 1, "duplicate key \"watch\" (first on line 2)" },
+	{ "probe:\n  fall: 2\n" KP, 2, 3, "unknown key \"fall\" in probe" },
+#undef W
+
 	/* kinds */
-	{ "- zones\n", 1, 1, "the top level must be a mapping with keys probe, roots, zones, "
-	    "got a sequence" },
-	{ "hello\n", 1, 1, "the top level must be a mapping with keys probe, roots, zones, "
-	    "got \"hello\"" },
+	{ "- zones\n", 1, 1, "the top level must be a mapping with keys probe, watch, roots, "
+	    "zones, got a sequence" },
+	{ "hello\n", 1, 1, "the top level must be a mapping with keys probe, watch, roots, "
+	    "zones, got \"hello\"" },
 	{ "zones: {name: kp}\n", 1, 8, "zones: expected a non-empty list of zones" },
 	{ "zones: []\n", 1, 8, "zones: expected a non-empty list of zones (mappings with a "
 	    "name), got an empty list" },
@@ -528,6 +617,80 @@ static const struct bad_bytes bads_bytes[] = {
 	{ { "\xfe\xff\x00z", 1, 1, "not a valid UTF-8 text file: invalid leading UTF-8 octet "
 	    "(#xFE)" }, 4 },
 };
+
+/* watch: sections that load, with what they must give; each is round-tripped. */
+struct watch_good {
+	const char *yaml;
+	struct tw_watch_cfg want;
+};
+
+static const struct watch_good watch_goods[] = {
+	{ "watch: {}\n" KP, { 60000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch:\n" KP, { 60000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch:\n  interval: 1m\n" KP, { 60000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch:\n  interval: 90\n  rise: 7\n" KP, { 90000, 2, 7, 4, 10, 5, 60 } },
+	{ "watch:\n  interval: 1.5s\n  window: 10000\n" KP, { 1500, 2, 2, 4, 10, 5, 10000 } },
+	/* every minimum (flap_window must exceed flap_changes) */
+	{ "watch: {interval: 10ms, fall: 1, rise: 1, flap_changes: 2, flap_window: 3, "
+	    "flap_settle: 1, window: 1}\n" KP, { 10, 1, 1, 2, 3, 1, 1 } },
+	/* every maximum */
+	{ "watch:\n  interval: 1440m\n  fall: 100\n  rise: 100\n  flap_changes: 63\n"
+	    "  flap_window: 64\n  flap_settle: 64\n  window: 10000\n" KP,
+	    { 86400000, 100, 100, 63, 64, 64, 10000 } },
+	{ "watch: {interval: 86400s}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	/* a smaller window that still holds the default flap_changes */
+	{ "watch: {flap_window: 5}\n" KP, { 60000, 2, 2, 4, 5, 5, 60 } },
+	{ "watch: {flap_changes: 9}\n" KP, { 60000, 2, 2, 9, 10, 5, 60 } },
+	/* keys in any order, flap_window before flap_changes */
+	{ "zones: [{name: kp}]\nwatch:\n  window: 5\n  flap_window: 20\n  flap_changes: 12\n"
+	    "  fall: 4\n", { 60000, 4, 2, 12, 20, 5, 5 } },
+};
+
+static void
+test_watch_good(void **state)
+{
+	static const char defaults[] = "watch:\n  interval: 60s\n  fall: 2\n  rise: 2\n"
+	    "  flap_changes: 4\n  flap_window: 10\n  flap_settle: 5\n  window: 60\n";
+	struct tw_error err;
+	struct tw_config *cfg;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(watch_goods) / sizeof(watch_goods[0]); i++) {
+		const struct tw_watch_cfg *want = &watch_goods[i].want;
+
+		cfg = load(watch_goods[i].yaml, &err);
+		if (cfg == NULL)
+			fail_msg("watch good #%zu: %u:%u: %s", i, err.line, err.col, err.msg);
+		assert_int_equal(cfg->watch.interval_ms, want->interval_ms);
+		assert_int_equal(cfg->watch.fall, want->fall);
+		assert_int_equal(cfg->watch.rise, want->rise);
+		assert_int_equal(cfg->watch.flap_changes, want->flap_changes);
+		assert_int_equal(cfg->watch.flap_window, want->flap_window);
+		assert_int_equal(cfg->watch.flap_settle, want->flap_settle);
+		assert_int_equal(cfg->watch.window, want->window);
+		round_trip(cfg);
+		tw_config_free(cfg);
+	}
+
+	/* The printed section, exactly, between probe and roots. */
+	cfg = load(KP, &err);
+	assert_non_null(cfg);
+	text = print_cfg(cfg);
+	assert_non_null(strstr(text, "  port: 53\n"));
+	assert_non_null(strstr(text, defaults));
+	assert_true(strstr(text, "  port: 53\n") < strstr(text, defaults));
+	assert_true(strstr(text, defaults) < strstr(text, "roots: []\n"));
+	free(text);
+
+	/* Odd intervals print as milliseconds and come back the same. */
+	cfg->watch.interval_ms = 1234;
+	text = print_cfg(cfg);
+	assert_non_null(strstr(text, "  interval: 1234ms\n"));
+	round_trip(cfg);
+	free(text);
+	tw_config_free(cfg);
+}
 
 /* One bad case; prints what went wrong and returns 1 so all are reported. */
 static int
@@ -845,6 +1008,7 @@ main(void)
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_watch_good),
 		cmocka_unit_test(test_print_quoting),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_bad_host_type_position),

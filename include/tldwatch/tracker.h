@@ -1,0 +1,118 @@
+/*
+ * tracker.h -- from one round's raw verdicts to published states and events.
+ *
+ * Pure: tw_tracker_update() takes the tracked state, a judged round and
+ * the round's start time, and moves each zone's published state:
+ *
+ *   - to a worse state only after watch.fall consecutive rounds at that
+ *     state or worse (it publishes the best state of that streak), to a
+ *     better one only after watch.rise consecutive better rounds (it
+ *     publishes the worst of that streak);
+ *   - to "unstable" as soon as the raw state changed watch.flap_changes
+ *     times within the last watch.flap_window rounds, and out of it once
+ *     the raw state held still for watch.flap_settle rounds (then straight
+ *     to that state: it has been stable long enough).
+ *
+ * Every published change is one event:
+ *   degraded     up -> degraded
+ *   recovered    degraded or unknown -> up (outside an outage)
+ *   unstable     anything -> unstable
+ *   stable       unstable -> up or degraded (outside an outage)
+ *   unknown      anything -> unknown (our own network went blind)
+ *   partial_outage  not in an outage -> partial (an outage starts)
+ *   outage       -> down (an outage starts, or a partial one gets worse)
+ *   partial_restoration  down -> partial within an outage
+ *   restored     an outage ends (-> up or degraded)
+ * An outage starts at the first round of the run of raw partial/down
+ * rounds that led to it (not when hysteresis let it through), and
+ * partial_restoration and restored carry outage_seconds measured from that
+ * start to the first round of the run that ended it.  Times are Unix
+ * seconds (wall clock), so an outage that began before a restart keeps its
+ * start.
+ */
+#ifndef TLDWATCH_TRACKER_H
+#define TLDWATCH_TRACKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tldwatch/config.h"
+#include "tldwatch/result.h"
+
+#define TW_FLAP_WINDOW_MAX 64
+
+struct tw_zone_track {
+	char *name;
+	bool started;                 /* a state has been published */
+	enum tw_state published;
+	double published_since;       /* when it was published */
+	enum tw_state last_raw;       /* the latest round's own verdict */
+	char *diagnosis;              /* the latest round's diagnosis; may be NULL */
+	/* hysteresis streaks (rounds worse / better than published) */
+	unsigned worse_count;
+	enum tw_state worse_best;
+	unsigned better_count;
+	enum tw_state better_worst;
+	/* flap detection: the last raw states, oldest first */
+	enum tw_state ring[TW_FLAP_WINDOW_MAX];
+	unsigned ring_len;
+	bool flapping;
+	unsigned calm_rounds;         /* consecutive rounds whose raw state equals the one before */
+	/* runs of raw states (0 = no such run now) */
+	double run_since;             /* first round of the current run of last_raw */
+	double bad_since;             /* first round of the current run of raw partial/down */
+	double good_since;            /* first round of the current run of raw up/degraded */
+	/* outage */
+	bool in_outage;
+	double outage_start;
+	enum tw_state outage_state;   /* the outage-level state last published: partial or down */
+};
+
+struct tw_tracker {
+	struct tw_zone_track *zones;
+	size_t n_zones;
+	uint64_t rounds;              /* rounds seen since the state began (survives restarts) */
+	double last_round;            /* start time of the latest round; 0 = none */
+};
+
+struct tw_event {
+	double time;                  /* start of the round that caused it */
+	char *zone;
+	const char *event;            /* static: "outage", "restored", ... */
+	enum tw_state from, to;
+	char *diagnosis;              /* may be NULL */
+	bool has_outage_seconds;
+	double outage_seconds;
+	double outage_start;          /* when in or ending an outage; 0 otherwise */
+};
+
+/* tw_tracker_new(): an empty tracker; NULL on allocation failure. */
+struct tw_tracker *tw_tracker_new(void);
+
+/* tw_tracker_free(t): NULL is fine. */
+void tw_tracker_free(struct tw_tracker *t);
+
+/* tw_tracker_find(t, zone): the track of ${zone}, or NULL. */
+struct tw_zone_track *tw_tracker_find(struct tw_tracker *t, const char *zone);
+
+/*
+ * tw_tracker_update(t, cfg, r, now, events, n_events):
+ * Feed one judged round ${r} (verdict applied), started at ${now}.  Zones
+ * of ${r} not yet tracked are added: their first round publishes their
+ * state at once, with an event from "unknown" when it is degraded,
+ * partial or down (so a watcher started during an outage reports it);
+ * tracked zones absent from ${r} are dropped.
+ * The round's state is unknown for every zone when r->deadline_hit or
+ * r->error.  On success *events is a new array of *n_events events (free
+ * with tw_events_free; NULL when none) and 0 is returned; -1 on
+ * allocation failure (the tracker is then unchanged).
+ */
+int tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
+    const struct tw_check_result *r, double now, struct tw_event **events,
+    size_t *n_events);
+
+/* tw_events_free(ev, n): NULL is fine. */
+void tw_events_free(struct tw_event *ev, size_t n);
+
+#endif

@@ -1,0 +1,737 @@
+/*
+ * history.c -- per-server and per-host rings of the last rounds, found by
+ * key through a hash index built per round, and their loss/RTT summaries.
+ */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/history.h"
+
+/*
+ * Ring invariant: capacity is the window; head is 0 until the ring is full
+ * (len == window), so the i-th oldest sample is s[(head + i) % len] and
+ * tw_ring_at() needs no capacity.
+ */
+
+/* What identifies a row; hosts use only zone and name. */
+struct key {
+	const char *zone;
+	const char *served;
+	const char *name;        /* NULL and "" differ */
+	const char *address;
+	uint16_t port;
+	int transport;
+};
+
+struct slot {
+	uint64_t hash;
+	size_t row1;             /* row index + 1; 0 = empty */
+};
+
+struct index {
+	struct slot *slots;
+	size_t mask;
+	const struct key *keys;  /* keys of rows, by row index */
+};
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+#define MEDIAN_STACK 256
+
+static uint64_t
+hash_bytes(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return (h ^ 0x100) * FNV_PRIME;     /* unlike any byte, so NULL != "" */
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * FNV_PRIME;
+	return (h ^ 0x101) * FNV_PRIME;         /* end of field */
+}
+
+static uint64_t
+key_hash(const struct key *k)
+{
+	uint64_t h = FNV_OFFSET;
+
+	h = hash_bytes(h, k->zone);
+	h = hash_bytes(h, k->served);
+	h = hash_bytes(h, k->name);
+	h = hash_bytes(h, k->address);
+	h = (h ^ k->port) * FNV_PRIME;
+	h = (h ^ (uint64_t)(unsigned)k->transport) * FNV_PRIME;
+	return h;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+key_eq(const struct key *a, const struct key *b)
+{
+	return a->port == b->port && a->transport == b->transport &&
+	    str_eq(a->zone, b->zone) && str_eq(a->served, b->served) &&
+	    str_eq(a->name, b->name) && str_eq(a->address, b->address);
+}
+
+/* Room for ${n} rows at most half full. */
+static int
+index_init(struct index *ix, size_t n, const struct key *keys)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if ((ix->slots = calloc(cap, sizeof(*ix->slots))) == NULL)
+		return -1;
+	ix->mask = cap - 1;
+	ix->keys = keys;
+	return 0;
+}
+
+/* The row of ${k}, or SIZE_MAX; *at is where it would go. */
+static size_t
+index_find(const struct index *ix, const struct key *k, uint64_t h, size_t *at)
+{
+	size_t i = (size_t)h & ix->mask;
+
+	for (; ix->slots[i].row1 != 0; i = (i + 1) & ix->mask) {
+		if (ix->slots[i].hash == h && key_eq(&ix->keys[ix->slots[i].row1 - 1], k)) {
+			*at = i;
+			return ix->slots[i].row1 - 1;
+		}
+	}
+	*at = i;
+	return SIZE_MAX;
+}
+
+static struct key
+server_key(const struct tw_server_history *s)
+{
+	struct key k = { s->zone, s->served, s->name, s->address, s->port, (int)s->transport };
+
+	return k;
+}
+
+static struct key
+host_key(const struct tw_host_history *hh)
+{
+	struct key k = { hh->zone, NULL, hh->name, NULL, 0, 0 };
+
+	return k;
+}
+
+/* The i-th oldest sample; i < ring->len. */
+static const struct tw_sample *
+at(const struct tw_ring *ring, unsigned i)
+{
+	return &ring->s[(ring->head + i) % ring->len];
+}
+
+static void
+ring_push(struct tw_ring *ring, unsigned window, const struct tw_sample *smp)
+{
+	if (ring->len < window) {
+		ring->s[ring->len++] = *smp;
+		return;
+	}
+	ring->s[ring->head] = *smp;
+	ring->head = (ring->head + 1) % window;
+}
+
+static struct tw_sample *
+ring_newest(struct tw_ring *ring)
+{
+	if (ring->len == 0)
+		return NULL;
+	return &ring->s[(ring->head + ring->len - 1) % ring->len];
+}
+
+static uint16_t
+sat16(unsigned long v)
+{
+	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
+/* A second row with the same key in one round: count both. */
+static void
+sample_merge(struct tw_sample *old, const struct tw_sample *add)
+{
+	old->sent = sat16((unsigned long)old->sent + add->sent);
+	old->answered = sat16((unsigned long)old->answered + add->answered);
+	if (old->answered > old->sent)
+		old->answered = old->sent;
+	if (add->rtt_ms >= 0 && (old->rtt_ms < 0 || add->rtt_ms < old->rtt_ms))
+		old->rtt_ms = add->rtt_ms;
+	if (old->outcome == TW_OUTCOME_NONE)
+		old->outcome = add->outcome;
+}
+
+static struct tw_sample
+server_sample(const struct tw_server_result *sr, uint64_t round)
+{
+	struct tw_sample smp;
+
+	memset(&smp, 0, sizeof(smp));
+	smp.round = round;
+	smp.sent = sat16(sr->sent);
+	smp.answered = sat16(sr->answered);
+	if (smp.answered > smp.sent)
+		smp.answered = smp.sent;
+	/* "!(x >= 0)" also catches NaN, which JSON cannot carry. */
+	if (!(sr->rtt_ms >= 0))
+		smp.rtt_ms = -1.0f;
+	else
+		smp.rtt_ms = sr->rtt_ms > (double)FLT_MAX ? FLT_MAX : (float)sr->rtt_ms;
+	smp.outcome = (unsigned)sr->outcome < TW_OUTCOME_COUNT ? (uint8_t)sr->outcome : 0;
+	return smp;
+}
+
+static struct tw_sample
+host_sample(const struct tw_host_result *hr, uint64_t round)
+{
+	struct tw_sample smp;
+
+	memset(&smp, 0, sizeof(smp));
+	smp.round = round;
+	smp.sent = 1;
+	smp.answered = hr->resolved ? 1 : 0;
+	smp.rtt_ms = -1.0f;
+	smp.outcome = (unsigned)hr->outcome < TW_OUTCOME_COUNT ? (uint8_t)hr->outcome : 0;
+	return smp;
+}
+
+static void
+server_row_free(struct tw_server_history *s)
+{
+	free(s->zone);
+	free(s->served);
+	free(s->name);
+	free(s->ring.s);
+}
+
+static void
+host_row_free(struct tw_host_history *hh)
+{
+	free(hh->zone);
+	free(hh->name);
+	free(hh->ring.s);
+}
+
+static int
+stale(uint64_t last_round, uint64_t round, unsigned window)
+{
+	/* A last_round ahead of round is from an earlier life of the state. */
+	return last_round > round || round - last_round >= window;
+}
+
+struct tw_history *
+tw_history_new(unsigned window)
+{
+	struct tw_history *h;
+
+	if (window == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->window = window;
+	return h;
+}
+
+void
+tw_history_free(struct tw_history *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->n_servers; i++)
+		server_row_free(&h->servers[i]);
+	for (i = 0; i < h->n_hosts; i++)
+		host_row_free(&h->hosts[i]);
+	free(h->servers);
+	free(h->hosts);
+	free(h);
+}
+
+/* Copy the newest min(len, window) samples of ${ring} into ${dst}, oldest first. */
+static unsigned
+ring_copy_newest(const struct tw_ring *ring, struct tw_sample *dst, unsigned window)
+{
+	unsigned keep = ring->len < window ? ring->len : window, i;
+
+	for (i = 0; i < keep; i++)
+		dst[i] = *at(ring, ring->len - keep + i);
+	return keep;
+}
+
+int
+tw_history_set_window(struct tw_history *h, unsigned window)
+{
+	struct tw_sample **fresh;
+	struct tw_ring *ring;
+	size_t n, i;
+
+	if (h == NULL || window == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (window == h->window)
+		return 0;
+	/* Allocate every new ring first, so that a failure changes nothing. */
+	n = h->n_servers + h->n_hosts;
+	if ((fresh = calloc(n > 0 ? n : 1, sizeof(*fresh))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((fresh[i] = calloc(window, sizeof(struct tw_sample))) == NULL) {
+			while (i-- > 0)
+				free(fresh[i]);
+			free(fresh);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		ring = i < h->n_servers ? &h->servers[i].ring : &h->hosts[i - h->n_servers].ring;
+		ring->len = ring_copy_newest(ring, fresh[i], window);
+		ring->head = 0;
+		free(ring->s);
+		ring->s = fresh[i];
+	}
+	free(fresh);
+	h->window = window;
+	return 0;
+}
+
+static char *
+dup_or_empty(const char *s)
+{
+	return strdup(s != NULL ? s : "");
+}
+
+/* A new, empty server row for ${sr} of zone ${zone}; fills *s. */
+static int
+server_row_init(struct tw_server_history *s, const char *zone,
+    const struct tw_server_result *sr, unsigned window)
+{
+	memset(s, 0, sizeof(*s));
+	s->zone = dup_or_empty(zone);
+	s->served = dup_or_empty(sr->zone);
+	s->name = sr->name != NULL ? strdup(sr->name) : NULL;
+	s->ring.s = calloc(window, sizeof(*s->ring.s));
+	if (s->zone == NULL || s->served == NULL || (sr->name != NULL && s->name == NULL) ||
+	    s->ring.s == NULL) {
+		server_row_free(s);
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	memcpy(s->address, sr->address, sizeof(s->address));
+	s->address[sizeof(s->address) - 1] = '\0';
+	s->port = sr->port;
+	s->transport = sr->transport;
+	return 0;
+}
+
+static int
+host_row_init(struct tw_host_history *hh, const char *zone, const struct tw_host_result *hr,
+    unsigned window)
+{
+	memset(hh, 0, sizeof(*hh));
+	hh->zone = dup_or_empty(zone);
+	hh->name = dup_or_empty(hr->name);
+	hh->ring.s = calloc(window, sizeof(*hh->ring.s));
+	if (hh->zone == NULL || hh->name == NULL || hh->ring.s == NULL) {
+		host_row_free(hh);
+		memset(hh, 0, sizeof(*hh));
+		return -1;
+	}
+	return 0;
+}
+
+/* The result's server rows in order: roots, then every zone's rows. */
+struct server_ref {
+	const char *zone;
+	const struct tw_server_result *sr;
+};
+
+struct host_ref {
+	const char *zone;
+	const struct tw_host_result *hr;
+};
+
+/*
+ * Both tables are updated in two phases: first every row the round needs
+ * is found or created (any allocation failure undoes the new rows and
+ * leaves the history as it was), then samples are recorded and stale rows
+ * dropped, which cannot fail.
+ */
+struct pass {
+	size_t n_old;            /* rows before this round */
+	size_t n;                /* rows now (old + new) */
+	size_t *row_of;          /* per result row: its history row */
+	unsigned char *touched;  /* per history row: sampled this round */
+	struct key *keys;
+};
+
+static void
+pass_free(struct pass *p)
+{
+	free(p->row_of);
+	free(p->touched);
+	free(p->keys);
+}
+
+static int
+servers_prepare(struct tw_history *h, const struct server_ref *refs, size_t n_refs,
+    struct pass *p)
+{
+	struct tw_server_history *grown;
+	struct index ix;
+	struct key k;
+	size_t i, row, at;
+	uint64_t hh;
+
+	memset(p, 0, sizeof(*p));
+	memset(&ix, 0, sizeof(ix));
+	p->n_old = p->n = h->n_servers;
+	if (n_refs > 0) {
+		grown = realloc(h->servers, (h->n_servers + n_refs) * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		h->servers = grown;
+	}
+	p->row_of = calloc(n_refs + 1, sizeof(*p->row_of));
+	p->touched = calloc(h->n_servers + n_refs + 1, 1);
+	p->keys = calloc(h->n_servers + n_refs + 1, sizeof(*p->keys));
+	if (p->row_of == NULL || p->touched == NULL || p->keys == NULL ||
+	    index_init(&ix, h->n_servers + n_refs, p->keys) != 0)
+		goto fail;
+	for (i = 0; i < h->n_servers; i++) {
+		p->keys[i] = server_key(&h->servers[i]);
+		hh = key_hash(&p->keys[i]);
+		/* A duplicate row (hand-edited state) is left to go stale. */
+		if (index_find(&ix, &p->keys[i], hh, &at) == SIZE_MAX)
+			ix.slots[at] = (struct slot){ hh, i + 1 };
+	}
+	for (i = 0; i < n_refs; i++) {
+		k = (struct key){ refs[i].zone != NULL ? refs[i].zone : "",
+		    refs[i].sr->zone != NULL ? refs[i].sr->zone : "", refs[i].sr->name,
+		    refs[i].sr->address, refs[i].sr->port, (int)refs[i].sr->transport };
+		hh = key_hash(&k);
+		if ((row = index_find(&ix, &k, hh, &at)) == SIZE_MAX) {
+			row = p->n;
+			if (server_row_init(&h->servers[row], refs[i].zone, refs[i].sr,
+			    h->window) != 0)
+				goto fail;
+			p->n++;
+			p->keys[row] = server_key(&h->servers[row]);
+			ix.slots[at] = (struct slot){ hh, row + 1 };
+		}
+		p->row_of[i] = row;
+	}
+	free(ix.slots);
+	return 0;
+fail:
+	for (i = p->n_old; i < p->n; i++)
+		server_row_free(&h->servers[i]);
+	p->n = p->n_old;
+	free(ix.slots);
+	pass_free(p);
+	return -1;
+}
+
+static int
+hosts_prepare(struct tw_history *h, const struct host_ref *refs, size_t n_refs, struct pass *p)
+{
+	struct tw_host_history *grown;
+	struct index ix;
+	struct key k;
+	size_t i, row, at;
+	uint64_t hh;
+
+	memset(p, 0, sizeof(*p));
+	memset(&ix, 0, sizeof(ix));
+	p->n_old = p->n = h->n_hosts;
+	if (n_refs > 0) {
+		grown = realloc(h->hosts, (h->n_hosts + n_refs) * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		h->hosts = grown;
+	}
+	p->row_of = calloc(n_refs + 1, sizeof(*p->row_of));
+	p->touched = calloc(h->n_hosts + n_refs + 1, 1);
+	p->keys = calloc(h->n_hosts + n_refs + 1, sizeof(*p->keys));
+	if (p->row_of == NULL || p->touched == NULL || p->keys == NULL ||
+	    index_init(&ix, h->n_hosts + n_refs, p->keys) != 0)
+		goto fail;
+	for (i = 0; i < h->n_hosts; i++) {
+		p->keys[i] = host_key(&h->hosts[i]);
+		hh = key_hash(&p->keys[i]);
+		if (index_find(&ix, &p->keys[i], hh, &at) == SIZE_MAX)
+			ix.slots[at] = (struct slot){ hh, i + 1 };
+	}
+	for (i = 0; i < n_refs; i++) {
+		k = (struct key){ refs[i].zone != NULL ? refs[i].zone : "", NULL,
+		    refs[i].hr->name != NULL ? refs[i].hr->name : "", NULL, 0, 0 };
+		hh = key_hash(&k);
+		if ((row = index_find(&ix, &k, hh, &at)) == SIZE_MAX) {
+			row = p->n;
+			if (host_row_init(&h->hosts[row], refs[i].zone, refs[i].hr,
+			    h->window) != 0)
+				goto fail;
+			p->n++;
+			p->keys[row] = host_key(&h->hosts[row]);
+			ix.slots[at] = (struct slot){ hh, row + 1 };
+		}
+		p->row_of[i] = row;
+	}
+	free(ix.slots);
+	return 0;
+fail:
+	for (i = p->n_old; i < p->n; i++)
+		host_row_free(&h->hosts[i]);
+	p->n = p->n_old;
+	free(ix.slots);
+	pass_free(p);
+	return -1;
+}
+
+/* Record one sample in ${ring}, merging with this round's if the row came twice. */
+static void
+record(struct tw_ring *ring, unsigned window, unsigned char *touched,
+    const struct tw_sample *smp)
+{
+	struct tw_sample *last;
+
+	if (*touched && (last = ring_newest(ring)) != NULL) {
+		sample_merge(last, smp);
+		return;
+	}
+	ring_push(ring, window, smp);
+	*touched = 1;
+}
+
+static void
+servers_commit(struct tw_history *h, const struct server_ref *refs, size_t n_refs,
+    struct pass *p, uint64_t round)
+{
+	struct tw_server_history *shrunk;
+	struct tw_server_history *s;
+	struct tw_sample smp;
+	size_t i, kept = 0;
+
+	for (i = 0; i < n_refs; i++) {
+		s = &h->servers[p->row_of[i]];
+		smp = server_sample(refs[i].sr, round);
+		record(&s->ring, h->window, &p->touched[p->row_of[i]], &smp);
+		s->role = refs[i].sr->role;
+		s->last_round = round;
+	}
+	for (i = 0; i < p->n; i++) {
+		if (!p->touched[i] && stale(h->servers[i].last_round, round, h->window)) {
+			server_row_free(&h->servers[i]);
+			continue;
+		}
+		if (kept != i)
+			h->servers[kept] = h->servers[i];
+		kept++;
+	}
+	h->n_servers = kept;
+	if (kept == 0) {
+		free(h->servers);
+		h->servers = NULL;
+	} else if ((shrunk = realloc(h->servers, kept * sizeof(*shrunk))) != NULL) {
+		h->servers = shrunk;
+	}
+}
+
+static void
+hosts_commit(struct tw_history *h, const struct host_ref *refs, size_t n_refs,
+    struct pass *p, uint64_t round)
+{
+	struct tw_host_history *shrunk;
+	struct tw_host_history *hh;
+	struct tw_sample smp;
+	size_t i, kept = 0;
+
+	for (i = 0; i < n_refs; i++) {
+		hh = &h->hosts[p->row_of[i]];
+		smp = host_sample(refs[i].hr, round);
+		record(&hh->ring, h->window, &p->touched[p->row_of[i]], &smp);
+		hh->last_round = round;
+	}
+	for (i = 0; i < p->n; i++) {
+		if (!p->touched[i] && stale(h->hosts[i].last_round, round, h->window)) {
+			host_row_free(&h->hosts[i]);
+			continue;
+		}
+		if (kept != i)
+			h->hosts[kept] = h->hosts[i];
+		kept++;
+	}
+	h->n_hosts = kept;
+	if (kept == 0) {
+		free(h->hosts);
+		h->hosts = NULL;
+	} else if ((shrunk = realloc(h->hosts, kept * sizeof(*shrunk))) != NULL) {
+		h->hosts = shrunk;
+	}
+}
+
+/* Undo servers_prepare's new rows (the hosts failed after it). */
+static void
+servers_unprepare(struct tw_history *h, struct pass *p)
+{
+	size_t i;
+
+	for (i = p->n_old; i < p->n; i++)
+		server_row_free(&h->servers[i]);
+	p->n = p->n_old;
+}
+
+int
+tw_history_add(struct tw_history *h, const struct tw_check_result *r, uint64_t round)
+{
+	struct server_ref *srefs = NULL;
+	struct host_ref *hrefs = NULL;
+	struct pass sp, hp;
+	size_t n_s = 0, n_h = 0, i, j, k;
+	int rc = -1;
+
+	if (h == NULL || r == NULL || h->window == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	n_s = r->n_roots;
+	for (i = 0; i < r->n_zones; i++) {
+		n_s += r->zones[i].n_servers;
+		n_h += r->zones[i].n_hosts;
+	}
+	srefs = calloc(n_s + 1, sizeof(*srefs));
+	hrefs = calloc(n_h + 1, sizeof(*hrefs));
+	if (srefs == NULL || hrefs == NULL)
+		goto out;
+	k = 0;
+	for (i = 0; i < r->n_roots; i++)
+		srefs[k++] = (struct server_ref){ "", &r->roots[i] };
+	for (i = 0; i < r->n_zones; i++)
+		for (j = 0; j < r->zones[i].n_servers; j++)
+			srefs[k++] = (struct server_ref){ r->zones[i].name, &r->zones[i].servers[j] };
+	k = 0;
+	for (i = 0; i < r->n_zones; i++)
+		for (j = 0; j < r->zones[i].n_hosts; j++)
+			hrefs[k++] = (struct host_ref){ r->zones[i].name, &r->zones[i].hosts[j] };
+
+	if (servers_prepare(h, srefs, n_s, &sp) != 0)
+		goto out;
+	if (hosts_prepare(h, hrefs, n_h, &hp) != 0) {
+		servers_unprepare(h, &sp);
+		pass_free(&sp);
+		goto out;
+	}
+	servers_commit(h, srefs, n_s, &sp, round);
+	hosts_commit(h, hrefs, n_h, &hp, round);
+	pass_free(&sp);
+	pass_free(&hp);
+	rc = 0;
+out:
+	free(srefs);
+	free(hrefs);
+	return rc;
+}
+
+const struct tw_sample *
+tw_ring_at(const struct tw_ring *ring, unsigned i)
+{
+	if (ring == NULL || ring->s == NULL || i >= ring->len)
+		return NULL;
+	return at(ring, i);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The k-th smallest RTT without a buffer (only when malloc failed). */
+static double
+kth_rtt(const struct tw_ring *ring, unsigned k)
+{
+	const struct tw_sample *a, *b;
+	unsigned i, j, less, equal;
+
+	for (i = 0; i < ring->len; i++) {
+		a = at(ring, i);
+		if (!(a->rtt_ms >= 0))
+			continue;
+		less = equal = 0;
+		for (j = 0; j < ring->len; j++) {
+			b = at(ring, j);
+			if (!(b->rtt_ms >= 0))
+				continue;
+			if (b->rtt_ms < a->rtt_ms)
+				less++;
+			else if (b->rtt_ms == a->rtt_ms)
+				equal++;
+		}
+		if (less <= k && k < less + equal)
+			return (double)a->rtt_ms;
+	}
+	return -1.0;
+}
+
+void
+tw_history_stats(const struct tw_ring *ring, struct tw_window_stats *out)
+{
+	double stack[MEDIAN_STACK], *rtts = stack, rtt;
+	const struct tw_sample *smp;
+	unsigned i, n = 0;
+
+	if (out == NULL)
+		return;
+	memset(out, 0, sizeof(*out));
+	out->loss = out->rtt_min_ms = out->rtt_median_ms = out->rtt_max_ms = -1.0;
+	if (ring == NULL || ring->s == NULL || ring->len == 0)
+		return;
+	/* Without a buffer the median is found the slow way. */
+	if (ring->len > MEDIAN_STACK)
+		rtts = malloc(ring->len * sizeof(*rtts));
+	out->rounds = ring->len;
+	for (i = 0; i < ring->len; i++) {
+		smp = at(ring, i);
+		out->sent += smp->sent;
+		out->answered += smp->answered < smp->sent ? smp->answered : smp->sent;
+		if (!(smp->rtt_ms >= 0))
+			continue;
+		rtt = (double)smp->rtt_ms;
+		if (out->rtt_min_ms < 0 || rtt < out->rtt_min_ms)
+			out->rtt_min_ms = rtt;
+		if (rtt > out->rtt_max_ms)
+			out->rtt_max_ms = rtt;
+		if (rtts != NULL)
+			rtts[n] = rtt;
+		n++;
+	}
+	if (out->sent > 0)
+		out->loss = (double)(out->sent - out->answered) / out->sent;
+	if (n > 0 && rtts != NULL) {
+		qsort(rtts, n, sizeof(*rtts), cmp_double);
+		out->rtt_median_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2.0;
+	} else if (n > 0) {
+		out->rtt_median_ms = n % 2 ? kth_rtt(ring, n / 2) :
+		    (kth_rtt(ring, n / 2 - 1) + kth_rtt(ring, n / 2)) / 2.0;
+	}
+	if (rtts != stack)
+		free(rtts);
+}

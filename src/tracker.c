@@ -1,0 +1,441 @@
+/*
+ * tracker.c -- hysteresis, flap detection and outages: from each round's
+ * raw zone states to published states and events (see tracker.h).
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/tracker.h"
+
+/* An event without its strings: they are copied once the round is done. */
+struct pending {
+	bool have;
+	const char *event;
+	enum tw_state from, to;
+	bool has_outage_seconds;
+	double outage_seconds;
+	double outage_start;
+};
+
+/* The watch settings, held to config.h's ranges (a zeroed cfg stays sane). */
+struct limits {
+	unsigned fall, rise, flap_changes, flap_window, flap_settle;
+};
+
+static unsigned
+clamp(uint32_t v, unsigned lo, unsigned hi)
+{
+	return v < lo ? lo : v > hi ? hi : (unsigned)v;
+}
+
+static void
+get_limits(const struct tw_watch_cfg *cfg, struct limits *l)
+{
+	l->fall = clamp(cfg->fall, 1, 100);
+	l->rise = clamp(cfg->rise, 1, 100);
+	l->flap_window = clamp(cfg->flap_window, 2, TW_FLAP_WINDOW_MAX);
+	l->flap_changes = clamp(cfg->flap_changes, 2, TW_FLAP_WINDOW_MAX);
+	l->flap_settle = clamp(cfg->flap_settle, 1, TW_FLAP_WINDOW_MAX);
+}
+
+static bool
+is_bad(enum tw_state s)
+{
+	return s == TW_STATE_PARTIAL || s == TW_STATE_DOWN;
+}
+
+static bool
+is_good(enum tw_state s)
+{
+	return s == TW_STATE_UP || s == TW_STATE_DEGRADED;
+}
+
+static void
+reset_streaks(struct tw_zone_track *z)
+{
+	z->worse_count = 0;
+	z->better_count = 0;
+}
+
+/* Append ${s}, keeping the newest ${window} states; return the changes held. */
+static unsigned
+ring_push(struct tw_zone_track *z, enum tw_state s, unsigned window)
+{
+	unsigned i, changes = 0, len = z->ring_len;
+
+	if (len > TW_FLAP_WINDOW_MAX)
+		len = TW_FLAP_WINDOW_MAX;	/* a damaged state file */
+	if (len >= window) {
+		/* Drop the oldest; a window shrunk by a reload keeps the newest. */
+		memmove(z->ring, z->ring + (len - window + 1), (window - 1) * sizeof(z->ring[0]));
+		len = window - 1;
+	}
+	z->ring[len++] = s;
+	z->ring_len = len;
+	for (i = 1; i < len; i++)
+		if (z->ring[i] != z->ring[i - 1])
+			changes++;
+	return changes;
+}
+
+/*
+ * Seconds from the outage's start to ${end}, the first round of the run
+ * that ended it.  Never negative: a better streak out of "unknown" such as
+ * down, up, up publishes down on a good round, so the outage starts then,
+ * after that good run began.
+ */
+static double
+outage_seconds(const struct tw_zone_track *z, double end)
+{
+	return end > z->outage_start ? end - z->outage_start : 0;
+}
+
+/* Publish ${to}: move the outage flags and describe the change in ${ev}. */
+static void
+publish(struct tw_zone_track *z, enum tw_state to, double now, struct pending *ev)
+{
+	enum tw_state from = z->published;
+
+	if (to == from)
+		return;
+	memset(ev, 0, sizeof(*ev));
+	ev->have = true;
+	ev->from = from;
+	ev->to = to;
+	if (to == TW_STATE_UNKNOWN)
+		ev->event = "unknown";
+	else if (to == TW_STATE_UNSTABLE)
+		ev->event = "unstable";
+	else if (is_bad(to)) {
+		if (!z->in_outage) {
+			/* It began with the run that led here, not when hysteresis agreed. */
+			z->in_outage = true;
+			z->outage_start = z->bad_since != 0 ? z->bad_since : now;
+			ev->event = to == TW_STATE_DOWN ? "outage" : "partial_outage";
+		} else if (to == TW_STATE_PARTIAL && z->outage_state == TW_STATE_DOWN) {
+			ev->event = "partial_restoration";
+			ev->has_outage_seconds = true;
+			ev->outage_seconds = outage_seconds(z, z->run_since);
+		} else
+			ev->event = to == TW_STATE_DOWN ? "outage" : "partial_outage";
+		z->outage_state = to;
+		ev->outage_start = z->outage_start;
+	} else if (z->in_outage) {
+		ev->event = "restored";
+		ev->has_outage_seconds = true;
+		ev->outage_seconds = outage_seconds(z, z->good_since != 0 ? z->good_since : now);
+		ev->outage_start = z->outage_start;
+		z->in_outage = false;
+	} else if (from == TW_STATE_UNSTABLE)
+		ev->event = "stable";
+	else if (from == TW_STATE_UNKNOWN)
+		ev->event = "recovered";
+	else if (to == TW_STATE_DEGRADED)
+		ev->event = "degraded";
+	else
+		ev->event = "recovered";
+	z->published = to;
+	z->published_since = now;
+}
+
+/*
+ * One round of one zone: runs and flap ring first, then (once started)
+ * flapping, then hysteresis.  The diagnosis is the caller's business.
+ */
+static void
+step(struct tw_zone_track *z, const struct limits *l, enum tw_state s, double now,
+    struct pending *ev)
+{
+	unsigned changes;
+
+	ev->have = false;
+	if (z->started && s == z->last_raw)
+		z->calm_rounds++;
+	else {
+		z->calm_rounds = 0;
+		z->run_since = now;
+	}
+	/* A blind round neither starts nor breaks a good or bad run. */
+	if (is_bad(s)) {
+		if (z->bad_since == 0)
+			z->bad_since = now;
+		z->good_since = 0;
+	} else if (is_good(s)) {
+		if (z->good_since == 0)
+			z->good_since = now;
+		z->bad_since = 0;
+	}
+	changes = ring_push(z, s, l->flap_window);
+	z->last_raw = s;
+
+	if (!z->started) {
+		/*
+		 * Nothing was known before.  A zone that starts up (or blind) is
+		 * published quietly; one that starts degraded or in an outage is
+		 * reported at once, or no alert would ever say so.
+		 */
+		z->started = true;
+		z->published = TW_STATE_UNKNOWN;
+		z->published_since = now;
+		reset_streaks(z);
+		if (s == TW_STATE_UP || s == TW_STATE_UNKNOWN) {
+			z->published = s;
+			return;
+		}
+		publish(z, s, now, ev);
+		if (s == TW_STATE_DEGRADED)
+			ev->event = "degraded";
+		return;
+	}
+
+	if (z->flapping) {
+		if (z->calm_rounds + 1 >= l->flap_settle) {
+			/* Held still long enough: straight to that state. */
+			z->flapping = false;
+			z->ring[0] = s;
+			z->ring_len = 1;
+			publish(z, s, now, ev);
+		}
+		reset_streaks(z);
+		return;
+	}
+	if (changes >= l->flap_changes) {
+		z->flapping = true;
+		publish(z, TW_STATE_UNSTABLE, now, ev);
+		reset_streaks(z);
+		return;
+	}
+
+	if (s == z->published) {
+		reset_streaks(z);
+	} else if (s > z->published) {
+		/* Worse: publish the best state of the streak once it is long enough. */
+		z->better_count = 0;
+		if (z->worse_count == 0 || s < z->worse_best)
+			z->worse_best = s;
+		if (++z->worse_count >= l->fall) {
+			publish(z, z->worse_best, now, ev);
+			reset_streaks(z);
+		}
+	} else {
+		z->worse_count = 0;
+		if (z->better_count == 0 || s > z->better_worst)
+			z->better_worst = s;
+		if (++z->better_count >= l->rise) {
+			publish(z, z->better_worst, now, ev);
+			reset_streaks(z);
+		}
+	}
+}
+
+struct tw_tracker *
+tw_tracker_new(void)
+{
+	return calloc(1, sizeof(struct tw_tracker));
+}
+
+static void
+track_clear(struct tw_zone_track *z)
+{
+	free(z->name);
+	free(z->diagnosis);
+}
+
+void
+tw_tracker_free(struct tw_tracker *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n_zones; i++)
+		track_clear(&t->zones[i]);
+	free(t->zones);
+	free(t);
+}
+
+struct tw_zone_track *
+tw_tracker_find(struct tw_tracker *t, const char *zone)
+{
+	size_t i;
+
+	if (t == NULL || zone == NULL)
+		return NULL;
+	for (i = 0; i < t->n_zones; i++)
+		if (t->zones[i].name != NULL && strcmp(t->zones[i].name, zone) == 0)
+			return &t->zones[i];
+	return NULL;
+}
+
+/* The first zone of ${r} named ${name}, or NULL. */
+static const struct tw_zone_result *
+result_zone(const struct tw_check_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_zones; i++)
+		if (r->zones[i].name != NULL && strcmp(r->zones[i].name, name) == 0)
+			return &r->zones[i];
+	return NULL;
+}
+
+void
+tw_events_free(struct tw_event *ev, size_t n)
+{
+	size_t i;
+
+	if (ev == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(ev[i].zone);
+		free(ev[i].diagnosis);
+	}
+	free(ev);
+}
+
+static char *
+dup_or_null(const char *s, bool *failed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*failed = true;
+	return d;
+}
+
+/*
+ * Move ${z} (a copy, its diagnosis not yet replaced) one round on, and
+ * append its event to ${ev}.  Returns -1 when a copy failed; what it did
+ * allocate is then in ${z} and ${ev} for the caller to free.
+ */
+static int
+advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_result *zr,
+    bool blind, double now, struct tw_event *ev, size_t *n_ev)
+{
+	struct pending p;
+	struct tw_event *e;
+	bool failed = false;
+
+	z->diagnosis = dup_or_null(zr->diagnosis, &failed);
+	if (failed)
+		return -1;
+	step(z, l, blind ? TW_STATE_UNKNOWN : zr->state, now, &p);
+	if (!p.have)
+		return 0;
+	e = &ev[(*n_ev)++];
+	memset(e, 0, sizeof(*e));
+	e->time = now;
+	e->event = p.event;
+	e->from = p.from;
+	e->to = p.to;
+	e->has_outage_seconds = p.has_outage_seconds;
+	e->outage_seconds = p.outage_seconds;
+	e->outage_start = p.outage_start;
+	e->zone = dup_or_null(z->name, &failed);
+	e->diagnosis = dup_or_null(zr->diagnosis, &failed);
+	return failed ? -1 : 0;
+}
+
+/*
+ * Everything is computed into a new zone array (tracks copied by value,
+ * new strings for diagnoses and new names) and committed only when every
+ * allocation succeeded, so a failure leaves ${t} as it was.
+ */
+int
+tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
+    const struct tw_check_result *r, double now, struct tw_event **events,
+    size_t *n_events)
+{
+	struct tw_zone_track *nz = NULL;
+	struct tw_event *ev = NULL;
+	bool *fresh = NULL;	/* nz[i].name is a new copy, not the old track's */
+	struct limits l;
+	size_t n = 0, n_ev = 0, i, j;
+	bool blind;
+
+	if (events != NULL)
+		*events = NULL;
+	if (n_events != NULL)
+		*n_events = 0;
+	if (t == NULL || cfg == NULL || r == NULL || events == NULL || n_events == NULL)
+		return -1;
+	get_limits(cfg, &l);
+	blind = r->deadline_hit || r->error != NULL;
+	if (r->n_zones > 0 && ((nz = calloc(r->n_zones, sizeof(*nz))) == NULL ||
+	    (ev = calloc(r->n_zones, sizeof(*ev))) == NULL ||
+	    (fresh = calloc(r->n_zones, sizeof(*fresh))) == NULL))
+		goto fail;
+
+	/* Tracked zones still in the result keep their order... */
+	for (i = 0; i < t->n_zones; i++) {
+		const struct tw_zone_result *zr;
+
+		/* A name tracked twice (a damaged state file) keeps its first track. */
+		if (t->zones[i].name == NULL ||
+		    tw_tracker_find(t, t->zones[i].name) != &t->zones[i] ||
+		    (zr = result_zone(r, t->zones[i].name)) == NULL)
+			continue;
+		nz[n] = t->zones[i];
+		nz[n].diagnosis = NULL;
+		if (advance(&nz[n++], &l, zr, blind, now, ev, &n_ev) == -1)
+			goto fail;
+	}
+	/* ...and new ones follow in the result's order (a repeated name counts once). */
+	for (i = 0; i < r->n_zones; i++) {
+		const struct tw_zone_result *zr = &r->zones[i];
+
+		if (zr->name == NULL || result_zone(r, zr->name) != zr ||
+		    tw_tracker_find(t, zr->name) != NULL)
+			continue;
+		memset(&nz[n], 0, sizeof(nz[n]));
+		fresh[n] = true;
+		if ((nz[n].name = strdup(zr->name)) == NULL) {
+			n++;
+			goto fail;
+		}
+		if (advance(&nz[n++], &l, zr, blind, now, ev, &n_ev) == -1)
+			goto fail;
+	}
+
+	/* Commit: the old diagnoses go, and the names of dropped zones. */
+	for (i = 0; i < t->n_zones; i++) {
+		bool kept = false;
+
+		for (j = 0; j < n && !kept; j++)
+			kept = !fresh[j] && nz[j].name == t->zones[i].name;
+		free(t->zones[i].diagnosis);
+		if (!kept)
+			free(t->zones[i].name);
+	}
+	free(t->zones);
+	if (n == 0) {
+		free(nz);
+		nz = NULL;
+	}
+	t->zones = nz;
+	t->n_zones = n;
+	t->rounds++;
+	t->last_round = now;
+	free(fresh);
+	if (n_ev == 0) {
+		free(ev);
+		ev = NULL;
+	}
+	*events = ev;
+	*n_events = n_ev;
+	return 0;
+
+fail:
+	for (i = 0; i < n; i++) {
+		free(nz[i].diagnosis);
+		if (fresh[i])
+			free(nz[i].name);
+	}
+	free(nz);
+	free(fresh);
+	tw_events_free(ev, n_ev);
+	return -1;
+}

@@ -1,0 +1,382 @@
+/*
+ * watch.c -- the watcher's life: rounds on a schedule, events, state on disk.
+ *
+ * Everything runs on the engine's event loop: the next round is a timer,
+ * a round's end is a callback, signals arrive as callbacks.  Nothing here
+ * blocks except the state file write after a round.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/config.h"
+#include "tldwatch/engine.h"
+#include "tldwatch/events.h"
+#include "tldwatch/history.h"
+#include "tldwatch/report.h"
+#include "tldwatch/round.h"
+#include "tldwatch/statefile.h"
+#include "tldwatch/tracker.h"
+#include "tldwatch/verdict.h"
+#include "tldwatch/watch.h"
+
+/* How long SIGTERM lets a round in flight go on before abandoning it. */
+#define STOP_GRACE_MS 2000.0
+
+struct watcher {
+	struct tw_watch_opts opts;
+	struct tw_config *cfg;
+	struct tw_engine *eng;
+	struct tw_round *round;        /* in flight, or NULL */
+	double round_wall;             /* its start, wall clock (for the tracker) */
+	double round_mono;             /* its start, monotonic (for the schedule) */
+	struct tw_timer *next;         /* starts the next round */
+	struct tw_timer *grace;        /* abandons the round in flight after a stop signal */
+	struct tw_tracker *tracker;
+	struct tw_history *history;
+	struct tw_event_log *events;
+	char *last_json;               /* the latest round as check --format json */
+	uint64_t rounds_here;          /* rounds completed by this process */
+	bool stopping;
+	bool reload;
+	char save_error[TW_ERROR_MSG_MAX + 300];
+};
+
+static void start_round(void *cookie);
+
+static struct tw_config *
+load_config(const struct watcher *w)
+{
+	const struct tw_endpoint *bad;
+	struct tw_config *cfg;
+	struct tw_error err;
+
+	memset(&err, 0, sizeof(err));
+	if ((cfg = tw_config_load(w->opts.config_path, &err)) == NULL) {
+		fprintf(stderr, "tldwatch: ");
+		tw_error_print(&err, stderr);
+		return NULL;
+	}
+	if (!w->opts.loopback_only || (bad = tw_config_find_nonloopback(cfg)) == NULL)
+		return cfg;
+	fprintf(stderr, "tldwatch: %s: TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback "
+	    "server %s\n", cfg->source, bad->address);
+	tw_config_free(cfg);
+	return NULL;
+}
+
+static uint32_t
+interval_ms(const struct watcher *w)
+{
+	return w->opts.interval_ms != 0 ? w->opts.interval_ms : w->cfg->watch.interval_ms;
+}
+
+/* Apply a reload asked for by SIGHUP; a broken config keeps the old one. */
+static void
+do_reload(struct watcher *w)
+{
+	struct tw_config *cfg;
+
+	w->reload = false;
+	if ((cfg = load_config(w)) == NULL) {
+		fprintf(stderr, "tldwatch: SIGHUP: the new configuration is broken (above); "
+		    "keeping the previous one\n");
+		return;
+	}
+	if (tw_history_set_window(w->history, cfg->watch.window) != 0) {
+		fprintf(stderr, "tldwatch: SIGHUP: out of memory; keeping the previous "
+		    "configuration\n");
+		tw_config_free(cfg);
+		return;
+	}
+	tw_config_free(w->cfg);
+	w->cfg = cfg;
+	fprintf(stderr, "tldwatch: SIGHUP: configuration reloaded from %s\n", cfg->source);
+}
+
+static void
+save_state(struct watcher *w)
+{
+	struct tw_state_doc doc;
+	struct tw_error err;
+	char msg[sizeof(w->save_error)];
+
+	if (w->opts.state_path == NULL)
+		return;
+	memset(&doc, 0, sizeof(doc));
+	memset(&err, 0, sizeof(err));
+	doc.written = tw_time_wall();
+	doc.interval_ms = interval_ms(w);
+	doc.tracker = w->tracker;
+	doc.history = w->history;
+	doc.last_round_json = w->last_json;
+	doc.events_json = tw_event_log_recent_json(w->events);
+	if (tw_statefile_save(w->opts.state_path, &doc, &err) != 0) {
+		snprintf(msg, sizeof(msg), "%s%s%s", err.file, err.file[0] ? ": " : "", err.msg);
+		/* Say it once, not every round; the watcher goes on either way. */
+		if (strcmp(msg, w->save_error) != 0)
+			fprintf(stderr, "tldwatch: cannot write the state file: %s (will retry "
+			    "after every round)\n", msg);
+		snprintf(w->save_error, sizeof(w->save_error), "%s", msg);
+	} else if (w->save_error[0] != '\0') {
+		fprintf(stderr, "tldwatch: the state file is written again: %s\n",
+		    w->opts.state_path);
+		w->save_error[0] = '\0';
+	}
+	free(doc.events_json);
+}
+
+static char *
+result_json(const struct tw_check_result *r)
+{
+	struct tw_report_opts ro;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&ro, 0, sizeof(ro));
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	if (tw_report_json(r, &ro, fp) != 0) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* One finished round: judge it, track it, report its events, keep it. */
+static void
+process(struct watcher *w, struct tw_check_result *r)
+{
+	struct tw_event *ev = NULL;
+	size_t n_ev = 0, i;
+	char *json;
+
+	tw_verdict_apply(r);
+	if (tw_tracker_update(w->tracker, &w->cfg->watch, r, w->round_wall, &ev, &n_ev) != 0) {
+		fprintf(stderr, "tldwatch: out of memory tracking a round; round skipped\n");
+		return;
+	}
+	if (n_ev > 0 && tw_event_log_write(w->events, ev, n_ev) != 0)
+		fprintf(stderr, "tldwatch: cannot write events: %s\n", strerror(errno));
+	tw_events_free(ev, n_ev);
+	if (tw_history_add(w->history, r, w->tracker->rounds) != 0)
+		fprintf(stderr, "tldwatch: out of memory recording history\n");
+	if ((json = result_json(r)) != NULL) {
+		free(w->last_json);
+		w->last_json = json;
+	}
+	w->rounds_here++;
+	if (w->opts.verbosity > 0) {
+		for (i = 0; i < r->n_zones; i++) {
+			struct tw_zone_track *zt = tw_tracker_find(w->tracker, r->zones[i].name);
+
+			fprintf(stderr, "tldwatch: round %llu (%.1f ms): %s %s, published %s\n",
+			    (unsigned long long)w->tracker->rounds, r->elapsed_ms, r->zones[i].name,
+			    tw_state_str(r->zones[i].state),
+			    zt != NULL ? tw_state_str(zt->published) : "-");
+		}
+	}
+}
+
+static void
+stop_now(struct watcher *w)
+{
+	tw_timer_cancel(w->next);
+	tw_timer_cancel(w->grace);
+	save_state(w);
+	tw_engine_break(w->eng);
+}
+
+static void
+on_round_done(void *cookie)
+{
+	struct watcher *w = cookie;
+	struct tw_check_result *r;
+	double spent, wait;
+
+	r = tw_round_finish(w->round);
+	w->round = NULL;
+	tw_timer_cancel(w->grace);
+	if (r != NULL) {
+		process(w, r);
+		tw_check_result_free(r);
+	}
+	save_state(w);
+	if (w->stopping || (w->opts.max_rounds > 0 && w->rounds_here >= w->opts.max_rounds)) {
+		stop_now(w);
+		return;
+	}
+	if (w->reload)
+		do_reload(w);
+	/* Start to start: a round that overran starts the next one at once. */
+	spent = tw_engine_now_ms() - w->round_mono;
+	wait = (double)interval_ms(w) - spent;
+	tw_timer_arm(w->next, wait > 0 ? wait : 0);
+}
+
+static void
+start_round(void *cookie)
+{
+	struct watcher *w = cookie;
+	struct tw_round_opts ro;
+
+	ro.deadline_ms = w->opts.deadline_ms;
+	ro.loopback_only = w->opts.loopback_only;
+	w->round_wall = tw_time_wall();
+	w->round_mono = tw_engine_now_ms();
+	w->round = tw_round_start(w->cfg, w->eng, &ro, on_round_done, w);
+	if (w->round == NULL)       /* out of memory: try again next interval */
+		tw_timer_arm(w->next, interval_ms(w));
+}
+
+/* SIGTERM/SIGINT grace expired: abandon the round, keep what is tracked. */
+static void
+on_grace(void *cookie)
+{
+	struct watcher *w = cookie;
+	struct tw_check_result *r;
+
+	if (w->round != NULL) {
+		r = tw_round_finish(w->round);
+		w->round = NULL;
+		tw_check_result_free(r);   /* an abandoned round says nothing about the zone */
+		fprintf(stderr, "tldwatch: abandoned the round in flight\n");
+	}
+	stop_now(w);
+}
+
+static void
+on_signal(int signo, void *cookie)
+{
+	struct watcher *w = cookie;
+
+	if (signo == SIGHUP) {
+		if (w->round != NULL)
+			w->reload = true;   /* between rounds, not in the middle of one */
+		else
+			do_reload(w);
+		return;
+	}
+	if (w->stopping || w->round == NULL) {
+		w->stopping = true;
+		on_grace(w);        /* idle, or a second signal: stop at once */
+		return;
+	}
+	w->stopping = true;
+	tw_timer_arm(w->grace, STOP_GRACE_MS);
+}
+
+/* Read the state file back, or set a bad one aside.  -1: cannot start. */
+static int
+restore_state(struct watcher *w)
+{
+	struct tw_state_doc doc;
+	struct tw_error err;
+	char aside[4096];
+
+	if (w->opts.state_path == NULL)
+		return 0;
+	memset(&err, 0, sizeof(err));
+	switch (tw_statefile_load(w->opts.state_path, &doc, &err)) {
+	case TW_STATEFILE_OK:
+		tw_tracker_free(w->tracker);
+		tw_history_free(w->history);
+		w->tracker = doc.tracker;
+		w->history = doc.history;
+		doc.tracker = NULL;
+		doc.history = NULL;
+		if (tw_history_set_window(w->history, w->cfg->watch.window) != 0)
+			fprintf(stderr, "tldwatch: out of memory resizing the history\n");
+		tw_event_log_restore(w->events, doc.events_json);
+		w->last_json = doc.last_round_json;
+		doc.last_round_json = NULL;
+		tw_state_doc_clear(&doc);
+		return 0;
+	case TW_STATEFILE_MISSING:
+		tw_state_doc_clear(&doc);
+		return 0;
+	case TW_STATEFILE_BAD:
+		break;
+	}
+	tw_state_doc_clear(&doc);
+	fprintf(stderr, "tldwatch: the state file is unusable: ");
+	tw_error_print(&err, stderr);
+	if (tw_statefile_set_aside(w->opts.state_path, aside, sizeof(aside)) != 0) {
+		fprintf(stderr, "tldwatch: cannot set %s aside (%s); refusing to overwrite it\n",
+		    w->opts.state_path, strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, "tldwatch: set it aside as %s; starting afresh\n", aside);
+	return 0;
+}
+
+static void
+watcher_free(struct watcher *w)
+{
+	tw_timer_free(w->next);
+	tw_timer_free(w->grace);
+	tw_engine_free(w->eng);
+	tw_event_log_close(w->events);
+	tw_tracker_free(w->tracker);
+	tw_history_free(w->history);
+	tw_config_free(w->cfg);
+	free(w->last_json);
+}
+
+int
+tw_watch_run(const struct tw_watch_opts *opts)
+{
+	struct tw_engine_opts eo;
+	struct watcher w;
+	char err[512];
+	int rc = 3;
+
+	memset(&w, 0, sizeof(w));
+	w.opts = *opts;
+	signal(SIGPIPE, SIG_IGN);
+	if ((w.cfg = load_config(&w)) == NULL)
+		return 3;
+	if ((w.events = tw_event_log_open(opts->events_path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tldwatch: events: %s\n", err);
+		goto out;
+	}
+	w.tracker = tw_tracker_new();
+	w.history = tw_history_new(w.cfg->watch.window);
+	if (w.tracker == NULL || w.history == NULL) {
+		fprintf(stderr, "tldwatch: out of memory\n");
+		goto out;
+	}
+	if (restore_state(&w) != 0)
+		goto out;
+	eo.timeout_ms = w.cfg->probe.timeout_ms;
+	eo.attempts = w.cfg->probe.attempts;
+	eo.loopback_only = opts->loopback_only;
+	if ((w.eng = tw_engine_new(&eo)) == NULL)
+		goto out;
+	w.next = tw_timer_new(w.eng, start_round, &w);
+	w.grace = tw_timer_new(w.eng, on_grace, &w);
+	if (w.next == NULL || w.grace == NULL ||
+	    tw_engine_on_signal(w.eng, SIGTERM, on_signal, &w) != 0 ||
+	    tw_engine_on_signal(w.eng, SIGINT, on_signal, &w) != 0 ||
+	    tw_engine_on_signal(w.eng, SIGHUP, on_signal, &w) != 0) {
+		fprintf(stderr, "tldwatch: cannot set up the event loop\n");
+		goto out;
+	}
+	tw_timer_arm(w.next, 0);
+	if (tw_engine_loop(w.eng) != 0) {
+		fprintf(stderr, "tldwatch: the event loop failed\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	watcher_free(&w);
+	return rc;
+}

@@ -1,0 +1,92 @@
+# 60-replay-2014.sh -- the lab's watch-mode faults (flap, --only) seen with dig, then December
+# 2014 replayed against `tldwatch watch` (tests/lab/replay-2014, ~17 s): the events, their
+# order and the outage durations measured against the phases that caused them.
+
+LAB_DNS_PORT=${LAB_PORT:-10053}
+
+# lab_ask ADDR QNAME [dig args]: "answer" or "silent" for one SOA query, no retry.
+lab_ask() {
+	local addr=$1 name=$2
+	shift 2
+	if dig +norec +time=1 +tries=1 -p "$LAB_DNS_PORT" "@$addr" "$@" SOA "$name" 2>/dev/null |
+	    grep -q 'status: NOERROR'; then
+		echo answer
+	else
+		echo silent
+	fi
+}
+
+# expect_equal GOT EXPECTED WHAT
+expect_equal() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+}
+
+scenario "lab: flap alternates silent and pass per burst of queries, UDP and TCP alike"
+# a silent query waits 1 s for dig's timeout, so with flap 300 the next one starts a new burst
+fault ns1.kptc.kp flap 300
+got=""
+for i in 1 2; do
+	got="$got $(lab_ask 127.45.176.15 kp)/$(lab_ask 127.45.176.15 kp +tcp)"
+	sleep 0.4
+done
+expect_equal "$got" " silent/answer silent/answer" "flap 300 bursts"
+# with flap 1500 the query after a timeout is in the same burst
+fault ns1.kptc.kp flap 1500
+got="$(lab_ask 127.45.176.15 kp) $(lab_ask 127.45.176.15 kp +tcp)"
+sleep 1.6
+got="$got | $(lab_ask 127.45.176.15 kp +tcp) $(lab_ask 127.45.176.15 kp)"
+expect_equal "$got" "silent silent | answer answer" "flap 1500 bursts"
+expect_match 'flap 1500' <("$LABCTL" servers)
+
+scenario "lab: --only silences one zone on a box, the others answer, the filter is label-wise"
+fault ns1.kcna.kp,ns2.kcna.kp silent --only naenara.com.kp
+got=""
+for n in naenara.com.kp WWW.NAENARA.com.KP. kcna.kp rodong.rep.kp; do
+	got="$got $(lab_ask 127.45.176.8 "$n")"
+done
+got="$got $(lab_ask 127.45.176.9 naenara.com.kp +tcp) $(lab_ask 127.45.176.9 kcna.kp +tcp)"
+expect_equal "$got" " silent silent answer answer silent answer" "--only naenara.com.kp"
+# a name that merely ends in the zone's text is not below it: it passes (and NSD refuses it)
+got=$(dig +norec +time=1 +tries=1 -p "$LAB_DNS_PORT" @127.45.176.8 A xnaenara.com.kp 2>&1 |
+    grep -c 'status: REFUSED') || true
+expect_equal "$got" 1 "xnaenara.com.kp passes"
+expect_match 'silent @naenara.com.kp' <("$LABCTL" servers)
+if "$LABCTL" fault ns1.kcna.kp down --only kcna.kp 2>/dev/null; then
+	fail "labctl accepted down --only"
+fi
+
+scenario "December 2014 replayed: unstable, outage, partial restoration, restored, relapse"
+RP=$WORK/replay
+set +e
+"$ROOT/tests/lab/replay-2014" --out "$RP" >"$OUT" 2>"$ERR"
+RC=$?
+set -e
+expect_rc 0
+expect_equal "$(cat "$RP/watch.rc" 2>/dev/null)" 0 "watcher exit code"
+if [ -s "$RP/state.json" ]; then
+	jq -e . "$RP/state.json" >/dev/null 2>&1 || fail "state.json does not parse"
+else
+	fail "no state file"
+fi
+EV=$RP/events.jsonl
+PH=$RP/phases.json
+ev_jq() { jq -rs "$1" "$EV" 2>&1 | paste -sd' ' - || true; }
+expect_equal "$(ev_jq '[.[].zone] | unique | join(",")')" kp "zones"
+expect_equal "$(ev_jq '[.[].event] | join(" ")')" \
+    "unstable outage partial_restoration restored outage restored" "events"
+expect_equal "$(ev_jq '[.[] | "\(.from)>\(.to)"] | join(" ")')" \
+    "up>unstable unstable>down down>partial partial>up up>down down>up" "from>to"
+expect_equal "$(ev_jq '[.[] | has("outage_seconds")] | map(tostring) | join(" ")')" \
+    "false false true true false true" "events with outage_seconds"
+# each outage against the phases that made it: within +-0.5 s (two 250 ms intervals)
+errs=$(jq -rs --slurpfile ph "$PH" '
+    def dur(p): [$ph[0][] | select(.phase == p) | .end - .start] | add;
+    [.[] | select(.outage_seconds != null) | .outage_seconds] as $o
+    | [$o[0] - dur("P2"), $o[1] - dur("P2") - dur("P3"), $o[2] - dur("P5")]
+    | map(. * 1000 | round / 1000 | tostring) | join(" ")' "$EV" 2>/dev/null) || errs=""
+echo "        outage_seconds errors (s), P2, P2+P3, P5: $errs"
+for e in $errs; do
+	awk -v e="$e" 'BEGIN { exit !(e >= -0.5 && e <= 0.5) }' ||
+		fail "outage_seconds off by $e s (of: $errs)"
+done
+[ "$(echo "$errs" | wc -w)" = 3 ] || fail "three outage durations expected: $errs"
