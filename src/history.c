@@ -624,7 +624,8 @@ tw_history_add(struct tw_history *h, const struct tw_check_result *r, uint64_t r
 		srefs[k++] = (struct server_ref){ "", &r->roots[i] };
 	for (i = 0; i < r->n_zones; i++)
 		for (j = 0; j < r->zones[i].n_servers; j++)
-			srefs[k++] = (struct server_ref){ r->zones[i].name, &r->zones[i].servers[j] };
+			srefs[k++] = (struct server_ref){ r->zones[i].name,
+			    &r->zones[i].servers[j] };
 	k = 0;
 	for (i = 0; i < r->n_zones; i++)
 		for (j = 0; j < r->zones[i].n_hosts; j++)

@@ -1121,8 +1121,8 @@ load_samples(struct ld *l, const json_t *o, const char *where, unsigned window,
 			if ((n = json_integer_value(v)) < 0)
 				return bad(l, "%s.%s: %s: negative", where, key, sample_fields[k]);
 			if (k > 0 && n > UINT16_MAX)
-				return bad(l, "%s.%s: %s: more than %u", where, key, sample_fields[k],
-				    (unsigned)UINT16_MAX);
+				return bad(l, "%s.%s: %s: more than %u", where, key,
+				    sample_fields[k], (unsigned)UINT16_MAX);
 			if (k == 0)
 				s->round = (uint64_t)n;
 			else if (k == 1)
@@ -1137,7 +1137,8 @@ load_samples(struct ld *l, const json_t *o, const char *where, unsigned window,
 			return bad(l, "%s.%s: rtt_ms: expected a number, got %s", where, key,
 			    type_name(v));
 		rtt = json_number_value(v);
-		if (!(fabs(rtt) <= (double)FLT_MAX))
+		/* Up to FLT_MAX + half an ulp it rounds to a finite float (9 digits overshoot). */
+		if (!(fabs(rtt) < 0x1.ffffffp+127))
 			return bad(l, "%s.%s: rtt_ms: out of range", where, key);
 		s->rtt_ms = (float)rtt;
 		v = json_array_get(smp, 4);
@@ -1427,7 +1428,8 @@ tw_statefile_load(const char *path, struct tw_state_doc *doc, struct tw_error *e
 		bad(&l, "truncated: the file does not end with a newline");
 		goto out;
 	}
-	if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+	if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &jerr)) == NULL) {
 		tw_error_set(err, path, jerr.line > 0 ? (unsigned)jerr.line : 0,
 		    jerr.line > 0 && jerr.column > 0 ? (unsigned)jerr.column : 0,
 		    "truncated or corrupt JSON: %s", jerr.text);

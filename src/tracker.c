@@ -178,6 +178,9 @@ step(struct tw_zone_track *z, const struct limits *l, enum tw_state s, double no
 		z->started = true;
 		z->published = TW_STATE_UNKNOWN;
 		z->published_since = now;
+		z->in_outage = false;     /* whatever a hand-edited state file said */
+		z->flapping = false;
+		z->outage_start = 0;
 		reset_streaks(z);
 		if (s == TW_STATE_UP || s == TW_STATE_UNKNOWN) {
 			z->published = s;

@@ -134,13 +134,39 @@ static const struct tw_watch_cfg rare_flaps = { 60000, 2, 2, 32, 64, 5, 60 };
 static const struct tw_watch_cfg fall1_rise3 = { 60000, 1, 3, 32, 64, 5, 60 };
 
 static const struct scenario scenarios[] = {
+	/*
+	 * The first round publishes its own state at once, whatever fall and
+	 * rise say: quietly when up or unknown, otherwise with an event from
+	 * unknown (an outage then starts at that round).
+	 */
+	{ "starts up", NULL, "uugg", "uuug", { { 3, "degraded", 'u', 'g', NO, NO } } },
+	{ "starts degraded, then recovers", NULL, "gguu", "gggu",
+	  { { 0, "degraded", '?', 'g', NO, NO },
+	    { 3, "recovered", 'g', 'u', NO, NO } } },
+	{ "starts partial, gets worse, is restored", NULL, "ppdduu", "pppddu",
+	  { { 0, "partial_outage", '?', 'p', 0, NO },
+	    { 3, "outage", 'p', 'd', 0, NO },
+	    { 5, "restored", 'd', 'u', 0, 4 } } },
+	{ "starts down, partial restoration, restored", NULL, "ddppuu", "dddppu",
+	  { { 0, "outage", '?', 'd', 0, NO },
+	    { 3, "partial_restoration", 'd', 'p', 0, 2 },
+	    { 5, "restored", 'p', 'u', 0, 4 } } },
+	{ "starts down despite fall 3", &fall3_rise1, "dddu", "dddu",
+	  { { 0, "outage", '?', 'd', 0, NO },
+	    { 3, "restored", 'd', 'u', 0, 3 } } },
+	{ "starts blind while the zone looks down", NULL, "eeuu", "???u",
+	  { { 3, "recovered", '?', 'u', NO, NO } } },
+	{ "starts blind, then down: the outage starts with the down rounds", NULL, "xdd", "??d",
+	  { { 2, "outage", '?', 'd', 1, NO } } },
+
 	/* hysteresis */
 	{ "steady", NULL, "uuuuu", "uuuuu", { { 0 } } },
 	{ "a down blip", NULL, "uuduu", "uuuuu", { { 0 } } },
 	{ "a degraded blip", NULL, "uuguu", "uuuuu", { { 0 } } },
 	{ "a partial blip", NULL, "uupuu", "uuuuu", { { 0 } } },
 	{ "a blind blip", NULL, "uu?uu", "uuuuu", { { 0 } } },
-	{ "an up blip in an outage", NULL, "ddudd", "ddddd", { { 0 } } },
+	{ "an up blip in an outage", NULL, "ddudd", "ddddd",
+	  { { 0, "outage", '?', 'd', 0, NO } } },
 	{ "starts unknown", NULL, "??uu", "???u", { { 3, "recovered", '?', 'u', NO, NO } } },
 	{ "down after fall rounds, from its first round", NULL, "uudd", "uuud",
 	  { { 3, "outage", 'u', 'd', 2, NO } } },
@@ -153,10 +179,12 @@ static const struct scenario scenarios[] = {
 	  { { 3, "degraded", 'u', 'g', NO, NO },
 	    { 5, "recovered", 'g', 'u', NO, NO } } },
 	{ "a better streak publishes its worst", NULL, "ddgudd", "dddggd",
-	  { { 3, "restored", 'd', 'g', 0, 2 },
+	  { { 0, "outage", '?', 'd', 0, NO },
+	    { 3, "restored", 'd', 'g', 0, 2 },
 	    { 5, "outage", 'g', 'd', 4, NO } } },
 	{ "rise interrupted", NULL, "dduduu", "dddddu",
-	  { { 5, "restored", 'd', 'u', 0, 4 } } },
+	  { { 0, "outage", '?', 'd', 0, NO },
+	    { 5, "restored", 'd', 'u', 0, 4 } } },
 	{ "fall 3", &fall3_rise1, "uudduddd", "uuuuuuud",
 	  { { 7, "outage", 'u', 'd', 5, NO } } },
 	{ "rise 1 ends an outage at once", &fall3_rise1, "uudddu", "uuuudu",
@@ -185,7 +213,8 @@ static const struct scenario scenarios[] = {
 	  { { 5, "unstable", 'u', 's', NO, NO },
 	    { 10, "stable", 's', 'g', NO, NO } } },
 	{ "flapping within an outage, settling into up", NULL, "ddududuuuuu",
-	  "dddddsssssu", { { 5, "unstable", 'd', 's', NO, NO },
+	  "dddddsssssu", { { 0, "outage", '?', 'd', 0, NO },
+	    { 5, "unstable", 'd', 's', NO, NO },
 	    { 10, "restored", 's', 'u', 0, 6 } } },
 	{ "flap window 10: four changes flap", NULL, "uudduudduudd",
 	  "uuudduudssss", { { 3, "outage", 'u', 'd', 2, NO },
@@ -292,7 +321,8 @@ run_scenario(const struct scenario *sc)
 
 		snprintf(diag, sizeof(diag), "round %zu", i);
 		zt = tw_tracker_find(t, "kp");
-		before = zt != NULL ? zt->published : TW_STATE_UP;
+		/* a first-round event comes from "unknown" */
+		before = zt != NULL ? zt->published : TW_STATE_UNKNOWN;
 		ev = feed(t, cfg, &z, 1, c == 'x' || c == 'e' ? c : 0, T0 + (double)i, &n_ev);
 		assert_non_null(zt = tw_tracker_find(t, "kp"));
 		got[i] = letter(zt->published);
@@ -349,7 +379,7 @@ test_scenarios(void **state)
 		run_scenario(&scenarios[i]);
 }
 
-/* The first round publishes, and an outage found then starts then. */
+/* The first round publishes and reports, and an outage found then starts then. */
 static void
 test_first_round(void **state)
 {
@@ -363,7 +393,15 @@ test_first_round(void **state)
 	assert_null(tw_tracker_find(t, "kp"));
 	assert_int_equal(t->rounds, 0);
 	ev = feed(t, &defaults, z, 1, 0, T0 + 100, &n_ev);
-	assert_int_equal(n_ev, 0);
+	assert_int_equal(n_ev, 1);
+	assert_string_equal(ev[0].event, "partial_outage");
+	assert_string_equal(ev[0].zone, "kp");
+	assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
+	assert_int_equal(ev[0].to, TW_STATE_PARTIAL);
+	assert_true(ev[0].time == T0 + 100);
+	assert_true(ev[0].outage_start == T0 + 100);
+	assert_false(ev[0].has_outage_seconds);
+	assert_null(ev[0].diagnosis);
 	assert_non_null(zt = tw_tracker_find(t, "kp"));
 	assert_true(zt->started);
 	assert_int_equal(zt->published, TW_STATE_PARTIAL);
@@ -396,6 +434,91 @@ test_first_round(void **state)
 	tw_tracker_free(t);
 }
 
+/*
+ * Each first-round state: published at once, with an event from unknown
+ * unless it is up or unknown; partial and down start an outage then.
+ */
+static void
+test_first_round_states(void **state)
+{
+	static const struct {
+		enum tw_state raw;
+		char blind;		/* 0, 'x' (deadline hit) or 'e' (round error) */
+		enum tw_state published;
+		const char *event;	/* NULL: none */
+		bool in_outage;
+	} cases[] = {
+		{ TW_STATE_UP, 0, TW_STATE_UP, NULL, false },
+		{ TW_STATE_DEGRADED, 0, TW_STATE_DEGRADED, "degraded", false },
+		{ TW_STATE_PARTIAL, 0, TW_STATE_PARTIAL, "partial_outage", true },
+		{ TW_STATE_DOWN, 0, TW_STATE_DOWN, "outage", true },
+		{ TW_STATE_UNKNOWN, 0, TW_STATE_UNKNOWN, NULL, false },
+		/* a blind first round is unknown whatever the zone's own state */
+		{ TW_STATE_DOWN, 'x', TW_STATE_UNKNOWN, NULL, false },
+		{ TW_STATE_PARTIAL, 'e', TW_STATE_UNKNOWN, NULL, false },
+	};
+	const double now = T0 + 50;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tw_tracker *t = tw_tracker_new();
+		struct zin z = { "kp", cases[i].raw, "why" };
+		struct tw_zone_track *zt;
+		struct tw_event *ev;
+		size_t n_ev;
+
+		assert_non_null(t);
+		ev = feed(t, &defaults, &z, 1, cases[i].blind, now, &n_ev);
+		assert_non_null(zt = tw_tracker_find(t, "kp"));
+		if (zt->published != cases[i].published)
+			fail_msg("case %zu: published %s, want %s", i, tw_state_str(zt->published),
+			    tw_state_str(cases[i].published));
+		assert_true(zt->started);
+		assert_true(zt->published_since == now);
+		assert_int_equal(zt->last_raw, cases[i].published);
+		assert_false(zt->flapping);
+		assert_int_equal(zt->ring_len, 1);
+		assert_int_equal(zt->ring[0], cases[i].published);
+		assert_int_equal(zt->worse_count, 0);
+		assert_int_equal(zt->better_count, 0);
+		assert_string_equal(zt->diagnosis, "why");
+		if (zt->in_outage != cases[i].in_outage)
+			fail_msg("case %zu: in_outage %d, want %d", i, zt->in_outage,
+			    cases[i].in_outage);
+		if (cases[i].in_outage) {
+			assert_true(zt->outage_start == now);
+			assert_int_equal(zt->outage_state, cases[i].published);
+		} else
+			assert_true(zt->outage_start == 0);
+		if (cases[i].event == NULL) {
+			if (n_ev != 0)
+				fail_msg("case %zu: unexpected event %s", i, ev[0].event);
+		} else {
+			if (n_ev != 1)
+				fail_msg("case %zu: %zu events, want %s", i, n_ev, cases[i].event);
+			assert_string_equal(ev[0].event, cases[i].event);
+			assert_string_equal(ev[0].zone, "kp");
+			assert_string_equal(ev[0].diagnosis, "why");
+			assert_true(ev[0].time == now);
+			assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
+			assert_int_equal(ev[0].to, cases[i].published);
+			assert_false(ev[0].has_outage_seconds);
+			assert_true(ev[0].outage_start == (cases[i].in_outage ? now : 0));
+		}
+		tw_events_free(ev, n_ev);
+
+		/* The same round again changes nothing and says nothing. */
+		ev = feed(t, &defaults, &z, 1, cases[i].blind, now + 1, &n_ev);
+		assert_int_equal(n_ev, 0);
+		assert_non_null(zt = tw_tracker_find(t, "kp"));
+		assert_int_equal(zt->published, cases[i].published);
+		assert_true(zt->published_since == now);
+		assert_int_equal(zt->in_outage, cases[i].in_outage);
+		assert_true(zt->outage_start == (cases[i].in_outage ? now : 0));
+		tw_tracker_free(t);
+	}
+}
+
 /* Zones come and go by name; new ones are appended in the result's order. */
 static void
 test_zones_added_removed(void **state)
@@ -414,11 +537,19 @@ test_zones_added_removed(void **state)
 	assert_int_equal(n_ev, 0);
 	assert_int_equal(t->n_zones, 1);
 
-	/* kr appears, already down: tracked, in an outage, no event */
+	/* kr appears, already down: tracked, in an outage, reported at once */
 	r1[0] = kp_up;
 	r1[1] = kr_down;
 	ev = feed(t, &defaults, r1, 2, 0, T0 + 1, &n_ev);
-	assert_int_equal(n_ev, 0);
+	assert_int_equal(n_ev, 1);
+	assert_string_equal(ev[0].zone, "kr");
+	assert_string_equal(ev[0].event, "outage");
+	assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
+	assert_int_equal(ev[0].to, TW_STATE_DOWN);
+	assert_string_equal(ev[0].diagnosis, "kr dark");
+	assert_true(ev[0].outage_start == T0 + 1);
+	assert_false(ev[0].has_outage_seconds);
+	tw_events_free(ev, n_ev);
 	assert_int_equal(t->n_zones, 2);
 	assert_string_equal(t->zones[0].name, "kp");
 	assert_string_equal(t->zones[1].name, "kr");
@@ -475,7 +606,17 @@ test_zones_added_removed(void **state)
 	three[2] = (struct zin){ "c", TW_STATE_DOWN, NULL };
 	three[3] = (struct zin){ "a", TW_STATE_DEGRADED, NULL };
 	ev = feed(t, &defaults, three, 4, 0, T0 + 7, &n_ev);
-	assert_int_equal(n_ev, 0);
+	/* b starts down and a degraded: an event each, in the zones' order */
+	assert_int_equal(n_ev, 2);
+	assert_string_equal(ev[0].zone, "b");
+	assert_string_equal(ev[0].event, "outage");
+	assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
+	assert_true(ev[0].outage_start == T0 + 7);
+	assert_string_equal(ev[1].zone, "a");
+	assert_string_equal(ev[1].event, "degraded");
+	assert_int_equal(ev[1].from, TW_STATE_UNKNOWN);
+	assert_true(ev[1].outage_start == 0);
+	tw_events_free(ev, n_ev);
 	assert_int_equal(t->n_zones, 3);
 	assert_string_equal(t->zones[0].name, "c");
 	assert_int_equal(t->zones[0].published, TW_STATE_UP);
@@ -541,7 +682,14 @@ test_window_shrinks(void **state)
 		struct zin z = { "kp", st(raw[i]), NULL };
 
 		ev = feed(t, &wide, &z, 1, 0, T0 + (double)i, &n_ev);
-		assert_int_equal(n_ev, 0);	/* 7 changes < 10 */
+		if (i == 0) {
+			/* starts degraded: said at once */
+			assert_int_equal(n_ev, 1);
+			assert_string_equal(ev[0].event, "degraded");
+			assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
+			tw_events_free(ev, n_ev);
+		} else
+			assert_int_equal(n_ev, 0);	/* 7 changes < 10 */
 	}
 	zt = tw_tracker_find(t, "kp");
 	assert_int_equal(zt->ring_len, 8);
@@ -587,7 +735,7 @@ starts_outage(const char *event)
 /*
  * Random raw sequences under random settings never give an event from a
  * state to itself, and in_outage is true exactly from an outage-starting
- * event (or a first round at partial/down) to the next "restored".
+ * event (a first round at partial/down gives one) to the next "restored".
  */
 static void
 test_random_properties(void **state)
@@ -597,7 +745,7 @@ test_random_properties(void **state)
 		TW_STATE_DOWN, TW_STATE_DOWN, TW_STATE_UNKNOWN,
 	};
 	uint32_t seed = 20141222;
-	unsigned run, i, counts[3] = { 0, 0, 0 };
+	unsigned run, i, counts[4] = { 0, 0, 0, 0 };
 
 	for (run = 0; run < 400; run++) {
 		struct tw_tracker *t = tw_tracker_new();
@@ -616,7 +764,8 @@ test_random_properties(void **state)
 		for (i = 0; i < rounds; i++) {
 			struct tw_zone_track *zt = tw_tracker_find(t, "kp");
 			bool started = zt != NULL;
-			enum tw_state before = started ? zt->published : TW_STATE_UP;
+			/* a first-round event comes from "unknown" */
+			enum tw_state before = started ? zt->published : TW_STATE_UNKNOWN;
 			uint32_t roll = next_rand(&seed);
 			char blind = roll % 50 == 0 ? 'x' : roll % 50 == 1 ? 'e' : 0;
 			struct zin z;
@@ -631,10 +780,22 @@ test_random_properties(void **state)
 			assert_non_null(zt);
 			assert_true(n_ev <= 1);
 			if (!started) {
-				assert_int_equal(n_ev, 0);
-				expect_outage = zt->published == TW_STATE_PARTIAL ||
-				    zt->published == TW_STATE_DOWN;
-			} else if (n_ev == 1) {
+				/* its own state at once; an event unless up or unknown */
+				enum tw_state first = blind ? TW_STATE_UNKNOWN : cur;
+				const char *want = first == TW_STATE_DEGRADED ? "degraded" :
+				    first == TW_STATE_PARTIAL ? "partial_outage" :
+				    first == TW_STATE_DOWN ? "outage" : NULL;
+
+				assert_int_equal(zt->published, first);
+				assert_int_equal(n_ev, want != NULL);
+				if (want != NULL)
+					assert_string_equal(ev->event, want);
+				if (want != NULL && first != TW_STATE_DEGRADED) {
+					assert_true(ev->outage_start == T0 + (double)i);
+					counts[3]++;
+				}
+			}
+			if (n_ev == 1) {
 				if (ev->from == ev->to)
 					fail_msg("run %u round %u: %s from %s to itself", run, i,
 					    ev->event, tw_state_str(ev->from));
@@ -660,7 +821,7 @@ test_random_properties(void **state)
 				    ev->to == TW_STATE_UNKNOWN);
 				if (strcmp(ev->event, "partial_restoration") == 0)
 					counts[2]++;
-			} else
+			} else if (started)
 				assert_int_equal(zt->published, before);
 			if (zt->in_outage != expect_outage)
 				fail_msg("run %u round %u: in_outage %d, want %d", run, i,
@@ -676,8 +837,8 @@ test_random_properties(void **state)
 		}
 		tw_tracker_free(t);
 	}
-	/* the random walk did reach every kind of outage event */
-	assert_true(counts[0] > 10 && counts[1] > 10 && counts[2] > 0);
+	/* the random walk did reach every kind of outage event, first rounds too */
+	assert_true(counts[0] > 10 && counts[1] > 10 && counts[2] > 0 && counts[3] > 0);
 }
 
 static void
@@ -712,6 +873,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenarios),
 		cmocka_unit_test(test_first_round),
+		cmocka_unit_test(test_first_round_states),
 		cmocka_unit_test(test_zones_added_removed),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_window_shrinks),
