@@ -19,8 +19,9 @@
  *     "events": [the recent events] or null
  *   }
  *
- * Samples are oldest first.  Times are Unix seconds written with 17
- * significant digits (exact for a double); RTTs with 9 (exact for a float).
+ * Samples are oldest first.  Times are Unix seconds.  Every real number
+ * is written with the fewest digits that read back to the same double
+ * (the same float for RTTs), so nothing is lost and 12.3 stays 12.3.
  * The file always ends with a newline, so a file cut short anywhere is
  * never taken for a whole one.
  */
@@ -51,8 +52,8 @@
 #define MAX_SAMPLE_SLOTS ((size_t)1 << 24)  /* rows x window: ring memory allocated */
 #define MAX_SET_ASIDE 1000            /* -1 .. -999 suffixes */
 
-#define PREC_TIME JSON_REAL_PRECISION(17)   /* any double, exactly */
-#define PREC_RTT JSON_REAL_PRECISION(9)     /* any float, exactly */
+#define DIGITS_DOUBLE 17              /* enough for any double */
+#define DIGITS_FLOAT 9                /* enough for any float */
 
 /* How report_json.c and events.c print, so that what is restored reads the same. */
 #define LAST_ROUND_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15))
@@ -159,6 +160,7 @@ struct buf {
 	size_t len, cap;
 	bool failed;          /* out of memory, an unencodable value, or too big */
 	bool too_big;
+	json_t *real;         /* scratch for printing reals */
 };
 
 static int
@@ -247,6 +249,37 @@ put_indent(struct buf *b, int depth)
 	}
 }
 
+/*
+ * ${d} with the fewest significant digits that read back exactly (as a
+ * float when ${single}).  jansson prints it (always with a '.', whatever
+ * the locale); strtod only checks, and a locale that misreads the text
+ * just costs more digits.
+ */
+static void
+put_real(struct buf *b, double d, bool single)
+{
+	char text[64];
+	size_t n = 0;
+	int digits, max = single ? DIGITS_FLOAT : DIGITS_DOUBLE;
+
+	if (b->real == NULL || json_real_set(b->real, d) != 0) {
+		b->failed = true;
+		return;
+	}
+	for (digits = 1; digits <= max; digits++) {
+		n = json_dumpb(b->real, text, sizeof(text) - 1,
+		    JSON_ENCODE_ANY | JSON_REAL_PRECISION(digits));
+		if (n == 0 || n >= sizeof(text)) {
+			b->failed = true;
+			return;
+		}
+		text[n] = '\0';
+		if (single ? strtof(text, NULL) == (float)d : strtod(text, NULL) == d)
+			break;
+	}
+	buf_add(b, text, n);
+}
+
 /* "key": */
 static void
 put_key(struct buf *b, int depth, const char *key)
@@ -276,7 +309,7 @@ flat(const json_t *v)
 }
 
 static void
-pretty(struct buf *b, const json_t *v, int depth, size_t prec)
+pretty(struct buf *b, const json_t *v, int depth)
 {
 	const char *key;
 	size_t i, n;
@@ -290,7 +323,7 @@ pretty(struct buf *b, const json_t *v, int depth, size_t prec)
 		    it = json_object_iter_next((json_t *)(uintptr_t)v, it)) {
 			key = json_object_iter_key(it);
 			put_key(b, depth + 1, key);
-			pretty(b, json_object_iter_value(it), depth + 1, prec);
+			pretty(b, json_object_iter_value(it), depth + 1);
 			put(b, ++i < n ? ",\n" : "\n");
 		}
 		put_indent(b, depth);
@@ -300,22 +333,31 @@ pretty(struct buf *b, const json_t *v, int depth, size_t prec)
 		n = json_array_size(v);
 		for (i = 0; i < n; i++) {
 			put_indent(b, depth + 1);
-			pretty(b, json_array_get(v, i), depth + 1, prec);
+			pretty(b, json_array_get(v, i), depth + 1);
 			put(b, i + 1 < n ? ",\n" : "\n");
 		}
 		put_indent(b, depth);
 		put(b, "]");
+	} else if (json_is_array(v)) {
+		put(b, "[");
+		for (i = 0; i < json_array_size(v); i++) {
+			put(b, i > 0 ? ", " : "");
+			pretty(b, json_array_get(v, i), depth);
+		}
+		put(b, "]");
+	} else if (json_is_real(v)) {
+		put_real(b, json_real_value(v), false);
 	} else {
-		put_json(b, v, prec);
+		put_json(b, v, 0);
 	}
 }
 
 /* "key": value, (or the last one without the comma) */
 static void
-put_member(struct buf *b, int depth, const char *key, json_t *v, size_t prec, bool last)
+put_member(struct buf *b, int depth, const char *key, json_t *v, bool last)
 {
 	put_key(b, depth, key);
-	pretty(b, v, depth, prec);
+	pretty(b, v, depth);
 	put(b, last ? "\n" : ",\n");
 	json_decref(v);
 }
@@ -455,7 +497,7 @@ check_ring(const struct tw_ring *ring, unsigned window)
 }
 
 static void
-put_samples(struct buf *b, const struct tw_ring *ring, json_t *scratch)
+put_samples(struct buf *b, const struct tw_ring *ring)
 {
 	const struct tw_sample *smp;
 	char num[64];
@@ -467,8 +509,7 @@ put_samples(struct buf *b, const struct tw_ring *ring, json_t *scratch)
 		snprintf(num, sizeof(num), "%s[%" PRIu64 ", %u, %u, ", i > 0 ? ", " : "",
 		    smp->round, (unsigned)smp->sent, (unsigned)smp->answered);
 		put(b, num);
-		json_real_set(scratch, (double)smp->rtt_ms);
-		put_json(b, scratch, PREC_RTT);
+		put_real(b, (double)smp->rtt_ms, true);
 		put(b, ", \"");
 		put(b, tw_outcome_str((enum tw_outcome)smp->outcome));
 		put(b, "\"]");
@@ -481,7 +522,6 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 {
 	const struct tw_server_history *s;
 	const struct tw_host_history *hh;
-	json_t *scratch;
 	size_t i, rows = h->n_servers + h->n_hosts;
 
 	if (h->window == 0 || h->window > MAX_WINDOW || rows > MAX_ROWS ||
@@ -501,8 +541,6 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 		    check_ring(&hh->ring, h->window) != 0)
 			return werr(err, path, "cannot save the history: an invalid host row");
 	}
-	if ((scratch = json_real(0.0)) == NULL)
-		return werr(err, path, "out of memory");
 
 	put(b, "{\n");
 	put_key(b, 2, "window");
@@ -539,7 +577,7 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 		put(b, ",\n");
 		put_indent(b, 4);
 		put(b, "\"samples\": ");
-		put_samples(b, &s->ring, scratch);
+		put_samples(b, &s->ring);
 		put(b, i + 1 < h->n_servers ? "},\n" : "}\n");
 	}
 	if (h->n_servers > 0)
@@ -559,7 +597,7 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 		put(b, ",\n");
 		put_indent(b, 4);
 		put(b, "\"samples\": ");
-		put_samples(b, &hh->ring, scratch);
+		put_samples(b, &hh->ring);
 		put(b, i + 1 < h->n_hosts ? "},\n" : "}\n");
 	}
 	if (h->n_hosts > 0)
@@ -567,7 +605,6 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 	put(b, h->n_hosts > 0 ? "]\n" : "\n");
 	put_indent(b, 1);
 	put(b, "}");
-	json_decref(scratch);
 	return 0;
 }
 
@@ -620,26 +657,30 @@ render(const struct tw_state_doc *doc, const char *path, size_t *len, struct tw_
 		werr(err, path, "cannot save: the time of writing is out of range");
 		return NULL;
 	}
+	if ((b.real = json_real(0.0)) == NULL) {
+		werr(err, path, "out of memory");
+		return NULL;
+	}
 	if ((tracker = tracker_json(doc->tracker, path, err)) == NULL ||
 	    (last = embedded(doc->last_round_json, true, "the last round", path, err)) == NULL ||
 	    (events = embedded(doc->events_json, false, "the events", path, err)) == NULL)
 		goto fail;
 
 	put(&b, "{\n");
-	put_member(&b, 1, "format", json_string(FORMAT_NAME), 0, false);
-	put_member(&b, 1, "version", json_integer(FORMAT_VERSION), 0, false);
-	put_member(&b, 1, "written", json_real(doc->written), PREC_TIME, false);
-	put_member(&b, 1, "written_iso", json_string(iso), 0, false);
-	put_member(&b, 1, "interval_ms", json_integer(doc->interval_ms), 0, false);
-	put_member(&b, 1, "tracker", tracker, PREC_TIME, false);
+	put_member(&b, 1, "format", json_string(FORMAT_NAME), false);
+	put_member(&b, 1, "version", json_integer(FORMAT_VERSION), false);
+	put_member(&b, 1, "written", json_real(doc->written), false);
+	put_member(&b, 1, "written_iso", json_string(iso), false);
+	put_member(&b, 1, "interval_ms", json_integer(doc->interval_ms), false);
+	put_member(&b, 1, "tracker", tracker, false);
 	tracker = NULL;
 	put_key(&b, 1, "history");
 	if (put_history(&b, doc->history, path, err) != 0)
 		goto fail;
 	put(&b, ",\n");
-	put_member(&b, 1, "last_round", last, PREC_TIME, false);
+	put_member(&b, 1, "last_round", last, false);
 	last = NULL;
-	put_member(&b, 1, "events", events, PREC_TIME, true);
+	put_member(&b, 1, "events", events, true);
 	events = NULL;
 	put(&b, "}\n");
 	if (b.failed) {
@@ -650,9 +691,11 @@ render(const struct tw_state_doc *doc, const char *path, size_t *len, struct tw_
 			werr(err, path, "cannot save: out of memory or text that is not UTF-8");
 		goto fail;
 	}
+	json_decref(b.real);
 	*len = b.len;
 	return b.p;
 fail:
+	json_decref(b.real);
 	json_decref(tracker);
 	json_decref(last);
 	json_decref(events);

@@ -1,8 +1,8 @@
 /*
  * faultproxy.c -- the lab's DNS fault proxy: sits in front of one NSD (UDP and TCP) and passes,
  * drops, delays, refuses or mangles each query as a one-line mode file says ("KIND [ARG]
- * [@ZONE]").  labctl rewrites that file; it is re-checked on every packet, so a new fault takes
- * effect at once.
+ * [@ZONE] [~GAP_MS]").  labctl rewrites that file; it is re-checked on every packet, so a new
+ * fault takes effect at once, or with ~GAP_MS at the start of the next burst of queries.
  */
 
 #include <arpa/inet.h>
@@ -51,11 +51,13 @@ struct mode {
 	unsigned arg;			/* K_SLOW, K_FLAP: milliseconds; K_LOSSY_PCT: percent */
 };
 
-/* What a mode file says: the fault, and the zone it is limited to. */
+/* What a mode file says: the fault, the zone it is limited to, and when it starts. */
 struct mode_line {
 	struct mode m;
 	uint8_t zone[256];		/* "@ZONE" in wire form, lower case */
 	size_t zone_len;		/* 0: no filter, the fault applies to every query */
+	unsigned sync_ms;		/* "~GAP_MS": start with the first query GAP_MS after
+					   the one before (a new burst); 0: at once */
 };
 
 struct proxy;
@@ -114,6 +116,8 @@ struct proxy {
 	size_t zone_len;
 	bool mode_seen;
 	struct stat mode_st;
+	struct mode_line pending;	/* read, waiting for the next burst (has_pending) */
+	bool has_pending;
 
 	/* flap: the arrival of the last query (any mode), and where the bursts are */
 	uint64_t last_query_ms;
@@ -334,24 +338,30 @@ mode_parse(char *line, struct mode_line *ml)
 		{ "malformed", K_MALFORMED }, { "flap", K_FLAP },
 	};
 	struct mode *m = &ml->m;
-	char *save = NULL, *word, *arg, *zone = NULL;
+	char *save = NULL, *word, *tok, *arg = NULL, *zone = NULL, *sync = NULL;
 	size_t i;
 
 	m->kind = K_PASS;
 	m->arg = 0;
 	ml->zone_len = 0;
+	ml->sync_ms = 0;
 	word = strtok_r(line, " \t\r\n", &save);
 	if (word == NULL)
 		return 0;
-	arg = strtok_r(NULL, " \t\r\n", &save);
-	if (arg != NULL && arg[0] == '@') {
-		zone = arg;
-		arg = NULL;
-	} else if (arg != NULL)
-		zone = strtok_r(NULL, " \t\r\n", &save);
-	if (zone != NULL && (zone[0] != '@' || strtok_r(NULL, " \t\r\n", &save) != NULL))
+	/* KIND, then ARG, then @ZONE and ~GAP_MS in either order */
+	while ((tok = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
+		if (tok[0] == '@' && zone == NULL)
+			zone = tok + 1;
+		else if (tok[0] == '~' && sync == NULL)
+			sync = tok + 1;
+		else if (arg == NULL && zone == NULL && sync == NULL)
+			arg = tok;
+		else
+			return -1;
+	}
+	if (zone != NULL && zone_parse(zone, ml->zone, &ml->zone_len) == -1)
 		return -1;
-	if (zone != NULL && zone_parse(zone + 1, ml->zone, &ml->zone_len) == -1)
+	if (sync != NULL && parse_uint(sync, FLAP_GAP_MAX_MS, &ml->sync_ms) == -1)
 		return -1;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(word, words[i].word) == 0)
@@ -405,7 +415,7 @@ mode_set(struct proxy *p, const struct mode_line *ml)
 static void
 mode_refresh(struct proxy *p)
 {
-	static const struct mode_line pass = { { K_PASS, 0 }, { 0 }, 0 };
+	static const struct mode_line pass = { { K_PASS, 0 }, { 0 }, 0, 0 };
 	struct stat st;
 	struct mode_line ml;
 	char line[384], word[384];
@@ -414,6 +424,7 @@ mode_refresh(struct proxy *p)
 
 	if (stat(p->mode_path, &st) == -1) {
 		p->mode_seen = false;
+		p->has_pending = false;
 		mode_set(p, &pass);
 		return;
 	}
@@ -421,6 +432,7 @@ mode_refresh(struct proxy *p)
 		return;
 	if ((fd = open(p->mode_path, O_RDONLY | O_CLOEXEC)) == -1) {
 		p->mode_seen = false;
+		p->has_pending = false;
 		mode_set(p, &pass);
 		return;
 	}
@@ -441,7 +453,12 @@ mode_refresh(struct proxy *p)
 		    line);
 		ml = pass;
 	}
-	mode_set(p, &ml);
+	/* a later file replaces a change still waiting for its burst */
+	p->has_pending = ml.sync_ms > 0;
+	if (p->has_pending)
+		p->pending = ml;
+	else
+		mode_set(p, &ml);
 }
 
 /* Is the qname of q equal to the filter zone or below it?  Label-wise, case-insensitive. */
@@ -475,16 +492,22 @@ in_zone(const struct proxy *p, const uint8_t *q, size_t n)
 
 /*
  * What to do with query q: the current mode, resolved for flap and narrowed by the zone filter.
- * Every query counts for flap's bursts, whatever its name: a burst is a run of queries with gaps
- * under the flap's ARG ms, and bursts alternate silent, pass, silent, ...
+ * Every query counts for the bursts, whatever its name: a burst is a run of queries with gaps
+ * under some GAP_MS.  A change marked ~GAP_MS waits for a burst to begin, so it never splits a
+ * watcher's round; flap's bursts alternate silent, pass, silent, ...
  */
 static struct mode
 query_mode(struct proxy *p, const uint8_t *q, size_t n)
 {
 	static const struct mode pass = { K_PASS, 0 }, silent = { K_SILENT, 0 };
-	struct mode m = p->mode;
+	struct mode m;
 	uint64_t now = now_ms();
 
+	if (p->has_pending && now - p->last_query_ms >= p->pending.sync_ms) {
+		mode_set(p, &p->pending);
+		p->has_pending = false;
+	}
+	m = p->mode;
 	if (m.kind == K_FLAP) {
 		if (!p->flap_begun) {
 			p->flap_begun = true;
@@ -1093,7 +1116,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: faultproxy --listen ADDR:PORT --backend ADDR:PORT "
 	    "--mode-file FILE [--pidfile FILE]\n"
-	    "mode file: KIND [ARG] [@ZONE] (the fault only for queries at or below ZONE)\n"
+	    "mode file: KIND [ARG] [@ZONE] [~GAP_MS]: the fault only for queries at or below\n"
+	    "ZONE; from the first query GAP_MS after the one before (the next burst)\n"
 	    "kinds: pass silent refuse servfail lame slow [MS] lossy [PCT] truncate garbage\n"
 	    "       malformed flap [GAP_MS]\n");
 }

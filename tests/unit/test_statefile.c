@@ -791,17 +791,23 @@ damage_value(const char *text, unsigned window)
 	return v;
 }
 
+/* Which case assert_bad() is looking at, for its failure messages. */
+static char bad_case[128];
+
 static void
 assert_bad(const char *path, const char *reason)
 {
 	struct tw_state_doc doc;
 	struct tw_error err;
+	enum tw_statefile_status st;
 
 	memset(&err, 0, sizeof(err));
 	memset(&doc, 0xff, sizeof(doc));     /* load must zero it */
-	assert_int_equal(tw_statefile_load(path, &doc, &err), TW_STATEFILE_BAD);
+	st = tw_statefile_load(path, &doc, &err);
+	if (st != TW_STATEFILE_BAD)
+		fail_msg("%s: status %d, not BAD", bad_case, (int)st);
 	if (reason != NULL && strstr(err.msg, reason) == NULL)
-		fail_msg("expected \"%s\" in \"%s\"", reason, err.msg);
+		fail_msg("%s: expected \"%s\" in \"%s\"", bad_case, reason, err.msg);
 	assert_true(err.msg[0] != '\0');
 	assert_string_equal(err.file, path);
 	assert_null(doc.tracker);
@@ -874,7 +880,8 @@ test_damaged_documents(void **state)
 			text[n + 1] = '\0';
 		}
 		write_file(f->path, text, n + 1);
-		print_message("damage %s = %s\n", d->path, d->value ? d->value : "(deleted)");
+		snprintf(bad_case, sizeof(bad_case), "damage %s = %s", d->path,
+		    d->value ? d->value : "(deleted)");
 		assert_bad(f->path, d->reason);
 		free(text);
 		json_decref(copy);
@@ -920,7 +927,7 @@ test_damaged_files(void **state)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		write_file(f->path, cases[i].text, strlen(cases[i].text));
-		print_message("file case %zu\n", i);
+		snprintf(bad_case, sizeof(bad_case), "file case %zu", i);
 		assert_bad(f->path, cases[i].reason);
 		memset(&err, 0, sizeof(err));
 		tw_statefile_load(f->path, &doc, &err);
@@ -928,6 +935,7 @@ test_damaged_files(void **state)
 	}
 	/* A NUL in the middle. */
 	write_file(f->path, with_nul, sizeof(with_nul) - 1);
+	snprintf(bad_case, sizeof(bad_case), "a NUL byte");
 	assert_bad(f->path, "JSON");
 
 	/* More than 64 MiB (sparse). */
@@ -935,20 +943,24 @@ test_damaged_files(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, (off_t)65 << 20), 0);
 	close(fd);
+	snprintf(bad_case, sizeof(bad_case), "65 MiB");
 	assert_bad(f->path, "larger than 64 MiB");
 	unlink(f->path);
 
 	/* Not a regular file: a directory, a FIFO (which must not block). */
 	snprintf(dirpath, sizeof(dirpath), "%s/adir", f->dir);
 	assert_int_equal(mkdir(dirpath, 0700), 0);
+	snprintf(bad_case, sizeof(bad_case), "a directory");
 	assert_bad(dirpath, "not a regular file");
 	snprintf(fifo, sizeof(fifo), "%s/fifo", f->dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(bad_case, sizeof(bad_case), "a FIFO");
 	assert_bad(fifo, "not a regular file");
 
 	/* A symlink is never the state file, even to a good one. */
 	snprintf(link, sizeof(link), "%s/link", f->dir);
 	assert_int_equal(symlink(dirpath, link), 0);
+	snprintf(bad_case, sizeof(bad_case), "a symlink");
 	assert_bad(link, "symbolic link");
 
 	/* Missing: a fresh start, not an error. */
@@ -979,11 +991,13 @@ test_truncations(void **state)
 	buf = malloc(len + 1);
 	assert_non_null(buf);
 	for (k = 0; k < len; k++) {
+		snprintf(bad_case, sizeof(bad_case), "prefix of %zu bytes", k);
 		write_file(f->path, good, k);
 		assert_bad(f->path, NULL);
 		if (k + 1 < len) {
 			memcpy(buf, good, k);
 			buf[k] = '\n';
+			snprintf(bad_case, sizeof(bad_case), "prefix of %zu bytes + newline", k);
 			write_file(f->path, buf, k + 1);
 			assert_bad(f->path, NULL);
 		}
@@ -1098,6 +1112,28 @@ assert_old_intact(const char *path, const char *old)
 	free(content);
 }
 
+/*
+ * Run ${fn}(${arg}) as nobody in a child (root ignores permissions) and
+ * return its exit status; 0 means every check in it held.
+ */
+static int
+as_nobody(int (*fn)(const char *), const char *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(20);
+		_exit(fn(arg));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
 static int
 run_readonly_save(const char *path)
 {
@@ -1126,8 +1162,6 @@ test_readonly_dir(void **state)
 	struct tw_state_doc doc;
 	struct tw_error err;
 	char ro[160], path[200], missing[200];
-	int status;
-	pid_t pid;
 
 	snprintf(ro, sizeof(ro), "%s/ro", f->dir);
 	assert_int_equal(mkdir(ro, 0700), 0);
@@ -1141,16 +1175,7 @@ test_readonly_dir(void **state)
 		/* Root ignores permissions: try as nobody, in a child. */
 		assert_int_equal(chmod(f->dir, 0711), 0);
 		assert_int_equal(chmod(ro, 0555), 0);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
-				_exit(20);
-			_exit(run_readonly_save(path));
-		}
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		assert_int_equal(WEXITSTATUS(status), 0);
+		assert_int_equal(as_nobody(run_readonly_save, path), 0);
 	}
 	assert_old_intact(path, "old state\n");
 	assert_no_temp(ro);
@@ -1387,6 +1412,94 @@ test_set_aside(void **state)
 	free(content);
 }
 
+static int
+run_unreadable_load(const char *path)
+{
+	struct tw_state_doc doc;
+	struct tw_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (tw_statefile_load(path, &doc, &err) != TW_STATEFILE_BAD)
+		return 10;
+	if (strstr(err.msg, "open") == NULL || strstr(err.msg, strerror(EACCES)) == NULL ||
+	    doc.tracker != NULL || doc.history != NULL) {
+		fprintf(stderr, "unexpected: %s\n", err.msg);
+		return 11;
+	}
+	return 0;
+}
+
+/* A file we may not read is BAD (not MISSING: it must not be overwritten). */
+static void
+test_unreadable(void **state)
+{
+	struct fx *f = *state;
+	struct tw_state_doc doc;
+	struct tw_error err;
+	char *content;
+
+	small_doc(&doc);
+	assert_int_equal(tw_statefile_save(f->path, &doc, &err), 0);
+	doc_free(&doc);
+	assert_int_equal(chmod(f->path, 0), 0);
+	if (geteuid() != 0) {
+		assert_int_equal(run_unreadable_load(f->path), 0);
+	} else {
+		/* nobody must get into the directory to meet the file's own mode */
+		assert_int_equal(chmod(f->dir, 0711), 0);
+		assert_int_equal(as_nobody(run_unreadable_load, f->path), 0);
+	}
+	assert_int_equal(chmod(f->path, 0600), 0);
+	content = read_file(f->path, NULL);
+	assert_non_null(strstr(content, "tldwatch-state"));
+	free(content);
+}
+
+/* Fields a newer writer of version 1 may add are ignored. */
+static void
+test_unknown_fields(void **state)
+{
+	static const char *const paths[] = {
+		"", "tracker", "tracker.zones[0]", "history", "history.servers[0]",
+		"history.hosts[0]",
+	};
+	struct fx *f = *state;
+	struct tw_state_doc doc, back;
+	struct tw_error err;
+	json_error_t jerr;
+	json_t *root, *parent, *target;
+	char *text, key[64];
+	size_t i, idx;
+
+	small_doc(&doc);
+	assert_int_equal(tw_statefile_save(f->path, &doc, &err), 0);
+	text = read_file(f->path, NULL);
+	root = json_loads(text, 0, &jerr);
+	assert_non_null(root);
+	free(text);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		target = paths[i][0] == '\0' ? root : resolve(root, paths[i], &parent, key, &idx);
+		assert_true(json_is_object(target));
+		assert_int_equal(json_object_set_new(target, "added_in_1_1",
+		    json_pack("{s:[i,i], s:s}", "x", 1, 2, "y", "z")), 0);
+	}
+	text = json_dumps(root, JSON_INDENT(2));
+	assert_non_null(text);
+	json_decref(root);
+	{
+		FILE *fp = fopen(f->path, "w");
+
+		assert_non_null(fp);
+		fprintf(fp, "%s\n", text);
+		assert_int_equal(fclose(fp), 0);
+	}
+	free(text);
+	assert_int_equal(tw_statefile_load(f->path, &back, &err), TW_STATEFILE_OK);
+	assert_same_doc(&doc, &back);
+	doc_free(&back);
+	doc_free(&doc);
+}
+
 /* After set_aside the caller starts afresh: load says MISSING, save works. */
 static void
 test_bad_then_fresh(void **state)
@@ -1424,6 +1537,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_readonly_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_then_fresh, setup, teardown),
 	};
