@@ -25,6 +25,7 @@
  * The file always ends with a newline, so a file cut short anywhere is
  * never taken for a whole one.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
@@ -32,6 +33,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1571,4 +1573,45 @@ out:
 	if (rc != 0)
 		errno = e;
 	return rc;
+}
+
+int
+tw_statefile_clean_stale(const char *path)
+{
+	char dirbuf[4096], *slash, *end;
+	const char *dir, *base;
+	struct dirent *de;
+	size_t blen;
+	long pid;
+	int removed = 0;
+	DIR *d;
+
+	if (snprintf(dirbuf, sizeof(dirbuf), "%s", path) >= (int)sizeof(dirbuf))
+		return 0;
+	if ((slash = strrchr(dirbuf, '/')) != NULL) {
+		*slash = '\0';
+		dir = dirbuf[0] != '\0' ? dirbuf : "/";
+		base = slash + 1;
+	} else {
+		dir = ".";
+		base = dirbuf;
+	}
+	blen = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 ||
+		    strncmp(de->d_name + blen, ".tmp.", 5) != 0)
+			continue;
+		pid = strtol(de->d_name + blen + 5, &end, 10);
+		if (*end != '\0' || pid <= 0)
+			continue;
+		/* Only a writer that is gone: a live one may be mid-save. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -284,6 +284,7 @@ restore_state(struct watcher *w)
 
 	if (w->opts.state_path == NULL)
 		return 0;
+	tw_statefile_clean_stale(w->opts.state_path);
 	memset(&err, 0, sizeof(err));
 	switch (tw_statefile_load(w->opts.state_path, &doc, &err)) {
 	case TW_STATEFILE_OK:

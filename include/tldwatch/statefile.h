@@ -62,6 +62,13 @@ int tw_statefile_save(const char *path, const struct tw_state_doc *doc, struct t
  */
 int tw_statefile_set_aside(const char *path, char *newpath, size_t len);
 
+/*
+ * tw_statefile_clean_stale(path):
+ * Remove the temporary files PATH.tmp.PID that a writer killed mid-save
+ * left behind (PID no longer running).  Returns how many were removed.
+ */
+int tw_statefile_clean_stale(const char *path);
+
 /* tw_state_doc_clear(doc): free what ${doc} holds and zero it. */
 void tw_state_doc_clear(struct tw_state_doc *doc);
 

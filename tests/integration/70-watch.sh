@@ -187,7 +187,13 @@ for i in $(seq 50); do
 	[ "$s" = "$start0" ] || { fail "kill $i: outage start $s, expected $start0"; break; }
 done
 [ "$bad" = 0 ] || fail "$bad of 50 kills left a missing, truncated or unparseable state file"
-ls "$WORK"/state.json.bad-* >/dev/null 2>&1 && fail "a state file was set aside after a kill"
-grep -q 'unusable' "$WORK/kill.err" && fail "a restart found an unusable state file"
+if ls "$WORK"/state.json.bad-* >/dev/null 2>&1; then fail "a state file was set aside after a kill"; fi
+if grep -q 'unusable' "$WORK/kill.err"; then fail "a restart found an unusable state file"; fi
 tw status --state "$WORK/state.json" --format nagios --max-age 60m
 expect_rc 2
+# A restart sweeps the temporary files of writers killed mid-save.
+tw watch -f "$WORK/watch.yaml" --state "$WORK/state.json" --events "$WORK/ev.jsonl" --rounds 1
+expect_rc 0
+if ls "$WORK"/state.json.tmp.* >/dev/null 2>&1; then
+	fail "stale temporary files left: $(ls "$WORK"/state.json.tmp.*)"
+fi
