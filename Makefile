@@ -35,7 +35,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/%,$(UNIT_SRC))
 LAB_BIN   := $(B)/faultproxy
 
-.PHONY: all deps demo test unit integration lab clean bench print-deps
+.PHONY: all deps demo test unit integration lab clean bench soak soak-valgrind print-deps
 all: tldwatch check_tldwatch $(LAB_BIN)
 
 $(B):
@@ -91,10 +91,15 @@ lab: all
 integration: all
 	TLDWATCH_LOOPBACK_ONLY=1 tests/integration/run
 
+# Extra suites hook in from mk/*.mk by adding target names to TEST_EXTRA.
+TEST_EXTRA :=
+-include $(sort $(wildcard mk/*.mk))
+
 test: deps
 	$(MAKE) all $(UNIT_BIN)
 	$(MAKE) unit
 	$(MAKE) integration
+	$(if $(strip $(TEST_EXTRA)),$(MAKE) $(TEST_EXTRA))
 
 demo: deps
 	$(MAKE) all
@@ -108,6 +113,14 @@ demo-2014: deps
 
 bench: all
 	TLDWATCH_LOOPBACK_ONLY=1 bench/check-speed
+
+# 10,000 watch rounds against a flapping lab: RSS must stay flat (bench/watch-soak).
+soak: all
+	TLDWATCH_LOOPBACK_ONLY=1 bench/watch-soak
+
+# The same under valgrind memcheck, fewer rounds: 0 errors, 0 leaks.
+soak-valgrind: all
+	TLDWATCH_LOOPBACK_ONLY=1 VALGRIND=1 bench/watch-soak
 
 clean:
 	rm -rf $(B) tldwatch check_tldwatch
