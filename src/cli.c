@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "tldwatch/cli.h"
@@ -40,6 +41,8 @@ struct check_args {
 	const char *config_path;      /* NULL: the embedded default */
 	const char *state_path;
 	const char *events_path;
+	const char *listen;
+	int timeout_result;           /* exit code when -t expires; -1: the default (3) */
 	uint32_t interval_ms;
 	uint64_t rounds;
 	double max_age_s;
@@ -60,9 +63,10 @@ usage_short(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: %s check [-f FILE] [--zone NAME]... [--format text|json|nagios]\n"
-	    "                [-t SECONDS] [-w RANGE] [-c RANGE] [-v]... [--color WHEN]\n"
+	    "                [-t SECONDS] [-w RANGE] [-c RANGE] [--timeout-result STATE]\n"
+	    "                [-v]... [--color WHEN]\n"
 	    "       %s watch [-f FILE] [--interval DUR] [--state FILE] [--events FILE]\n"
-	    "                [-t SECONDS] [--rounds N] [-v]...\n"
+	    "                [--listen ADDR:PORT] [-t SECONDS] [--rounds N] [-v]...\n"
 	    "       %s status --state FILE [--format text|json|nagios] [--max-age DUR]\n"
 	    "       %s config [-f FILE]\n"
 	    "       %s --help | --version\n", progname, progname, progname, progname, progname);
@@ -93,12 +97,17 @@ usage_full(void)
 	    "  -w, --warning RANGE  nagios: warn when the number of answering authoritative\n"
 	    "                       servers is outside RANGE ([@][start:][end], e.g. 2:)\n"
 	    "  -c, --critical RANGE nagios: critical likewise (e.g. 1:)\n"
+	    "      --timeout-result STATE  the state when -t expires: ok, warning, critical\n"
+	    "                       or unknown (default), or 0..3\n"
 	    "  -v, --verbose        more detail (repeatable)\n"
 	    "      --color WHEN     text colours: auto (default: on a terminal), always, never\n"
 	    "      --interval DUR   watch: time between round starts (default: watch.interval)\n"
 	    "      --state FILE     watch: keep the state here (rewritten atomically each round,\n"
 	    "                       read back on start); status: the watcher's state file\n"
 	    "      --events FILE    watch: append events here as JSON lines (default: stdout)\n"
+	    "      --listen ADDR    watch: serve /metrics (Prometheus), / (status page),\n"
+	    "                       /status.json and /events on PORT or ADDRESS:PORT\n"
+	    "                       (a bare port binds 127.0.0.1)\n"
 	    "      --rounds N       watch: stop after N rounds (tests and soaks)\n"
 	    "      --max-age DUR    status: older state is UNKNOWN (default: 3 intervals)\n"
 	    "  -h, --help           this help\n"
@@ -184,7 +193,10 @@ parse_range_opt(const char *opt, const char *text, struct tw_range *range)
 	return -1;
 }
 
-enum { OPT_ZONE = 256, OPT_COLOR, OPT_INTERVAL, OPT_STATE, OPT_EVENTS, OPT_ROUNDS, OPT_MAX_AGE };
+enum {
+	OPT_ZONE = 256, OPT_COLOR, OPT_INTERVAL, OPT_STATE, OPT_EVENTS, OPT_ROUNDS, OPT_MAX_AGE,
+	OPT_LISTEN, OPT_TIMEOUT_RESULT,
+};
 
 static const struct option check_options[] = {
 	{ "config", required_argument, NULL, 'f' },
@@ -201,10 +213,25 @@ static const struct option check_options[] = {
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "rounds", required_argument, NULL, OPT_ROUNDS },
 	{ "max-age", required_argument, NULL, OPT_MAX_AGE },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "timeout-result", required_argument, NULL, OPT_TIMEOUT_RESULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* "ok", "warning", "critical", "unknown" (any case) or 0..3; -1 otherwise. */
+static int
+parse_state_word(const char *text)
+{
+	static const char *words[] = { "ok", "warning", "critical", "unknown" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcasecmp(text, words[i]) == 0 || (text[0] == '0' + i && text[1] == '\0'))
+			return i;
+	return -1;
+}
 
 static int
 parse_count(const char *text, uint64_t *out)
@@ -241,6 +268,10 @@ check_command_options(const struct check_args *a)
 		opt = "--interval";
 	else if (a->events_path != NULL && !watch)
 		opt = "--events";
+	else if (a->listen != NULL && !watch)
+		opt = "--listen";
+	else if (a->timeout_result >= 0 && !check)
+		opt = "--timeout-result";
 	else if (a->rounds != 0 && !watch)
 		opt = "--rounds";
 	else if (a->state_path != NULL && !watch && !status)
@@ -328,6 +359,14 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 		case OPT_STATE:
 			a->state_path = optarg;
 			break;
+		case OPT_LISTEN:
+			a->listen = optarg;
+			break;
+		case OPT_TIMEOUT_RESULT:
+			if ((a->timeout_result = parse_state_word(optarg)) < 0)
+				return bad_usage("--timeout-result \"%s\": expected ok, warning, "
+				    "critical, unknown or 0..3", optarg);
+			break;
 		case OPT_EVENTS:
 			a->events_path = optarg;
 			break;
@@ -403,7 +442,11 @@ run_check(struct check_args *a)
 	}
 	tw_verdict_apply(r);
 	a->report.color = want_color(a->color);
+	a->report.timeout_code_set = a->timeout_result >= 0;
+	a->report.timeout_code = a->timeout_result;
 	code = tw_state_exit_code(r->state);
+	if (r->deadline_hit && r->error == NULL && a->timeout_result >= 0)
+		code = a->timeout_result;
 	switch (a->format) {
 	case TW_FORMAT_TEXT:
 		tw_report_text(r, &a->report, stdout);
@@ -447,6 +490,7 @@ run_watch(const struct check_args *a)
 	o.deadline_ms = a->deadline_ms;
 	o.state_path = a->state_path;
 	o.events_path = a->events_path;
+	o.listen = a->listen;
 	o.max_rounds = a->rounds;
 	o.loopback_only = loopback_only();
 	o.verbosity = a->report.verbosity;
@@ -481,6 +525,7 @@ tw_cli_main(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.deadline_ms = DEFAULT_DEADLINE_MS;
+	a.timeout_result = -1;
 	if (plugin) {
 		a.format = TW_FORMAT_NAGIOS;
 		if ((rc = parse_check_args(argc, argv, &a, true)) >= 0)

@@ -742,6 +742,12 @@ fail:
 	return -1;
 }
 
+struct event_base *
+tw_engine_event_base(struct tw_engine *e)
+{
+	return e->base;
+}
+
 int
 tw_engine_loop(struct tw_engine *e)
 {

@@ -120,6 +120,8 @@ exit_code(const struct tw_check_result *r, const struct tw_report_opts *opts)
 	int code, tc;
 	size_t i;
 
+	if (r->deadline_hit && r->error == NULL && opts->timeout_code_set)
+		return opts->timeout_code;     /* --timeout-result */
 	if (r->error != NULL || r->deadline_hit || r->state == TW_STATE_UNKNOWN)
 		return 3;
 	code = tw_state_exit_code(r->state);

@@ -371,6 +371,10 @@ tw_watch_run(const struct tw_watch_opts *opts)
 		fprintf(stderr, "tldwatch: cannot set up the event loop\n");
 		goto out;
 	}
+	if (opts->listen != NULL) {
+		fprintf(stderr, "tldwatch: --listen: not built yet\n");
+		goto out;
+	}
 	tw_timer_arm(w.next, 0);
 	if (tw_engine_loop(w.eng) != 0) {
 		fprintf(stderr, "tldwatch: the event loop failed\n");

@@ -133,6 +133,14 @@ void tw_timer_free(struct tw_timer *t);
  */
 int tw_engine_on_signal(struct tw_engine *e, int signo, tw_signal_cb *cb, void *cookie);
 
+/*
+ * tw_engine_event_base(e):
+ * The engine's libevent base, for the one other module that speaks
+ * libevent (http.c, which serves HTTP on the same loop).
+ */
+struct event_base;
+struct event_base *tw_engine_event_base(struct tw_engine *e);
+
 /* tw_engine_loop(e): run until tw_engine_break(); returns 0, -1 on error. */
 int tw_engine_loop(struct tw_engine *e);
 

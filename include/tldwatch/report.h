@@ -37,6 +37,8 @@ struct tw_report_opts {
 	bool color;             /* text only: ANSI colours (the CLI sets it on a TTY) */
 	struct tw_range warn;   /* nagios: on the number of answering authoritative servers */
 	struct tw_range crit;
+	bool timeout_code_set;  /* nagios: --timeout-result given */
+	int timeout_code;       /* nagios: the exit code (0..3) when the -t deadline expired */
 };
 
 /*

@@ -21,6 +21,7 @@ struct tw_watch_opts {
 	uint32_t deadline_ms;      /* per-round deadline */
 	const char *state_path;    /* NULL: no state file */
 	const char *events_path;   /* NULL: events on stdout */
+	const char *listen;        /* HTTP endpoint ("PORT", "ADDR:PORT"); NULL: none */
 	uint64_t max_rounds;       /* 0: until a signal */
 	bool loopback_only;
 	int verbosity;

@@ -7,6 +7,19 @@ tw check -f "$LAB_CFG" --format nagios -t 300ms
 expect_rc 3
 expect_match '^TLDWATCH UNKNOWN - .*host resolution \(kcna\.kp'
 
+scenario "--timeout-result critical: an expired -t gives CRITICAL, still naming the stage"
+fault ns1.kptc.kp silent
+fault ns2.kptc.kp silent
+tw check -f "$LAB_CFG" --format nagios -t 300ms --timeout-result critical
+expect_rc 2
+expect_match '^TLDWATCH CRITICAL - timeout after .*host resolution'
+tw check -f "$LAB_CFG" --format nagios -t 300ms --timeout-result 1
+expect_rc 1
+expect_match '^TLDWATCH WARNING - timeout after'
+tw check -f "$LAB_CFG" --format nagios -t 300ms --timeout-result sometimes
+expect_rc 3
+expect_match 'timeout-result' "$ERR"
+
 scenario "-t deadline in json: state unknown, deadline_hit and stage"
 fault ns1.kptc.kp silent
 fault ns2.kptc.kp silent

@@ -1,0 +1,18 @@
+/*
+ * metrics.h -- a watcher's view in the Prometheus text exposition format.
+ *
+ * Names start with tldwatch_, use base units (seconds, ratios 0..1) and
+ * counters end in _total.  Label values (zone and server names, which may
+ * come from DNS answers) are escaped as the format requires.
+ */
+#ifndef TLDWATCH_METRICS_H
+#define TLDWATCH_METRICS_H
+
+#include <stdio.h>
+
+#include "tldwatch/view.h"
+
+/* tw_metrics_render(view, fp): write the exposition; 0, or -1 on a write error. */
+int tw_metrics_render(const struct tw_view *view, FILE *fp);
+
+#endif

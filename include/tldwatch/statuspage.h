@@ -1,0 +1,19 @@
+/*
+ * statuspage.h -- one self-contained HTML page for people.
+ *
+ * Each zone's published verdict and diagnosis, a DNSMON-style heat map
+ * (rows: servers and hosts; columns: rounds; colour: answered, lossy,
+ * timeout, error) and the event timeline under it.  No external assets,
+ * no scripts needed; everything from the view is HTML-escaped.
+ */
+#ifndef TLDWATCH_STATUSPAGE_H
+#define TLDWATCH_STATUSPAGE_H
+
+#include <stdio.h>
+
+#include "tldwatch/view.h"
+
+/* tw_statuspage_render(view, fp): write the page; 0, or -1 on a write error. */
+int tw_statuspage_render(const struct tw_view *view, FILE *fp);
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * http.c -- serve rendered pages with evhttp, GET and HEAD only, bounded.
+ *
+ * See http.h for the rules.  Each request renders into a memory stream,
+ * then goes out in one evbuffer; nothing is kept between requests.
+ */
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/http.h"
+
+#define MAX_HEADERS_BYTES 8192
+#define MAX_BODY_BYTES 1024
+
+struct tw_http {
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	tw_http_handler *handler;
+	void *cookie;
+	struct evhttp_connection *open[TW_HTTP_MAX_CONNECTIONS];
+	unsigned connections;      /* open connections that sent a request */
+	bool paused;               /* listener disabled at the connection cap */
+};
+
+/* Split "ADDR:PORT", "[ADDR]:PORT" or "PORT"; -1 on junk. */
+static int
+split_listen(const char *listen, char *addr, size_t addrlen, unsigned *port)
+{
+	const char *colon, *p;
+	unsigned long v;
+	char *end;
+	size_t n;
+
+	if (listen[0] == '[') {
+		if ((p = strchr(listen, ']')) == NULL || p[1] != ':')
+			return -1;
+		n = (size_t)(p - listen - 1);
+		colon = p + 1;
+		if (n == 0 || n >= addrlen)
+			return -1;
+		memcpy(addr, listen + 1, n);
+		addr[n] = '\0';
+	} else if ((colon = strrchr(listen, ':')) != NULL) {
+		n = (size_t)(colon - listen);
+		if (n == 0 || n >= addrlen || memchr(listen, ':', n) != NULL)
+			return -1;   /* a bare IPv6 address needs brackets */
+		memcpy(addr, listen, n);
+		addr[n] = '\0';
+	} else {
+		snprintf(addr, addrlen, "127.0.0.1");
+		colon = listen - 1;
+	}
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
+		return -1;
+	*port = (unsigned)v;
+	return 0;
+}
+
+static void
+on_connection_close(struct evhttp_connection *evcon, void *cookie)
+{
+	struct tw_http *h = cookie;
+	unsigned i;
+
+	for (i = 0; i < h->connections; i++)
+		if (h->open[i] == evcon) {
+			h->open[i] = h->open[--h->connections];
+			break;
+		}
+	if (h->paused && h->connections < TW_HTTP_MAX_CONNECTIONS) {
+		evconnlistener_enable(evhttp_bound_socket_get_listener(h->bound));
+		h->paused = false;
+	}
+}
+
+/*
+ * Count a connection on its first request; at the cap, stop accepting
+ * (new clients wait in the kernel's backlog) until one closes.  A
+ * connection that never sends a request is cut by the timeout.
+ */
+static void
+track_connection(struct tw_http *h, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	unsigned i;
+
+	if (evcon == NULL)
+		return;
+	for (i = 0; i < h->connections; i++)
+		if (h->open[i] == evcon)
+			return;
+	if (h->connections == TW_HTTP_MAX_CONNECTIONS)
+		return;       /* accepted before the pause took effect: serve, uncounted */
+	h->open[h->connections++] = evcon;
+	evhttp_connection_set_closecb(evcon, on_connection_close, h);
+	if (h->connections == TW_HTTP_MAX_CONNECTIONS && !h->paused) {
+		evconnlistener_disable(evhttp_bound_socket_get_listener(h->bound));
+		h->paused = true;
+	}
+}
+
+static void
+on_request(struct evhttp_request *req, void *cookie)
+{
+	struct tw_http *h = cookie;
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	const char *type = "text/plain; charset=utf-8";
+	struct evbuffer *body;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int status;
+
+	track_connection(h, req);
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(out, "Allow", "GET, HEAD");
+		evhttp_send_error(req, 405, "Method Not Allowed");
+		return;
+	}
+	if (path == NULL || path[0] == '\0')
+		path = "/";
+	if ((fp = open_memstream(&buf, &len)) == NULL) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	status = h->handler(h->cookie, path, fp, &type);
+	if (fclose(fp) != 0) {
+		free(buf);
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	if (status == 404 && len == 0) {
+		free(buf);
+		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
+		return;
+	}
+	if ((body = evbuffer_new()) == NULL || evbuffer_add(body, buf, len) != 0) {
+		free(buf);
+		evbuffer_free(body);
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	free(buf);
+	evhttp_add_header(out, "Content-Type", type);
+	evhttp_send_reply(req, status, status == 200 ? "OK" : "Not Found", body);
+	evbuffer_free(body);
+}
+
+struct tw_http *
+tw_http_start(struct tw_engine *e, const char *listen, tw_http_handler *handler,
+    void *cookie, char *err, size_t errlen)
+{
+	struct tw_http *h;
+	char addr[64];
+	unsigned port;
+
+	if (split_listen(listen, addr, sizeof(addr), &port) != 0) {
+		snprintf(err, errlen, "--listen \"%s\": expected PORT, ADDRESS:PORT or "
+		    "[ADDRESS]:PORT", listen);
+		return NULL;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->handler = handler;
+	h->cookie = cookie;
+	if ((h->http = evhttp_new(tw_engine_event_base(e))) == NULL) {
+		snprintf(err, errlen, "cannot create the HTTP server");
+		free(h);
+		return NULL;
+	}
+	/* Let every method reach on_request, which answers 405 itself. */
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(h->http, MAX_HEADERS_BYTES);
+	evhttp_set_max_body_size(h->http, MAX_BODY_BYTES);
+	evhttp_set_timeout(h->http, TW_HTTP_TIMEOUT_S);
+	evhttp_set_gencb(h->http, on_request, h);
+	if ((h->bound = evhttp_bind_socket_with_handle(h->http, addr, (ev_uint16_t)port)) == NULL) {
+		snprintf(err, errlen, "--listen %s: cannot listen on %s port %u: %s", listen, addr,
+		    port, strerror(errno));
+		evhttp_free(h->http);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+tw_http_free(struct tw_http *h)
+{
+	unsigned i;
+
+	if (h == NULL)
+		return;
+	/* evhttp_free() closes the connections: they must not call back into h. */
+	for (i = 0; i < h->connections; i++)
+		evhttp_connection_set_closecb(h->open[i], NULL, NULL);
+	evhttp_free(h->http);
+	free(h);
+}
