@@ -10,7 +10,7 @@ VERSION   := 0.1.0
 CC        ?= cc
 PKGS      := libcares libevent yaml-0.1 jansson
 DEBS      := build-essential pkg-config libc-ares-dev libevent-dev libyaml-dev \
-             libjansson-dev libcmocka-dev nsd dnsutils jq iproute2 procps strace
+             libjansson-dev libcmocka-dev nsd dnsutils jq iproute2 procps strace curl
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wmissing-declarations -Wpointer-arith -Wcast-qual -Wwrite-strings \

@@ -1399,12 +1399,17 @@ static void
 put_endpoints(FILE *fp, const char *indent, const struct tw_endpoint *eps, size_t n)
 {
 	char buf[TW_ADDRSTRLEN + 300];
-	size_t i;
+	size_t i, len;
 
 	for (i = 0; i < n; i++) {
 		tw_endpoint_format(&eps[i], buf, sizeof(buf));
-		/* Plain unless it starts with '[' or ':' (flow sequence, IPv6). */
-		if ((buf[0] >= 'a' && buf[0] <= 'z') || (buf[0] >= '0' && buf[0] <= '9'))
+		len = strlen(buf);
+		/*
+		 * Plain unless it starts with '[' or ':' (flow sequence, IPv6) or
+		 * ends with ':' ("2001:db8::" plain is a mapping key).
+		 */
+		if (((buf[0] >= 'a' && buf[0] <= 'z') || (buf[0] >= '0' && buf[0] <= '9')) &&
+		    len > 0 && buf[len - 1] != ':')
 			fprintf(fp, "%s- %s\n", indent, buf);
 		else {
 			fprintf(fp, "%s- ", indent);

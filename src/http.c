@@ -130,8 +130,13 @@ on_request(struct evhttp_request *req, void *cookie)
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(out, "Cache-Control", "no-store");
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		/* evhttp_send_error() would drop the Allow header: reply ourselves. */
 		evhttp_add_header(out, "Allow", "GET, HEAD");
-		evhttp_send_error(req, 405, "Method Not Allowed");
+		evhttp_add_header(out, "Content-Type", type);
+		if ((body = evbuffer_new()) != NULL)
+			evbuffer_add_printf(body, "405 method not allowed: GET or HEAD only\n");
+		evhttp_send_reply(req, 405, "Method Not Allowed", body);
+		evbuffer_free(body);
 		return;
 	}
 	if (path == NULL || path[0] == '\0')

@@ -54,6 +54,9 @@
 #define MAX_SAMPLE_SLOTS ((size_t)1 << 24)  /* rows x window: ring memory allocated */
 #define MAX_SET_ASIDE 1000            /* -1 .. -999 suffixes */
 
+/* The writer's range for "written" (up to 9999-12-31T23:59:59Z); the reader checks it too. */
+#define WRITTEN_MAX 253402300799.0
+
 #define DIGITS_DOUBLE 17              /* enough for any double */
 #define DIGITS_FLOAT 9                /* enough for any float */
 
@@ -649,7 +652,7 @@ render(const struct tw_state_doc *doc, const char *path, size_t *len, struct tw_
 		werr(err, path, "cannot save: no tracker or no history");
 		return NULL;
 	}
-	if (!isfinite(doc->written) || doc->written < 0 || doc->written > 253402300799.0) {
+	if (!isfinite(doc->written) || doc->written < 0 || doc->written > WRITTEN_MAX) {
 		werr(err, path, "cannot save: the time of writing is out of range");
 		return NULL;
 	}
@@ -1367,6 +1370,10 @@ load_doc(struct ld *l, const json_t *root, struct tw_state_doc *doc)
 	if (get_time(l, root, "state", "written", &doc->written) != 0 ||
 	    get_uint(l, root, "state", "interval_ms", UINT32_MAX, &n) != 0)
 		return -1;
+	/* What the writer would refuse to write back is not a file it wrote. */
+	if (doc->written < 0 || doc->written > WRITTEN_MAX)
+		return bad(l, "state.written: %g is not a time between 1970 and 9999",
+		    doc->written);
 	doc->interval_ms = (uint32_t)n;
 	if (load_tracker(l, root, &doc->tracker) != 0 ||
 	    load_history(l, root, &doc->history) != 0 ||

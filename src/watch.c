@@ -15,11 +15,16 @@
 #include "tldwatch/engine.h"
 #include "tldwatch/events.h"
 #include "tldwatch/history.h"
+#include "tldwatch/http.h"
+#include "tldwatch/metrics.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
 #include "tldwatch/statefile.h"
+#include "tldwatch/status.h"
+#include "tldwatch/statuspage.h"
 #include "tldwatch/tracker.h"
 #include "tldwatch/verdict.h"
+#include "tldwatch/view.h"
 #include "tldwatch/watch.h"
 
 /* How long SIGTERM lets a round in flight go on before abandoning it. */
@@ -39,6 +44,12 @@ struct watcher {
 	struct tw_event_log *events;
 	char *last_json;               /* the latest round as check --format json */
 	uint64_t rounds_here;          /* rounds completed by this process */
+	double started;                /* wall clock, process start */
+	double last_round_seconds;     /* duration of the latest round; < 0 none */
+	double last_round_start;       /* wall clock; 0 none */
+	uint64_t events_total[TW_EVENT_KINDS];
+	uint64_t state_write_errors;
+	struct tw_http *http;
 	bool stopping;
 	bool reload;
 	char save_error[TW_ERROR_MSG_MAX + 300];
@@ -114,6 +125,7 @@ save_state(struct watcher *w)
 	doc.last_round_json = w->last_json;
 	doc.events_json = tw_event_log_recent_json(w->events);
 	if (tw_statefile_save(w->opts.state_path, &doc, &err) != 0) {
+		w->state_write_errors++;
 		snprintf(msg, sizeof(msg), "%s%s%s", err.file, err.file[0] ? ": " : "", err.msg);
 		/* Say it once, not every round; the watcher goes on either way. */
 		if (strcmp(msg, w->save_error) != 0)
@@ -151,6 +163,65 @@ result_json(const struct tw_check_result *r)
 	return buf;
 }
 
+static void
+count_events(struct watcher *w, const struct tw_event *ev, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < TW_EVENT_KINDS; k++)
+			if (strcmp(ev[i].event, tw_event_kinds[k]) == 0)
+				w->events_total[k]++;
+}
+
+/* The HTTP endpoint: every page is rendered from the live state on request. */
+static int
+serve(void *cookie, const char *path, FILE *fp, const char **type)
+{
+	struct watcher *w = cookie;
+	struct tw_status_opts so;
+	struct tw_state_doc doc;
+	struct tw_view view;
+	int status = 200;
+
+	memset(&doc, 0, sizeof(doc));
+	doc.written = tw_time_wall();
+	doc.interval_ms = interval_ms(w);
+	doc.tracker = w->tracker;
+	doc.history = w->history;
+	doc.last_round_json = w->last_json;
+	doc.events_json = tw_event_log_recent_json(w->events);
+	memset(&view, 0, sizeof(view));
+	view.doc = &doc;
+	view.now = doc.written;
+	view.started = w->started;
+	view.last_round_start = w->last_round_start;
+	view.last_round_seconds = w->last_round_seconds;
+	view.rounds_total = w->rounds_here;
+	memcpy(view.events_total, w->events_total, sizeof(view.events_total));
+	view.state_write_errors_total = w->state_write_errors;
+	if (strcmp(path, "/metrics") == 0) {
+		*type = "text/plain; version=0.0.4; charset=utf-8";
+		tw_metrics_render(&view, fp);
+	} else if (strcmp(path, "/") == 0) {
+		*type = "text/html; charset=utf-8";
+		tw_statuspage_render(&view, fp);
+	} else if (strcmp(path, "/status.json") == 0) {
+		*type = "application/json";
+		memset(&so, 0, sizeof(so));
+		so.format = TW_FORMAT_JSON;
+		tw_status_render(&doc, view.now, &so, NULL, fp);
+	} else if (strcmp(path, "/events") == 0) {
+		*type = "application/json";
+		fprintf(fp, "%s\n", doc.events_json != NULL ? doc.events_json : "[]");
+	} else {
+		status = 404;
+		fprintf(fp, "not found: try /, /metrics, /status.json or /events\n");
+	}
+	free(doc.events_json);
+	return status;
+}
+
 /* One finished round: judge it, track it, report its events, keep it. */
 static void
 process(struct watcher *w, struct tw_check_result *r)
@@ -166,6 +237,9 @@ process(struct watcher *w, struct tw_check_result *r)
 	}
 	if (n_ev > 0 && tw_event_log_write(w->events, ev, n_ev) != 0)
 		fprintf(stderr, "tldwatch: cannot write events: %s\n", strerror(errno));
+	count_events(w, ev, n_ev);
+	w->last_round_start = w->round_wall;
+	w->last_round_seconds = r->elapsed_ms / 1000.0;
 	tw_events_free(ev, n_ev);
 	if (tw_history_add(w->history, r, w->tracker->rounds) != 0)
 		fprintf(stderr, "tldwatch: out of memory recording history\n");
@@ -322,6 +396,7 @@ restore_state(struct watcher *w)
 static void
 watcher_free(struct watcher *w)
 {
+	tw_http_free(w->http);
 	tw_timer_free(w->next);
 	tw_timer_free(w->grace);
 	tw_engine_free(w->eng);
@@ -342,6 +417,8 @@ tw_watch_run(const struct tw_watch_opts *opts)
 
 	memset(&w, 0, sizeof(w));
 	w.opts = *opts;
+	w.started = tw_time_wall();
+	w.last_round_seconds = -1;
 	signal(SIGPIPE, SIG_IGN);
 	if ((w.cfg = load_config(&w)) == NULL)
 		return 3;
@@ -371,8 +448,9 @@ tw_watch_run(const struct tw_watch_opts *opts)
 		fprintf(stderr, "tldwatch: cannot set up the event loop\n");
 		goto out;
 	}
-	if (opts->listen != NULL) {
-		fprintf(stderr, "tldwatch: --listen: not built yet\n");
+	if (opts->listen != NULL &&
+	    (w.http = tw_http_start(w.eng, opts->listen, serve, &w, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tldwatch: %s\n", err);
 		goto out;
 	}
 	tw_timer_arm(w.next, 0);

@@ -16,4 +16,16 @@
 /* tw_statuspage_render(view, fp): write the page; 0, or -1 on a write error. */
 int tw_statuspage_render(const struct tw_view *view, FILE *fp);
 
+/* The heat map shows at most this many rounds (the newest), whatever the window. */
+#define TW_STATUSPAGE_MAX_COLUMNS 240
+
+/*
+ * tw_statuspage_escape(s):
+ * ${s} (NULL reads as "") as HTML text or attribute value: & < > " ' as
+ * character references; bytes that are not UTF-8 and control characters
+ * as U+FFFD, so the page stays valid UTF-8.  Malloc'd; NULL when out of
+ * memory.
+ */
+char *tw_statuspage_escape(const char *s);
+
 #endif

@@ -1,0 +1,31 @@
+# bench.mk -- the benchmark suite of issue 5: the world-sized lab (bench/world/), the
+# comparisons against check_dig, dig and dnsperf, and the driver that writes bench/RESULTS.md.
+# Included by the Makefile; every target sends packets to 127.0.0.0/8 only.
+
+DEBS += dnsperf monitoring-plugins-standard time linux-perf
+
+.PHONY: bench-all bench-speed bench-world bench-watch bench-world-gen bench-diag-shim
+
+# A diagnostic preload for bench/world-round (socket buffers, event-loop timing); built without
+# the sanitizers, since it is loaded into an uninstrumented ./tldwatch.
+$(B)/diag-shim.so: bench/world/diag-shim.c | $(B)
+	@echo "CC  $<"
+	@$(CC) $(CSTD) -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
+
+bench-diag-shim: $(B)/diag-shim.so
+
+# a. and b.: the .kp lab, healthy and in total outage, against check_dig and dig.
+bench-speed: all
+	TLDWATCH_LOOPBACK_ONLY=1 bench/check-speed
+
+# c.: one round over the 1,500-TLD world lab against dnsperf.
+bench-world: all $(B)/diag-shim.so
+	TLDWATCH_LOOPBACK_ONLY=1 bench/world-round
+
+# d.: CPU and RSS of `tldwatch watch` over N rounds of the .kp lab.
+bench-watch: all
+	TLDWATCH_LOOPBACK_ONLY=1 bench/watch-cost
+
+# Everything, and bench/RESULTS.md with the machine's description (about 8 minutes).
+bench-all: all $(B)/diag-shim.so
+	TLDWATCH_LOOPBACK_ONLY=1 bench/run-all

@@ -1,0 +1,69 @@
+# mk/fuzz.mk -- libFuzzer harnesses (tests/fuzz/) and the replay of their committed corpora.
+#
+#   make fuzz           build the clang harnesses into build/fuzz/ and run each for
+#                       FUZZ_SECONDS (60) on a scratch corpus seeded from the committed one
+#   make fuzz FUZZ_TARGETS=fuzz_wire FUZZ_SECONDS=900    one harness, longer
+#   make fuzz-replay    (in `make test`) gcc builds of the same harnesses replay every committed
+#                       corpus file, and every file of ../shared/corpora/c-ares-fuzzinput/
+
+FUZZ_HARNESSES := fuzz_wire fuzz_config fuzz_range fuzz_statefile
+FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
+FUZZ_SECONDS   ?= 60
+FUZZ_CC        ?= clang
+FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS    := $(CSTD) -O1 -g $(WARN) -Iinclude -Itests/fuzz $(FUZZ_SAN)
+FUZZ_DIR       := $(B)/fuzz
+# Only the modules the harnesses reach: coverage counts their edges alone, and another
+# engineer's half-written file elsewhere in src/ cannot break `make fuzz`.
+FUZZ_MODULES   := wire classify outcome config endpoint duration error range statefile \
+                  history tracker result
+FUZZ_LIB_OBJ   := $(patsubst %,$(FUZZ_DIR)/obj/%.o,$(FUZZ_MODULES))
+FUZZ_BINS      := $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))
+REPLAY_DIR     := $(B)/fuzz-replay
+REPLAY_BINS    := $(addprefix $(REPLAY_DIR)/,$(FUZZ_HARNESSES))
+CARES_CORPUS   := $(CURDIR)/../shared/corpora/c-ares-fuzzinput
+
+DEBS += clang
+
+TEST_EXTRA += fuzz-replay
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-replay-build
+
+# The library again, instrumented for coverage (fuzzer-no-link) and the sanitizers.
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/tldwatch/*.h)
+	@mkdir -p $(@D)
+	@echo "FUZZCC $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/libtldwatch-fuzz.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libtldwatch-fuzz.a
+	@echo "FUZZLD $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+	    $(FUZZ_DIR)/libtldwatch-fuzz.a $(PKG_LIBS) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@fail=0; for h in $(FUZZ_TARGETS); do \
+	    tests/fuzz/run-fuzz "$(FUZZ_DIR)" "$$h" "$(FUZZ_SECONDS)" || fail=1; \
+	done; test $$fail = 0
+
+# The same harnesses under the build's own compiler and SANITIZE, driven by replay_main.c.
+$(REPLAY_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
+    $(B)/libtldwatch.a
+	@mkdir -p $(@D)
+	@echo "CC  $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c \
+	    $(B)/libtldwatch.a $(PKG_LIBS) -lm
+
+fuzz-replay-build: $(REPLAY_BINS)
+
+fuzz-replay: fuzz-replay-build
+	@test -d "$(CARES_CORPUS)" || { echo "fuzz-replay: $(CARES_CORPUS) is missing" >&2; exit 1; }
+	@fail=0; for h in $(FUZZ_HARNESSES); do \
+	    ./$(REPLAY_DIR)/$$h tests/fuzz/corpus/$$h || fail=1; \
+	done; \
+	./$(REPLAY_DIR)/fuzz_wire "$(CARES_CORPUS)" || fail=1; \
+	test $$fail = 0

@@ -1,0 +1,609 @@
+/*
+ * metrics.c -- a watcher's view as Prometheus text exposition (format 0.0.4):
+ * process counters, published zone states, and per-server and per-host
+ * series read from the history rings.  Families and series come out in a
+ * fixed order (series sorted by their labels), so two renders of one view
+ * are byte-identical and diffs between scrapes stay readable.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/history.h"
+#include "tldwatch/metrics.h"
+#include "tldwatch/tracker.h"
+
+#ifndef TW_VERSION
+#define TW_VERSION "0.1.0"
+#endif
+
+const char *const tw_event_kinds[TW_EVENT_KINDS] = {
+	"degraded", "recovered", "unstable", "stable", "unknown",
+	"partial_outage", "outage", "partial_restoration", "restored",
+};
+
+/* ---- text primitives ---- */
+
+/* Length of the valid UTF-8 sequence at ${p}, or 0 (overlongs, surrogates, > U+10FFFF). */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 &&
+		    (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/*
+ * A label value as the format wants it: \ " and newline escaped.  The
+ * format is UTF-8 and Prometheus rejects a whole scrape over one bad byte,
+ * so bytes that are not UTF-8 become U+FFFD.
+ */
+static void
+put_label_value(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p == '\\')
+			fputs("\\\\", fp);
+		else if (*p == '"')
+			fputs("\\\"", fp);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if ((n = utf8_len(p)) == 0) {
+			fputs("\xef\xbf\xbd", fp);
+			p++;
+			continue;
+		} else {
+			fwrite(p, 1, n, fp);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
+char *
+tw_metrics_escape_label(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	put_label_value(fp, s);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *
+tw_metrics_number(double v, char *buf, size_t len)
+{
+	char *p;
+
+	if (isnan(v))
+		snprintf(buf, len, "NaN");
+	else if (isinf(v))
+		snprintf(buf, len, v > 0 ? "+Inf" : "-Inf");
+	else {
+		snprintf(buf, len, "%.15g", v);
+		/* Whatever LC_NUMERIC says, the decimal point is '.'. */
+		for (p = buf; *p != '\0'; p++)
+			if (strchr("0123456789+-eE", *p) == NULL)
+				*p = '.';
+	}
+	return buf;
+}
+
+static void
+family(FILE *fp, const char *name, const char *type, const char *help)
+{
+	fprintf(fp, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* One label: ,name="value" (no comma before the first). */
+static void
+label(FILE *fp, bool first, const char *name, const char *value)
+{
+	fprintf(fp, "%s%s=\"", first ? "" : ",", name);
+	put_label_value(fp, value);
+	fputc('"', fp);
+}
+
+static void
+value(FILE *fp, double v)
+{
+	char num[48];
+
+	fprintf(fp, " %s\n", tw_metrics_number(v, num, sizeof(num)));
+}
+
+/* A series without labels. */
+static void
+plain(FILE *fp, const char *name, double v)
+{
+	fputs(name, fp);
+	value(fp, v);
+}
+
+static void
+plain_u64(FILE *fp, const char *name, uint64_t v)
+{
+	fprintf(fp, "%s %" PRIu64 "\n", name, v);
+}
+
+/* ---- sorted, de-duplicated rows ---- */
+
+/*
+ * Two rows with the same labels would make the exposition invalid; a
+ * hand-edited state file can hold them.  Rows are sorted by their labels,
+ * newest first among equals, and only the first of equals is rendered.
+ */
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* The zone a server was asked for, as a label: the root is ".". */
+static const char *
+served_label(const struct tw_server_history *s)
+{
+	return s->served == NULL || s->served[0] == '\0' ? "." : s->served;
+}
+
+static int
+server_cmp_labels(const struct tw_server_history *a, const struct tw_server_history *b)
+{
+	int c;
+
+	if ((c = strcmp(nz(a->zone), nz(b->zone))) != 0)
+		return c;
+	if ((c = strcmp(served_label(a), served_label(b))) != 0)
+		return c;
+	if ((c = strcmp(nz(a->name), nz(b->name))) != 0)
+		return c;
+	if ((c = strcmp(a->address, b->address)) != 0)
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->transport != b->transport)
+		return a->transport < b->transport ? -1 : 1;
+	return 0;
+}
+
+static int
+server_cmp(const void *pa, const void *pb)
+{
+	const struct tw_server_history *a = *(const struct tw_server_history *const *)pa;
+	const struct tw_server_history *b = *(const struct tw_server_history *const *)pb;
+	int c = server_cmp_labels(a, b);
+
+	if (c != 0)
+		return c;
+	if (a->last_round != b->last_round)
+		return a->last_round > b->last_round ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int
+host_cmp_labels(const struct tw_host_history *a, const struct tw_host_history *b)
+{
+	int c;
+
+	if ((c = strcmp(nz(a->zone), nz(b->zone))) != 0)
+		return c;
+	return strcmp(nz(a->name), nz(b->name));
+}
+
+static int
+host_cmp(const void *pa, const void *pb)
+{
+	const struct tw_host_history *a = *(const struct tw_host_history *const *)pa;
+	const struct tw_host_history *b = *(const struct tw_host_history *const *)pb;
+	int c = host_cmp_labels(a, b);
+
+	if (c != 0)
+		return c;
+	if (a->last_round != b->last_round)
+		return a->last_round > b->last_round ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int
+zone_cmp(const void *pa, const void *pb)
+{
+	const struct tw_zone_track *a = *(const struct tw_zone_track *const *)pa;
+	const struct tw_zone_track *b = *(const struct tw_zone_track *const *)pb;
+	int c = strcmp(nz(a->name), nz(b->name));
+
+	if (c != 0)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+struct rows {
+	const struct tw_zone_track **zones;
+	size_t n_zones;
+	const struct tw_server_history **servers;
+	size_t n_servers;
+	const struct tw_host_history **hosts;
+	size_t n_hosts;
+	json_t *last_round;          /* the latest check result, for host keys; may be NULL */
+};
+
+static void
+rows_free(struct rows *r)
+{
+	free(r->zones);
+	free(r->servers);
+	free(r->hosts);
+	json_decref(r->last_round);
+}
+
+static int
+rows_init(struct rows *r, const struct tw_state_doc *doc)
+{
+	const struct tw_tracker *t = doc != NULL ? doc->tracker : NULL;
+	const struct tw_history *h = doc != NULL ? doc->history : NULL;
+	json_error_t jerr;
+	size_t i, n;
+
+	memset(r, 0, sizeof(*r));
+	if (t != NULL && t->n_zones > 0) {
+		if ((r->zones = calloc(t->n_zones, sizeof(*r->zones))) == NULL)
+			return -1;
+		for (i = 0; i < t->n_zones; i++)
+			r->zones[i] = &t->zones[i];
+		qsort(r->zones, t->n_zones, sizeof(*r->zones), zone_cmp);
+		for (i = n = 0; i < t->n_zones; i++)
+			if (n == 0 || strcmp(nz(r->zones[n - 1]->name), nz(r->zones[i]->name)) != 0)
+				r->zones[n++] = r->zones[i];
+		r->n_zones = n;
+	}
+	if (h != NULL && h->n_servers > 0) {
+		if ((r->servers = calloc(h->n_servers, sizeof(*r->servers))) == NULL)
+			goto fail;
+		for (i = 0; i < h->n_servers; i++)
+			r->servers[i] = &h->servers[i];
+		qsort(r->servers, h->n_servers, sizeof(*r->servers), server_cmp);
+		for (i = n = 0; i < h->n_servers; i++)
+			if (n == 0 || server_cmp_labels(r->servers[n - 1], r->servers[i]) != 0)
+				r->servers[n++] = r->servers[i];
+		r->n_servers = n;
+	}
+	if (h != NULL && h->n_hosts > 0) {
+		if ((r->hosts = calloc(h->n_hosts, sizeof(*r->hosts))) == NULL)
+			goto fail;
+		for (i = 0; i < h->n_hosts; i++)
+			r->hosts[i] = &h->hosts[i];
+		qsort(r->hosts, h->n_hosts, sizeof(*r->hosts), host_cmp);
+		for (i = n = 0; i < h->n_hosts; i++)
+			if (n == 0 || host_cmp_labels(r->hosts[n - 1], r->hosts[i]) != 0)
+				r->hosts[n++] = r->hosts[i];
+		r->n_hosts = n;
+	}
+	if (doc != NULL && doc->last_round_json != NULL)
+		r->last_round = json_loads(doc->last_round_json, 0, &jerr);
+	return 0;
+fail:
+	rows_free(r);
+	memset(r, 0, sizeof(*r));
+	return -1;
+}
+
+/* Whether host ${host} of ${zone} is a key host, from the latest result. */
+static bool
+host_is_key(const json_t *last, const char *zone, const char *host)
+{
+	const json_t *z, *hh;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(last, "zones"), i, z) {
+		const char *zn = json_string_value(json_object_get(z, "name"));
+
+		if (zn == NULL || strcmp(zn, zone) != 0)
+			continue;
+		json_array_foreach(json_object_get(z, "hosts"), j, hh) {
+			const char *hn = json_string_value(json_object_get(hh, "name"));
+
+			if (hn != NULL && strcmp(hn, host) == 0)
+				return json_is_true(json_object_get(hh, "key"));
+		}
+	}
+	return false;
+}
+
+/* ---- families ---- */
+
+static enum tw_state
+zone_state(const struct tw_zone_track *z)
+{
+	/* A zone that never published anything is, as far as anyone knows, unknown. */
+	if (!z->started || (unsigned)z->published >= TW_STATE_COUNT)
+		return TW_STATE_UNKNOWN;
+	return z->published;
+}
+
+static void
+zone_labels(FILE *fp, const struct tw_zone_track *z)
+{
+	fputc('{', fp);
+	label(fp, true, "zone", z->name);
+}
+
+static void
+render_zones(FILE *fp, const struct rows *r, double now)
+{
+	const struct tw_zone_track *z;
+	size_t i;
+	int s;
+
+	family(fp, "tldwatch_zone_state", "gauge",
+	    "Published state of the zone: 1 for the current state, 0 for the others.");
+	for (i = 0; i < r->n_zones; i++) {
+		z = r->zones[i];
+		for (s = 0; s < TW_STATE_COUNT; s++) {
+			fputs("tldwatch_zone_state", fp);
+			zone_labels(fp, z);
+			label(fp, false, "state", tw_state_str((enum tw_state)s));
+			fputc('}', fp);
+			value(fp, zone_state(z) == (enum tw_state)s ? 1 : 0);
+		}
+	}
+	family(fp, "tldwatch_zone_state_code", "gauge",
+	    "Published state as a number: up 0, degraded 1, unstable 2, partial 3, down 4, "
+	    "unknown 5.");
+	for (i = 0; i < r->n_zones; i++) {
+		fputs("tldwatch_zone_state_code", fp);
+		zone_labels(fp, r->zones[i]);
+		fputc('}', fp);
+		value(fp, (double)zone_state(r->zones[i]));
+	}
+	family(fp, "tldwatch_zone_state_since_timestamp_seconds", "gauge",
+	    "When the published state was published (Unix time); 0 before the first round.");
+	for (i = 0; i < r->n_zones; i++) {
+		z = r->zones[i];
+		fputs("tldwatch_zone_state_since_timestamp_seconds", fp);
+		zone_labels(fp, z);
+		fputc('}', fp);
+		value(fp, z->started ? z->published_since : 0);
+	}
+	family(fp, "tldwatch_zone_flapping", "gauge",
+	    "1 while the zone's raw state changes too often (published as unstable).");
+	for (i = 0; i < r->n_zones; i++) {
+		fputs("tldwatch_zone_flapping", fp);
+		zone_labels(fp, r->zones[i]);
+		fputc('}', fp);
+		value(fp, r->zones[i]->flapping ? 1 : 0);
+	}
+	family(fp, "tldwatch_zone_outage_seconds", "gauge",
+	    "Duration of the current outage (partial or down); 0 when not in an outage.");
+	for (i = 0; i < r->n_zones; i++) {
+		double d = 0;
+
+		z = r->zones[i];
+		if (z->in_outage && now > z->outage_start)
+			d = now - z->outage_start;
+		fputs("tldwatch_zone_outage_seconds", fp);
+		zone_labels(fp, z);
+		fputc('}', fp);
+		value(fp, d);
+	}
+	family(fp, "tldwatch_zone_outage_start_timestamp_seconds", "gauge",
+	    "Start of the current outage (Unix time); 0 when not in an outage.");
+	for (i = 0; i < r->n_zones; i++) {
+		z = r->zones[i];
+		fputs("tldwatch_zone_outage_start_timestamp_seconds", fp);
+		zone_labels(fp, z);
+		fputc('}', fp);
+		value(fp, z->in_outage ? z->outage_start : 0);
+	}
+}
+
+/* {zone,served,server,address,port,transport,role -- without the closing brace. */
+static void
+server_labels(FILE *fp, const struct tw_server_history *s)
+{
+	char port[8];
+
+	snprintf(port, sizeof(port), "%u", (unsigned)s->port);
+	fputc('{', fp);
+	label(fp, true, "zone", s->zone);
+	label(fp, false, "served", served_label(s));
+	label(fp, false, "server", s->name);
+	label(fp, false, "address", s->address);
+	label(fp, false, "port", port);
+	label(fp, false, "transport", tw_transport_str(s->transport));
+	label(fp, false, "role", tw_role_str(s->role));
+}
+
+static const struct tw_sample *
+newest(const struct tw_ring *ring)
+{
+	return ring->len > 0 ? tw_ring_at(ring, ring->len - 1) : NULL;
+}
+
+static bool
+server_is_up(const struct tw_server_history *s, const struct tw_sample *smp)
+{
+	return smp->outcome == TW_OUTCOME_ANSWER ||
+	    (s->role == TW_ROLE_ROOT && smp->outcome == TW_OUTCOME_REFERRAL);
+}
+
+static void
+render_servers(FILE *fp, const struct rows *r)
+{
+	static const struct {
+		const char *q;
+		size_t off;
+	} quantiles[] = {
+		{ "0", offsetof(struct tw_window_stats, rtt_min_ms) },
+		{ "0.5", offsetof(struct tw_window_stats, rtt_median_ms) },
+		{ "1", offsetof(struct tw_window_stats, rtt_max_ms) },
+	};
+	const struct tw_server_history *s;
+	const struct tw_sample *smp;
+	struct tw_window_stats st;
+	size_t i, q;
+	double ms;
+
+	family(fp, "tldwatch_server_up", "gauge",
+	    "1 when the server's latest health query got an answer (a referral, for roots).");
+	for (i = 0; i < r->n_servers; i++) {
+		s = r->servers[i];
+		if ((smp = newest(&s->ring)) == NULL)
+			continue;
+		fputs("tldwatch_server_up", fp);
+		server_labels(fp, s);
+		fputc('}', fp);
+		value(fp, server_is_up(s, smp) ? 1 : 0);
+	}
+	family(fp, "tldwatch_server_loss_ratio", "gauge",
+	    "Unanswered attempts over attempts sent, over the history window (0..1).");
+	for (i = 0; i < r->n_servers; i++) {
+		s = r->servers[i];
+		tw_history_stats(&s->ring, &st);
+		if (st.loss < 0)
+			continue;
+		fputs("tldwatch_server_loss_ratio", fp);
+		server_labels(fp, s);
+		fputc('}', fp);
+		value(fp, st.loss);
+	}
+	family(fp, "tldwatch_server_window_rounds", "gauge",
+	    "Rounds held in the server's history window.");
+	for (i = 0; i < r->n_servers; i++) {
+		s = r->servers[i];
+		fputs("tldwatch_server_window_rounds", fp);
+		server_labels(fp, s);
+		fputc('}', fp);
+		value(fp, (double)s->ring.len);
+	}
+	/*
+	 * A summary: promtool rejects a quantile label on a gauge, and a
+	 * summary's quantiles are over a sliding window anyway.  No _sum or
+	 * _count: those are cumulative counters, and the view only holds the
+	 * window (tldwatch_server_window_rounds says how many rounds).
+	 */
+	family(fp, "tldwatch_server_rtt_seconds", "summary",
+	    "Round-trip time of answered queries over the history window: quantile 0 = min, "
+	    "0.5 = median, 1 = max.");
+	for (i = 0; i < r->n_servers; i++) {
+		s = r->servers[i];
+		tw_history_stats(&s->ring, &st);
+		for (q = 0; q < sizeof(quantiles) / sizeof(quantiles[0]); q++) {
+			memcpy(&ms, (const char *)&st + quantiles[q].off, sizeof(ms));
+			if (ms < 0)
+				continue;
+			fputs("tldwatch_server_rtt_seconds", fp);
+			server_labels(fp, s);
+			label(fp, false, "quantile", quantiles[q].q);
+			fputc('}', fp);
+			/* Rings keep floats: more than microseconds would be noise. */
+			value(fp, round(ms * 1000.0) / 1e6);
+		}
+	}
+}
+
+static void
+render_hosts(FILE *fp, const struct rows *r)
+{
+	const struct tw_host_history *hh;
+	const struct tw_sample *smp;
+	size_t i;
+
+	family(fp, "tldwatch_host_resolved", "gauge",
+	    "1 when the host's latest resolution got an authoritative answer with an address.");
+	for (i = 0; i < r->n_hosts; i++) {
+		hh = r->hosts[i];
+		if ((smp = newest(&hh->ring)) == NULL)
+			continue;
+		fputs("tldwatch_host_resolved", fp);
+		fputc('{', fp);
+		label(fp, true, "zone", hh->zone);
+		label(fp, false, "host", hh->name);
+		label(fp, false, "key", host_is_key(r->last_round, nz(hh->zone), nz(hh->name)) ?
+		    "true" : "false");
+		fputc('}', fp);
+		value(fp, smp->answered > 0 ? 1 : 0);
+	}
+}
+
+static void
+render_process(FILE *fp, const struct tw_view *v)
+{
+	int k;
+
+	family(fp, "tldwatch_build_info", "gauge", "Always 1; the version is a label.");
+	fputs("tldwatch_build_info{", fp);
+	label(fp, true, "version", TW_VERSION);
+	fputs("} 1\n", fp);
+	family(fp, "tldwatch_start_time_seconds", "gauge",
+	    "When the watcher process started (Unix time).");
+	plain(fp, "tldwatch_start_time_seconds", v->started);
+	if (v->doc != NULL) {
+		family(fp, "tldwatch_interval_seconds", "gauge",
+		    "Configured time between round starts.");
+		plain(fp, "tldwatch_interval_seconds", (double)v->doc->interval_ms / 1000.0);
+	}
+	family(fp, "tldwatch_rounds_total", "counter", "Rounds run by this process.");
+	plain_u64(fp, "tldwatch_rounds_total", v->rounds_total);
+	/* Absent, rather than a made-up 0, until the first round has run. */
+	family(fp, "tldwatch_last_round_timestamp_seconds", "gauge",
+	    "Start of the latest round (Unix time).");
+	if (v->last_round_start > 0)
+		plain(fp, "tldwatch_last_round_timestamp_seconds", v->last_round_start);
+	family(fp, "tldwatch_round_duration_seconds", "gauge", "Duration of the latest round.");
+	if (v->last_round_seconds >= 0)
+		plain(fp, "tldwatch_round_duration_seconds", v->last_round_seconds);
+	family(fp, "tldwatch_events_total", "counter", "Events emitted by this process, by kind.");
+	for (k = 0; k < TW_EVENT_KINDS; k++) {
+		fputs("tldwatch_events_total{", fp);
+		label(fp, true, "event", tw_event_kinds[k]);
+		fprintf(fp, "} %" PRIu64 "\n", v->events_total[k]);
+	}
+	family(fp, "tldwatch_state_write_errors_total", "counter",
+	    "State file writes that failed.");
+	plain_u64(fp, "tldwatch_state_write_errors_total", v->state_write_errors_total);
+}
+
+int
+tw_metrics_render(const struct tw_view *view, FILE *fp)
+{
+	struct rows r;
+
+	if (rows_init(&r, view->doc) != 0)
+		return -1;
+	render_process(fp, view);
+	render_zones(fp, &r, view->now);
+	render_servers(fp, &r);
+	render_hosts(fp, &r);
+	rows_free(&r);
+	if (fflush(fp) != 0 || ferror(fp))
+		return -1;
+	return 0;
+}

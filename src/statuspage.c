@@ -1,0 +1,673 @@
+/*
+ * statuspage.c -- the watcher's view as one self-contained HTML5 page:
+ * zone verdicts, a DNSMON-style heat map per zone, the event timeline.
+ * Inline CSS only; every string from the view goes through html_put().
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tldwatch/events.h"
+#include "tldwatch/history.h"
+#include "tldwatch/statuspage.h"
+#include "tldwatch/tracker.h"
+
+#define MIN_REFRESH_S 5
+#define EVENTS_SHOWN 200
+
+/* ---- escaping ---- */
+
+/* Length of the valid UTF-8 sequence at ${p}, or 0 (overlongs, surrogates, > U+10FFFF). */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 &&
+		    (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/*
+ * ${s} as HTML text or attribute value: & < > " ' as references; bytes
+ * that are not UTF-8, and control characters (which HTML forbids, C1
+ * included), as U+FFFD, so that the page stays valid UTF-8 whatever a
+ * server or a state file sent.
+ */
+static void
+html_put(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t n;
+
+	while (*p != '\0') {
+		switch (*p) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		case '\t':
+		case '\n':
+			fputc(*p, fp);
+			break;
+		default:
+			/* One U+FFFD per invalid byte, or per whole control character. */
+			if ((n = utf8_len(p)) == 0) {
+				fputs("\xef\xbf\xbd", fp);
+				p++;
+			} else if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0)) {
+				fputs("\xef\xbf\xbd", fp);
+				p += n;
+			} else {
+				fwrite(p, 1, n, fp);
+				p += n;
+			}
+			continue;
+		}
+		p++;
+	}
+}
+
+char *
+tw_statuspage_escape(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	html_put(fp, s);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ${s} as the tail of an id: letters, digits, '-', '_' and '.' kept, the rest '_'. */
+static void
+id_put(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+
+	if (*p == '\0')
+		fputc('_', fp);
+	for (; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+			fputc(*p, fp);
+		else
+			fputc('_', fp);
+	}
+}
+
+/* ---- small formatters ---- */
+
+/* "3d 2h", "6m 3s", "12.5s" */
+static char *
+span(double s, char *buf, size_t len)
+{
+	long t;
+
+	if (!(s >= 0))
+		s = 0;
+	t = (long)s;
+	if (s < 60)
+		snprintf(buf, len, "%.1fs", s);
+	else if (t < 3600)
+		snprintf(buf, len, "%ldm %lds", t / 60, t % 60);
+	else if (t < 86400)
+		snprintf(buf, len, "%ldh %ldm", t / 3600, (t % 3600) / 60);
+	else
+		snprintf(buf, len, "%ldd %ldh", t / 86400, (t % 86400) / 3600);
+	return buf;
+}
+
+static void
+time_put(FILE *fp, double t)
+{
+	char iso[40];
+
+	tw_time_iso(t, iso, sizeof(iso));
+	fprintf(fp, "<time datetime=\"%s\">%s</time>", iso, iso);
+}
+
+static void
+state_put(FILE *fp, enum tw_state s)
+{
+	const char *name = tw_state_str(s);
+
+	fprintf(fp, "<span class=\"state state-%s\">%s</span>", name, name);
+}
+
+static enum tw_state
+zone_state(const struct tw_zone_track *z)
+{
+	if (!z->started || (unsigned)z->published >= TW_STATE_COUNT)
+		return TW_STATE_UNKNOWN;
+	return z->published;
+}
+
+/* ---- the page ---- */
+
+static const char css[] =
+	"body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#222;background:#fafafa}\n"
+	"h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:.2em 0}\n"
+	"section{margin:1em 0 1.5em}\n"
+	".zone{border-left:6px solid #999;padding-left:.8em}\n"
+	".zone.zone-up{border-color:#2e9e44}.zone.zone-degraded{border-color:#e0a000}\n"
+	".zone.zone-unstable{border-color:#d46a00}.zone.zone-partial{border-color:#d9480f}\n"
+	".zone.zone-down{border-color:#c92a2a}.zone.zone-unknown{border-color:#868e96}\n"
+	".state{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;"
+	"font-weight:bold}\n"
+	".state-up{background:#2e9e44}.state-degraded{background:#e0a000}\n"
+	".state-unstable{background:#d46a00}.state-partial{background:#d9480f}\n"
+	".state-down{background:#c92a2a}.state-unknown{background:#868e96}\n"
+	".diagnosis{font-family:monospace}.flapping{color:#d46a00;font-weight:bold}\n"
+	"table{border-collapse:collapse}th,td{padding:1px 6px;text-align:left;"
+	"white-space:nowrap}\n"
+	".heatmap td.cell,.heatmap th.round{padding:0;width:10px;min-width:10px;height:16px}\n"
+	".heatmap td.cell{border:1px solid #fff}\n"
+	".cell.ok{background:#2e9e44}.cell.lossy{background:#f08c00}\n"
+	".cell.timeout{background:#c92a2a}.cell.error{background:#7048e8}\n"
+	".cell.nodata{background:#ced4da}\n"
+	".legend span.cell{display:inline-block;width:12px;height:12px;"
+	"margin:0 4px 0 12px;vertical-align:middle}\n"
+	"#events td,#events th{border-bottom:1px solid #ddd}\n"
+	".muted{color:#777}\n";
+
+/* The round columns shared by every heat map: [first, last]; none when last == 0. */
+struct columns {
+	uint64_t first, last;
+	uint64_t shown_max;     /* cap, so a huge window cannot make a huge page */
+};
+
+static void
+columns_find(const struct tw_history *h, struct columns *c)
+{
+	const struct tw_sample *smp;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->shown_max = TW_STATUSPAGE_MAX_COLUMNS;
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->n_servers + h->n_hosts; i++) {
+		const struct tw_ring *ring = i < h->n_servers ? &h->servers[i].ring :
+		    &h->hosts[i - h->n_servers].ring;
+
+		if (ring->len == 0)
+			continue;
+		smp = tw_ring_at(ring, 0);
+		if (smp->round < lo)
+			lo = smp->round;
+		smp = tw_ring_at(ring, ring->len - 1);
+		if (smp->round > hi)
+			hi = smp->round;
+	}
+	if (hi == 0 || lo > hi)
+		return;
+	if (h->window > 0 && hi - lo >= h->window)
+		lo = hi - h->window + 1;
+	if (hi - lo >= c->shown_max)
+		lo = hi - c->shown_max + 1;
+	c->first = lo;
+	c->last = hi;
+}
+
+enum cell_kind { CELL_OK, CELL_LOSSY, CELL_TIMEOUT, CELL_ERROR, CELL_NODATA };
+
+static const char *const cell_names[] = { "ok", "lossy", "timeout", "error", "nodata" };
+
+static enum cell_kind
+server_cell(const struct tw_sample *smp)
+{
+	enum tw_outcome o = (enum tw_outcome)smp->outcome;
+
+	if (o == TW_OUTCOME_NONE)
+		return CELL_NODATA;
+	if (o == TW_OUTCOME_TIMEOUT || o == TW_OUTCOME_UNREACHABLE)
+		return CELL_TIMEOUT;
+	if (!tw_outcome_is_useful(o))
+		return CELL_ERROR;
+	return smp->answered < smp->sent ? CELL_LOSSY : CELL_OK;
+}
+
+static enum cell_kind
+host_cell(const struct tw_sample *smp)
+{
+	enum tw_outcome o = (enum tw_outcome)smp->outcome;
+
+	if (smp->answered > 0)
+		return CELL_OK;
+	if (o == TW_OUTCOME_NONE)
+		return CELL_NODATA;
+	if (o == TW_OUTCOME_TIMEOUT || o == TW_OUTCOME_UNREACHABLE)
+		return CELL_TIMEOUT;
+	return CELL_ERROR;
+}
+
+/* One row's cells: walks ${ring} (oldest first) along the columns. */
+static void
+cells_put(FILE *fp, const struct tw_ring *ring, const struct columns *c, bool host)
+{
+	const struct tw_sample *smp;
+	unsigned i = 0;
+	uint64_t r;
+	enum cell_kind k;
+
+	for (r = c->first; r <= c->last && r != 0; r++) {
+		smp = NULL;
+		while (i < ring->len && tw_ring_at(ring, i)->round < r)
+			i++;
+		if (i < ring->len && tw_ring_at(ring, i)->round == r)
+			smp = tw_ring_at(ring, i);
+		if (smp == NULL) {
+			fprintf(fp, "<td class=\"cell nodata\" title=\"round %llu: no data\"></td>",
+			    (unsigned long long)r);
+			continue;
+		}
+		k = host ? host_cell(smp) : server_cell(smp);
+		fprintf(fp, "<td class=\"cell %s\" title=\"round %llu: ", cell_names[k],
+		    (unsigned long long)r);
+		if (host)
+			fprintf(fp, "%s (%s)", smp->answered > 0 ? "resolved" : "not resolved",
+			    tw_outcome_str((enum tw_outcome)smp->outcome));
+		else {
+			fprintf(fp, "%s, %u/%u answered",
+			    tw_outcome_str((enum tw_outcome)smp->outcome),
+			    (unsigned)smp->answered, (unsigned)smp->sent);
+			if (smp->rtt_ms >= 0)
+				fprintf(fp, ", rtt %.1f ms", (double)smp->rtt_ms);
+		}
+		fputs("\"></td>", fp);
+	}
+}
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Servers of a heat map: by role (zone before child), served zone, name, address. */
+static int
+server_cmp(const void *pa, const void *pb)
+{
+	const struct tw_server_history *a = *(const struct tw_server_history *const *)pa;
+	const struct tw_server_history *b = *(const struct tw_server_history *const *)pb;
+	int c;
+
+	if (a->role != b->role)
+		return a->role < b->role ? -1 : 1;
+	if ((c = strcmp(nz(a->served), nz(b->served))) != 0)
+		return c;
+	if ((c = strcmp(nz(a->name), nz(b->name))) != 0)
+		return c;
+	if ((c = strcmp(a->address, b->address)) != 0)
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->transport != b->transport)
+		return a->transport < b->transport ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void
+heat_head(FILE *fp, const char *id, const struct columns *c)
+{
+	uint64_t r;
+
+	fputs("<table class=\"heatmap\" id=\"heatmap-", fp);
+	id_put(fp, id);
+	fputs("\">\n<caption class=\"muted\">", fp);
+	if (c->last == 0)
+		fputs("no rounds yet", fp);
+	else
+		fprintf(fp, "rounds %llu to %llu, oldest left", (unsigned long long)c->first,
+		    (unsigned long long)c->last);
+	fputs("</caption>\n<thead><tr><th>role</th><th>server</th><th>address</th>"
+	    "<th>transport</th><th>zone served</th>", fp);
+	for (r = c->first; r <= c->last && r != 0; r++)
+		fprintf(fp, "<th class=\"round\" title=\"round %llu\"></th>",
+		    (unsigned long long)r);
+	fputs("</tr></thead>\n<tbody>\n", fp);
+}
+
+/*
+ * The heat map of the rows whose monitored zone is ${zone} ("" = the
+ * roots, which every zone shares).  -1 on allocation failure.
+ */
+static int
+heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *id,
+    const struct columns *c)
+{
+	const struct tw_server_history **rows = NULL, *s;
+	const struct tw_host_history *hh;
+	size_t i, n = 0;
+
+	if (h != NULL && h->n_servers > 0 &&
+	    (rows = calloc(h->n_servers, sizeof(*rows))) == NULL)
+		return -1;
+	for (i = 0; h != NULL && i < h->n_servers; i++)
+		if (strcmp(nz(h->servers[i].zone), zone) == 0)
+			rows[n++] = &h->servers[i];
+	if (n > 0)
+		qsort(rows, n, sizeof(*rows), server_cmp);
+	heat_head(fp, id, c);
+	for (i = 0; i < n; i++) {
+		s = rows[i];
+		fprintf(fp, "<tr class=\"server role-%s\"><td>%s</td><td>", tw_role_str(s->role),
+		    tw_role_str(s->role));
+		if (s->name != NULL)
+			html_put(fp, s->name);
+		else
+			fputs("<span class=\"muted\">(address only)</span>", fp);
+		fputs("</td><td>", fp);
+		html_put(fp, s->address);
+		fprintf(fp, " port %u</td><td>%s</td><td>", (unsigned)s->port,
+		    tw_transport_str(s->transport));
+		html_put(fp, s->served == NULL || s->served[0] == '\0' ? "." : s->served);
+		fputs("</td>", fp);
+		cells_put(fp, &s->ring, c, false);
+		fputs("</tr>\n", fp);
+	}
+	for (i = 0; h != NULL && i < h->n_hosts; i++) {
+		hh = &h->hosts[i];
+		if (strcmp(nz(hh->zone), zone) != 0)
+			continue;
+		fputs("<tr class=\"host\"><td>host</td><td colspan=\"4\">", fp);
+		html_put(fp, hh->name);
+		fputs("</td>", fp);
+		cells_put(fp, &hh->ring, c, true);
+		fputs("</tr>\n", fp);
+	}
+	fputs("</tbody>\n</table>\n", fp);
+	free(rows);
+	return 0;
+}
+
+/* The zone's label ("North Korea (lab)") from the latest result, or NULL. */
+static const char *
+zone_label(const json_t *last, const char *zone)
+{
+	const json_t *z;
+	size_t i;
+
+	json_array_foreach(json_object_get(last, "zones"), i, z) {
+		const char *zn = json_string_value(json_object_get(z, "name"));
+
+		if (zn != NULL && strcmp(zn, zone) == 0)
+			return json_string_value(json_object_get(z, "label"));
+	}
+	return NULL;
+}
+
+static int
+zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z, const json_t *last,
+    const struct columns *c)
+{
+	enum tw_state st = zone_state(z);
+	const char *label = zone_label(last, nz(z->name));
+	char a[40];
+
+	fprintf(fp, "<section class=\"zone zone-%s\" id=\"zone-", tw_state_str(st));
+	id_put(fp, z->name);
+	fputs("\">\n<h2><span class=\"zone-name\">", fp);
+	html_put(fp, z->name);
+	fputs("</span> ", fp);
+	state_put(fp, st);
+	if (label != NULL) {
+		fputs(" <span class=\"zone-label muted\">", fp);
+		html_put(fp, label);
+		fputs("</span>", fp);
+	}
+	fputs("</h2>\n", fp);
+	if (z->started) {
+		fputs("<p class=\"since\">since ", fp);
+		time_put(fp, z->published_since);
+		fprintf(fp, " (%s)", span(v->now - z->published_since, a, sizeof(a)));
+		if ((unsigned)z->last_raw < TW_STATE_COUNT && z->last_raw != st) {
+			fputs("; latest round: ", fp);
+			state_put(fp, z->last_raw);
+		}
+		fputs("</p>\n", fp);
+	} else {
+		fputs("<p class=\"since muted\">no state published yet</p>\n", fp);
+	}
+	if (z->in_outage) {
+		fputs("<p class=\"outage\">in an outage since ", fp);
+		time_put(fp, z->outage_start);
+		fprintf(fp, ", for <span class=\"outage-duration\">%s</span></p>\n",
+		    span(v->now - z->outage_start, a, sizeof(a)));
+	}
+	if (z->flapping)
+		fputs("<p class=\"flapping\">flapping: the raw state keeps changing</p>\n", fp);
+	fputs("<p class=\"diagnosis\">", fp);
+	if (z->diagnosis != NULL)
+		html_put(fp, z->diagnosis);
+	else
+		fputs("<span class=\"muted\">no diagnosis</span>", fp);
+	fputs("</p>\n", fp);
+	if (heatmap_put(fp, v->doc->history, nz(z->name), nz(z->name), c) != 0)
+		return -1;
+	fputs("</section>\n", fp);
+	return 0;
+}
+
+static void
+legend_put(FILE *fp)
+{
+	fputs("<section id=\"legend\" class=\"legend\"><h2>Legend</h2><p>"
+	    "<span class=\"cell ok\"></span>answered"
+	    "<span class=\"cell lossy\"></span>answered with loss"
+	    "<span class=\"cell timeout\"></span>timeout or unreachable"
+	    "<span class=\"cell error\"></span>error (refused, servfail, lame, malformed...)"
+	    "<span class=\"cell nodata\"></span>no data</p>\n"
+	    "<p class=\"muted\">Hosts: answered = resolved to an address.  "
+	    "Hover a cell for its round, outcome and RTT.</p></section>\n", fp);
+}
+
+static const char *
+json_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void
+events_put(FILE *fp, const char *events_json)
+{
+	json_error_t jerr;
+	json_t *a = NULL, *ev;
+	size_t i, n, shown = 0;
+	const char *s;
+	char buf[40];
+
+	fputs("<section id=\"events\"><h2>Events</h2>\n", fp);
+	if (events_json != NULL)
+		a = json_loads(events_json, 0, &jerr);
+	n = json_is_array(a) ? json_array_size(a) : 0;
+	if (n == 0) {
+		fputs("<p class=\"muted\" id=\"no-events\">no events</p>\n</section>\n", fp);
+		json_decref(a);
+		return;
+	}
+	fputs("<table>\n<thead><tr><th>time</th><th>zone</th><th>event</th><th>from</th>"
+	    "<th></th><th>to</th><th>outage</th><th>diagnosis</th></tr></thead>\n<tbody>\n", fp);
+	/* The array is oldest first; people want the newest on top. */
+	for (i = n; i-- > 0 && shown < EVENTS_SHOWN;) {
+		ev = json_array_get(a, i);
+		if (!json_is_object(ev))
+			continue;
+		shown++;
+		fputs("<tr class=\"event event-", fp);
+		id_put(fp, json_str(ev, "event"));
+		fputs("\"><td>", fp);
+		html_put(fp, json_str(ev, "time"));
+		fputs("</td><td>", fp);
+		html_put(fp, json_str(ev, "zone"));
+		fputs("</td><td class=\"event-name\">", fp);
+		html_put(fp, json_str(ev, "event"));
+		fputs("</td><td>", fp);
+		if ((s = json_str(ev, "from")) != NULL) {
+			fputs("<span class=\"state state-", fp);
+			id_put(fp, s);
+			fputs("\">", fp);
+			html_put(fp, s);
+			fputs("</span>", fp);
+		}
+		fputs("</td><td>&rarr;</td><td>", fp);
+		if ((s = json_str(ev, "to")) != NULL) {
+			fputs("<span class=\"state state-", fp);
+			id_put(fp, s);
+			fputs("\">", fp);
+			html_put(fp, s);
+			fputs("</span>", fp);
+		}
+		fputs("</td><td class=\"outage-seconds\"", fp);
+		if (json_is_number(json_object_get(ev, "outage_seconds"))) {
+			double secs = json_number_value(json_object_get(ev, "outage_seconds"));
+
+			fprintf(fp, " title=\"%.3f s\">%s", secs, span(secs, buf, sizeof(buf)));
+		} else {
+			fputc('>', fp);
+		}
+		fputs("</td><td class=\"diagnosis\">", fp);
+		html_put(fp, json_str(ev, "diagnosis"));
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</tbody>\n</table>\n</section>\n", fp);
+	json_decref(a);
+}
+
+static enum tw_state
+overall(const struct tw_tracker *t)
+{
+	enum tw_state s = TW_STATE_UP;
+	size_t i;
+
+	if (t == NULL || t->n_zones == 0)
+		return TW_STATE_UNKNOWN;
+	for (i = 0; i < t->n_zones; i++)
+		if (zone_state(&t->zones[i]) > s)
+			s = zone_state(&t->zones[i]);
+	return s;
+}
+
+/* Whether an earlier zone of ${t} has the same name as zone ${i} (a duplicate id). */
+static bool
+seen_before(const struct tw_tracker *t, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(nz(t->zones[j].name), nz(t->zones[i].name)) == 0)
+			return true;
+	return false;
+}
+
+static bool
+has_roots(const struct tw_history *h)
+{
+	size_t i;
+
+	for (i = 0; h != NULL && i < h->n_servers; i++)
+		if (nz(h->servers[i].zone)[0] == '\0')
+			return true;
+	return false;
+}
+
+int
+tw_statuspage_render(const struct tw_view *v, FILE *fp)
+{
+	const struct tw_state_doc *doc = v->doc;
+	const struct tw_tracker *t = doc != NULL ? doc->tracker : NULL;
+	const struct tw_history *h = doc != NULL ? doc->history : NULL;
+	json_t *last = NULL;
+	json_error_t jerr;
+	struct columns c;
+	enum tw_state all = overall(t);
+	unsigned refresh;
+	char a[40];
+	size_t i;
+	int rc = -1;
+
+	refresh = doc != NULL ? (doc->interval_ms + 999) / 1000 : 0;
+	if (refresh < MIN_REFRESH_S)
+		refresh = MIN_REFRESH_S;
+	if (doc != NULL && doc->last_round_json != NULL)
+		last = json_loads(doc->last_round_json, 0, &jerr);
+	columns_find(h, &c);
+
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"%u\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>tldwatch: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+	    refresh, tw_state_str(all), css);
+	fputs("<header id=\"summary\">\n<h1>tldwatch ", fp);
+	state_put(fp, all);
+	fputs("</h1>\n<p class=\"muted\">rendered ", fp);
+	time_put(fp, v->now);
+	if (v->last_round_start > 0) {
+		fputs("; latest round ", fp);
+		time_put(fp, v->last_round_start);
+		if (v->last_round_seconds >= 0)
+			fprintf(fp, " took %.3f s", v->last_round_seconds);
+	}
+	if (t != NULL)
+		fprintf(fp, "; round %llu", (unsigned long long)t->rounds);
+	fprintf(fp, "; watcher up %s; refreshes every %u s</p>\n</header>\n",
+	    span(v->now - v->started, a, sizeof(a)), refresh);
+
+	if (t == NULL || t->n_zones == 0)
+		fputs("<p class=\"muted\" id=\"no-zones\">no zone state yet</p>\n", fp);
+	for (i = 0; t != NULL && i < t->n_zones; i++) {
+		if (seen_before(t, i))
+			continue;
+		if (zone_put(fp, v, &t->zones[i], last, &c) != 0)
+			goto out;
+	}
+	if (has_roots(h)) {
+		fputs("<section class=\"roots\" id=\"roots\">\n<h2>Root servers "
+		    "<span class=\"muted\">(control: shared by every zone)</span></h2>\n", fp);
+		if (heatmap_put(fp, h, "", "roots", &c) != 0)
+			goto out;
+		fputs("</section>\n", fp);
+	}
+	legend_put(fp);
+	events_put(fp, doc != NULL ? doc->events_json : NULL);
+	fputs("</body>\n</html>\n", fp);
+	rc = 0;
+out:
+	json_decref(last);
+	if (fflush(fp) != 0 || ferror(fp))
+		rc = -1;
+	return rc;
+}

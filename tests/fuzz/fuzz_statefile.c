@@ -1,0 +1,283 @@
+/*
+ * fuzz_statefile.c -- libFuzzer harness for the state-file reader: the
+ * input is written to a file and loaded.  A state that loads must save,
+ * load back equal and save to the same bytes; and the watcher must be able
+ * to carry on from it (a tracker round, a history round, a window change)
+ * and still save.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "tldwatch/config.h"
+#include "tldwatch/history.h"
+#include "tldwatch/result.h"
+#include "tldwatch/statefile.h"
+#include "tldwatch/tracker.h"
+
+static char dir[256];
+static char in_path[300], out1[300], out2[300];
+
+static void
+cleanup(void)
+{
+	unlink(in_path);
+	unlink(out1);
+	unlink(out2);
+	rmdir(dir);
+}
+
+/* A scratch directory on tmpfs when there is one: save() fsyncs every file. */
+static void
+setup(void)
+{
+	const char *base = getenv("FUZZ_TMPDIR");
+
+	if (dir[0] != '\0')
+		return;
+	if (base == NULL)
+		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(dir, sizeof(dir), "%s/tw-fuzz-state.XXXXXX", base);
+	FUZZ_CHECK(mkdtemp(dir) != NULL);
+	snprintf(in_path, sizeof(in_path), "%s/in.json", dir);
+	snprintf(out1, sizeof(out1), "%s/out1.json", dir);
+	snprintf(out2, sizeof(out2), "%s/out2.json", dir);
+	atexit(cleanup);
+}
+
+static void
+write_file(const char *path, const uint8_t *data, size_t size)
+{
+	FILE *fp = fopen(path, "wb");
+
+	FUZZ_CHECK(fp != NULL);
+	FUZZ_CHECK(size == 0 || fwrite(data, 1, size, fp) == size);
+	FUZZ_CHECK(fclose(fp) == 0);
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	char *p;
+	long n;
+	FILE *fp = fopen(path, "rb");
+
+	FUZZ_CHECK(fp != NULL);
+	FUZZ_CHECK(fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0);
+	rewind(fp);
+	FUZZ_CHECK((p = malloc((size_t)n + 1)) != NULL);
+	FUZZ_CHECK(fread(p, 1, (size_t)n, fp) == (size_t)n);
+	fclose(fp);
+	p[n] = '\0';
+	*len = (size_t)n;
+	return p;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void
+same_ring(const struct tw_ring *a, const struct tw_ring *b)
+{
+	const struct tw_sample *x, *y;
+	unsigned i;
+
+	FUZZ_CHECK(a->len == b->len);
+	for (i = 0; i < a->len; i++) {
+		x = tw_ring_at(a, i);
+		y = tw_ring_at(b, i);
+		FUZZ_CHECK(x != NULL && y != NULL);
+		FUZZ_CHECK(x->round == y->round && x->sent == y->sent &&
+		    x->answered == y->answered && x->outcome == y->outcome);
+		FUZZ_CHECK(x->rtt_ms == y->rtt_ms);
+	}
+}
+
+static void
+same_zone(const struct tw_zone_track *a, const struct tw_zone_track *b)
+{
+	FUZZ_CHECK(str_eq(a->name, b->name) && str_eq(a->diagnosis, b->diagnosis));
+	FUZZ_CHECK(a->started == b->started && a->published == b->published);
+	FUZZ_CHECK(a->published_since == b->published_since && a->last_raw == b->last_raw);
+	FUZZ_CHECK(a->worse_count == b->worse_count && a->worse_best == b->worse_best);
+	FUZZ_CHECK(a->better_count == b->better_count && a->better_worst == b->better_worst);
+	FUZZ_CHECK(a->ring_len == b->ring_len &&
+	    memcmp(a->ring, b->ring, a->ring_len * sizeof(a->ring[0])) == 0);
+	FUZZ_CHECK(a->flapping == b->flapping && a->calm_rounds == b->calm_rounds);
+	FUZZ_CHECK(a->run_since == b->run_since && a->bad_since == b->bad_since &&
+	    a->good_since == b->good_since);
+	FUZZ_CHECK(a->in_outage == b->in_outage && a->outage_start == b->outage_start &&
+	    a->outage_state == b->outage_state);
+}
+
+static void
+same_doc(const struct tw_state_doc *a, const struct tw_state_doc *b)
+{
+	const struct tw_history *ha = a->history, *hb = b->history;
+	size_t i;
+
+	FUZZ_CHECK(a->written == b->written && a->interval_ms == b->interval_ms);
+	FUZZ_CHECK(str_eq(a->last_round_json, b->last_round_json));
+	FUZZ_CHECK(str_eq(a->events_json, b->events_json));
+	FUZZ_CHECK(a->tracker != NULL && b->tracker != NULL);
+	FUZZ_CHECK(a->tracker->rounds == b->tracker->rounds);
+	FUZZ_CHECK(a->tracker->last_round == b->tracker->last_round);
+	FUZZ_CHECK(a->tracker->n_zones == b->tracker->n_zones);
+	for (i = 0; i < a->tracker->n_zones; i++)
+		same_zone(&a->tracker->zones[i], &b->tracker->zones[i]);
+	FUZZ_CHECK(ha != NULL && hb != NULL);
+	FUZZ_CHECK(ha->window == hb->window && ha->n_servers == hb->n_servers &&
+	    ha->n_hosts == hb->n_hosts);
+	for (i = 0; i < ha->n_servers; i++) {
+		const struct tw_server_history *x = &ha->servers[i], *y = &hb->servers[i];
+
+		FUZZ_CHECK(str_eq(x->zone, y->zone) && str_eq(x->served, y->served) &&
+		    str_eq(x->name, y->name) && strcmp(x->address, y->address) == 0);
+		FUZZ_CHECK(x->port == y->port && x->transport == y->transport &&
+		    x->role == y->role && x->last_round == y->last_round);
+		same_ring(&x->ring, &y->ring);
+	}
+	for (i = 0; i < ha->n_hosts; i++) {
+		const struct tw_host_history *x = &ha->hosts[i], *y = &hb->hosts[i];
+
+		FUZZ_CHECK(str_eq(x->zone, y->zone) && str_eq(x->name, y->name) &&
+		    x->last_round == y->last_round);
+		same_ring(&x->ring, &y->ring);
+	}
+}
+
+static void
+save_ok(const char *path, const struct tw_state_doc *doc, const char *what)
+{
+	struct tw_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (tw_statefile_save(path, doc, &err) != 0) {
+		fprintf(stderr, "%s: a loaded state does not save: %s: %s\n", what, err.file,
+		    err.msg);
+		abort();
+	}
+}
+
+/*
+ * What the watcher does next with a restored state: a window change, one
+ * round through the tracker and the history (the tracked zones at states
+ * and the first rows' servers and hosts, taken from ${sel}), then a save.
+ */
+static void
+carry_on(struct tw_state_doc *doc, uint8_t sel)
+{
+	struct tw_server_result srv;
+	struct tw_host_result host;
+	struct tw_zone_result *zr;
+	struct tw_check_result r;
+	struct tw_window_stats st;
+	struct tw_watch_cfg cfg = { 60000, 2, 2, 4, 10, 5, 60 };
+	struct tw_history *h = doc->history;
+	struct tw_tracker *t = doc->tracker;
+	struct tw_event *ev = NULL;
+	size_t n_ev = 0, i, nz = t->n_zones > 0 ? t->n_zones : 1;
+	double now;
+
+	for (i = 0; i < h->n_servers; i++)
+		tw_history_stats(&h->servers[i].ring, &st);
+	for (i = 0; i < h->n_hosts; i++)
+		tw_history_stats(&h->hosts[i].ring, &st);
+	if (sel & 0x80)
+		FUZZ_CHECK(tw_history_set_window(h, 1 + (sel & 0x0f)) == 0);
+
+	FUZZ_CHECK((zr = calloc(nz, sizeof(*zr))) != NULL);
+	memset(&r, 0, sizeof(r));
+	memset(&srv, 0, sizeof(srv));
+	memset(&host, 0, sizeof(host));
+	r.zones = zr;
+	r.n_zones = t->n_zones;
+	for (i = 0; i < t->n_zones; i++) {
+		zr[i].name = t->zones[i].name;
+		zr[i].state = (enum tw_state)((sel + i) % TW_STATE_COUNT);
+	}
+	if (h->n_servers > 0 && r.n_zones > 0) {
+		srv.role = h->servers[0].role;
+		srv.zone = h->servers[0].served;
+		srv.name = h->servers[0].name;
+		memcpy(srv.address, h->servers[0].address, sizeof(srv.address));
+		srv.port = h->servers[0].port;
+		srv.transport = h->servers[0].transport;
+		srv.outcome = (enum tw_outcome)(sel % TW_OUTCOME_COUNT);
+		srv.sent = 2;
+		srv.answered = sel & 1 ? 1 : 0;
+		srv.rtt_ms = sel & 1 ? 12.5 : -1;
+		zr[0].servers = &srv;
+		zr[0].n_servers = 1;
+	}
+	if (h->n_hosts > 0 && r.n_zones > 0) {
+		host.name = h->hosts[0].name;
+		host.resolved = sel & 2;
+		host.outcome = sel & 2 ? TW_OUTCOME_ANSWER : TW_OUTCOME_TIMEOUT;
+		zr[0].hosts = &host;
+		zr[0].n_hosts = 1;
+	}
+	/* A round one interval after the last one, as a restarted watcher runs it. */
+	now = t->last_round > 0 ? t->last_round + 60 : 1795767302.0;
+	if (tw_tracker_update(t, &cfg, &r, now, &ev, &n_ev) == 0) {
+		t->rounds++;
+		t->last_round = now;
+	}
+	tw_events_free(ev, n_ev);
+	FUZZ_CHECK(tw_history_add(h, &r, t->rounds) == 0);
+	free(zr);
+	save_ok(out1, doc, "after a round");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tw_state_doc doc, back, again;
+	struct tw_error err;
+	enum tw_statefile_status st;
+	char *t1, *t2;
+	size_t l1, l2;
+
+	setup();
+	write_file(in_path, data, size);
+	memset(&err, 0, sizeof(err));
+	st = tw_statefile_load(in_path, &doc, &err);
+	FUZZ_CHECK(st == TW_STATEFILE_OK || st == TW_STATEFILE_BAD);
+	if (st != TW_STATEFILE_OK) {
+		FUZZ_CHECK(err.msg[0] != '\0');
+		FUZZ_CHECK(doc.tracker == NULL && doc.history == NULL);
+		return 0;
+	}
+
+	/* Round trip: save, load back equal, save again to the same bytes. */
+	save_ok(out1, &doc, "first save");
+	FUZZ_CHECK(tw_statefile_load(out1, &back, &err) == TW_STATEFILE_OK);
+	same_doc(&doc, &back);
+	save_ok(out2, &back, "second save");
+	FUZZ_CHECK(tw_statefile_load(out2, &again, &err) == TW_STATEFILE_OK);
+	same_doc(&back, &again);
+	t1 = read_file(out1, &l1);
+	t2 = read_file(out2, &l2);
+	FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);
+	free(t1);
+	free(t2);
+	tw_state_doc_clear(&again);
+	tw_state_doc_clear(&back);
+
+	carry_on(&doc, size > 0 ? data[size / 2] : 0);
+	tw_state_doc_clear(&doc);
+	return 0;
+}
