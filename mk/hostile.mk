@@ -17,7 +17,7 @@ integration: $(HOSTILE_BIN)
 
 $(HOSTILE_BIN): tests/hostile/hostile_server.c | $(B)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs libevent)
 
 # Own lab ports, run dir and hostile port, so these can run beside `make test`.
 hostile: all

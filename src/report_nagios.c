@@ -159,7 +159,7 @@ put_summary(const struct tw_check_result *r, const struct tw_report_opts *opts, 
 	for (i = 0; i < r->n_zones; i++) {
 		z = &r->zones[i];
 		if (i > 0)
-			fputs("; ", fp);
+			fputs(" / ", fp);
 		put_text(fp, zone_name(z->name));
 		fprintf(fp, " %s", tw_state_str(z->state));
 		if (z->diagnosis != NULL) {

@@ -263,7 +263,7 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 		fprintf(fp, "TLDWATCH %s - ", tw_state_nagios(state));
 		for (i = 0; i < t->n_zones; i++) {
 			if (i > 0)
-				fprintf(fp, "; ");
+				fprintf(fp, " / ");
 			zone_line(&t->zones[i], now, fp, true);
 		}
 		fprintf(fp, " |");

@@ -188,7 +188,7 @@ diagnose_down(const struct tw_zone_result *z, const struct tally *t, struct sbuf
 			named++;
 		}
 	}
-	sb_add(b, "; no key host resolves");
+	sb_add(b, " (no key host resolves)");
 }
 
 /* "kcna.kp and rodong.rep.kp" / "a, b and c" over hosts matching ${want}. */
@@ -255,7 +255,7 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 		}
 		if (named > LIST_MAX)
 			sb_add(b, " and %zu more", named - LIST_MAX);
-		sep = "; ";
+		sep = ", and ";
 	}
 	if (t->lossy_rows > 0) {
 		sb_add(b, "%sloss", sep);
@@ -271,7 +271,7 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 		}
 		if (named > LIST_MAX)
 			sb_add(b, " and %zu more", named - LIST_MAX);
-		sep = "; ";
+		sep = ", and ";
 	}
 	if (t->serials_differ) {
 		sb_add(b, "%sSOA serials differ:", sep);
@@ -282,7 +282,7 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 			sb_add(b, "%s %s %u", named ? "," : "", server_label(s), (unsigned)s->serial);
 			named++;
 		}
-		sep = "; ";
+		sep = ", and ";
 	}
 	if (t->others_failed > 0) {
 		for (i = 0, named = 0; i < z->n_hosts; i++) {
@@ -346,14 +346,14 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 			break;
 		case TW_STATE_UP:
 		case TW_STATE_UNSTABLE:
-			sb_add(&b, "all %u %s servers answer authoritatively; ", t.zone_rows,
+			sb_add(&b, "all %u %s servers answer authoritatively and ", t.zone_rows,
 			    zname(z->name));
 			if (t.keys > 0)
 				sb_add(&b, "%u of %u key hosts resolve", t.keys_resolved, t.keys);
 			else
 				sb_add(&b, "%u hosts resolve", t.hosts_resolved);
 			if (z->controls_total > 0 && z->controls_answered == 0)
-				sb_add(&b, "; no root answered, the pinned servers stood in");
+				sb_add(&b, " (no root answered: the pinned servers stood in)");
 			break;
 		}
 	}

@@ -1,8 +1,10 @@
+# shellcheck shell=bash
 # lib.sh -- helpers for the contrib tests (sourced): a private lab on its own ports and run
 # dir, assertions with a pass/fail count, and cleanup of everything a test started.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LABCTL=$ROOT/tests/lab/labctl
+# shellcheck disable=SC2034  # used by the scripts that source this
 TW=$ROOT/tldwatch
 PASSED=0
 FAILED=0
@@ -44,9 +46,9 @@ spawn() {
 
 # stop_group PID: TERM the process group, wait up to 5 s, then KILL it.
 stop_group() {
-	local pid=$1 i
+	local pid=$1 _
 	kill -TERM -- "-$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		kill -0 -- "-$pid" 2>/dev/null || break
 		sleep 0.1
 	done

@@ -53,7 +53,7 @@ struct case_spec {
 
 static const struct case_spec cases[] = {
 	{ "healthy", { HEALTHY_KP }, { ALL_HOSTS_OK }, 2, 2, false,
-	  TW_STATE_UP, 0, "all 2 kp servers answer authoritatively; 3 of 3 key hosts resolve" },
+	  TW_STATE_UP, 0, "all 2 kp servers answer authoritatively and 3 of 3 key hosts resolve" },
 	{ "one kp server silent", {
 	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 },
 	    OK_ROW(Z, "kp", "ns2.kptc.kp") }, { ALL_HOSTS_OK }, 2, 2, false,
@@ -117,7 +117,7 @@ static const struct case_spec cases[] = {
 	  { { "kcna.kp", true, false, NULL } }, 0, 2, false, TW_STATE_UNKNOWN, 3,
 	  "our own network is the likely cause" },
 	{ "roots silent, pinned kp answers", { HEALTHY_KP }, { ALL_HOSTS_OK }, 0, 2, false,
-	  TW_STATE_UP, 0, "no root answered, the pinned servers stood in" },
+	  TW_STATE_UP, 0, "(no root answered: the pinned servers stood in)" },
 	{ "no roots configured, kp silent", {
 	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_TIMEOUT, 4, 0, 0 } },
 	  { { "kcna.kp", true, false, NULL } }, 0, 0, false, TW_STATE_DOWN, 2,
