@@ -200,6 +200,14 @@ static const char css[] =
 	".legend span.cell{display:inline-block;width:12px;height:12px;"
 	"margin:0 4px 0 12px;vertical-align:middle}\n"
 	"#events td,#events th{border-bottom:1px solid #ddd}\n"
+	"#events td.diagnosis{white-space:normal}\n"
+	/*
+	 * A wide heat map scrolls in its own box, not the page; the box is
+	 * right-to-left so it opens on the newest rounds, the table inside
+	 * stays left-to-right and left-aligned.
+	 */
+	".heatwrap{overflow-x:auto;max-width:100%;direction:rtl}\n"
+	".heatwrap table{direction:ltr;margin-right:auto}\n"
 	".muted{color:#777}\n";
 
 /* The round columns shared by every heat map: [first, last]; none when last == 0. */
@@ -345,7 +353,7 @@ heat_head(FILE *fp, const char *id, const struct columns *c)
 {
 	uint64_t r;
 
-	fputs("<table class=\"heatmap\" id=\"heatmap-", fp);
+	fputs("<div class=\"heatwrap\">\n<table class=\"heatmap\" id=\"heatmap-", fp);
 	id_put(fp, id);
 	fputs("\">\n<caption class=\"muted\">", fp);
 	if (c->last == 0)
@@ -409,7 +417,7 @@ heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *
 		cells_put(fp, &hh->ring, c, true);
 		fputs("</tr>\n", fp);
 	}
-	fputs("</tbody>\n</table>\n", fp);
+	fputs("</tbody>\n</table>\n</div>\n", fp);
 	free(rows);
 	return 0;
 }

@@ -26,7 +26,9 @@ SENDS = {"sendto", "sendmsg", "sendmmsg", "write", "writev"}
 IP_PROTOS = {"TCP", "UDP", "TCPv6", "UDPv6", "UDPLITE", "UDPLITEv6", "SCTP", "SCTPv6"}
 BAD_PROTOS = {"RAW", "RAWv6", "PACKET", "ICMP", "ICMPv6", "PING", "PINGv6"}
 
-CALL = re.compile(r"^\d+\s+([a-z0-9_]+)\((\d+)(?:<([^:>]+):?(.*?)>)?")
+CALL = re.compile(r"^\d+\s+([a-z0-9_]+)\((\d+)(?:<([^:>\[]+))?")
+# strace -yy: "FD<TCP:[a:p->b:p]>", "FD<UDPv6:[[::1]:p->[::1]:p]>", "FD<UDP:[inode]>".
+DECODE = re.compile(r"^\d+\s+[a-z0-9_]+\(\d+<[^:>\[]+:(\[.*?\])>")
 FAMILY = re.compile(r"sa_family=(AF_[A-Z0-9]+)")
 PORT = re.compile(r"sin6?_port=htons\((\d+)\)")
 ADDR4 = re.compile(r'inet_addr\("([^"]*)"\)')
@@ -64,7 +66,9 @@ def main(argv):
             # Signals, exits and "<... resumed>" halves carry no address.
             if m is None or "resumed>" in line[:80]:
                 continue
-            call, proto, decoded = m.group(1), m.group(3) or "", m.group(4) or ""
+            call, proto = m.group(1), m.group(3) or ""
+            d = DECODE.match(line)
+            decoded = d.group(1) if d else ""
             if proto in BAD_PROTOS:
                 bad.append("%s socket: %s" % (proto, line))
                 continue

@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -29,7 +28,6 @@
 
 #define MSG_MAX		65535
 #define HDR_LEN		12
-#define UDP_PLAIN_MAX	512		/* a UDP answer without EDNS */
 #define UDPBIG_LEN	1400		/* "udpbig": over 512 bytes, TC clear */
 #define FLOOD_COUNT	10000		/* junk datagrams per query */
 #define FLOOD_DELAY_MS	50		/* the real answer follows the junk after this */
@@ -38,6 +36,7 @@
 #define SEND_RETRIES	500
 #define FLOOD_QUIET_MS	1000		/* no second flood to one client socket within this */
 #define SLOW_STEP_MS	100		/* slowloris: one byte per step */
+#define LATE_MS		600		/* "late" */
 #define TCP_CONNS_MAX	256
 #define OTHER_SRC_HOST	99		/* "othersrc" answers from PREFIX.99 */
 #define SERIAL_DEFAULT	2013083001u	/* zones/kp.zone, so serials agree with the lab */
@@ -57,6 +56,7 @@ enum mode {
 	M_GOOD = 1, M_SHORT, M_CUT, M_BADID, M_QR0, M_QNAME, M_QTYPE, M_LOOP, M_PTREND,
 	M_COUNTS, M_RDLEN, M_BIG, M_TC, M_OTHERSRC, M_FLOOD, M_SLOW, M_TCPCLOSE, M_TCPRESET,
 	M_QCASE, M_QLOOP, M_LONGNAME, M_BADLABEL, M_TCPART, M_UDPBIG, M_TCPZERO, M_EMPTY,
+	M_LATE, M_TCPCUT, M_TRAIL,
 	M_END
 };
 
@@ -91,6 +91,9 @@ static const struct {
 	[M_UDPBIG] = { "udpbig", "a 1400-byte answer, TC=0, over UDP and TCP (no EDNS asked)" },
 	[M_TCPZERO] = { "tcpzero", "TCP: a zero-length message, then the answer; UDP: normal" },
 	[M_EMPTY] = { "empty", "UDP: a zero-length datagram; TCP: normal" },
+	[M_LATE] = { "late", "the control's answer 600 ms late (after a 500 ms deadline)" },
+	[M_TCPCUT] = { "tcpcut", "TCP: one answer, its prefix 100 bytes too long, FIN; UDP: normal" },
+	[M_TRAIL] = { "trail", "the control's answer and 100 bytes of junk after it" },
 };
 
 /* A message under construction; the header counts are written last. */
@@ -108,10 +111,11 @@ struct query {
 	uint8_t qname[255];		/* wire form, as sent (no compression in queries) */
 	size_t qname_len;
 	char text[1024];		/* lower case, no trailing dot, "" = root */
-	bool apex, below;		/* the zone itself / a name under it */
+	bool apex;			/* the zone itself */
 };
 
 struct server;
+struct tcp_conn;
 
 struct udp_sock {
 	struct server *s;
@@ -120,10 +124,11 @@ struct udp_sock {
 	struct event *ev;
 };
 
-/* An answer held back ("flood"), freed when sent or at exit. */
+/* An answer held back ("flood", "late"), freed when sent, at exit or with its connection. */
 struct delayed {
 	struct server *s;
-	evutil_socket_t fd;
+	struct tcp_conn *conn;		/* TCP: the message goes there (with its prefix) */
+	evutil_socket_t fd;		/* UDP: from this socket to ${to} */
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	struct event *ev;
@@ -139,6 +144,7 @@ struct tcp_conn {
 	struct bufferevent *bev;
 	struct evbuffer *drip;		/* slowloris: bytes still to send */
 	struct event *drip_ev;
+	bool closing;			/* tcpcut: close once the output is flushed */
 	struct tcp_conn *prev, *next;
 };
 
@@ -247,7 +253,6 @@ put_name(struct mb *m, const char *name)
 static void
 begin(struct mb *m, uint16_t id, uint16_t flags)
 {
-	m->len = 0;
 	m->full = false;
 	m->id = id;
 	m->flags = flags;
@@ -397,8 +402,8 @@ put_rr_tail_a(struct mb *m)
 }
 
 /*
- * The answer for ${q} under ${mode} over UDP or TCP, into ${m}.  Returns 0, or -1
- * when nothing is to be sent as a message (the transport-level modes).
+ * The message for ${q} under ${mode} over UDP or TCP, into ${m}; returns 0.  What
+ * happens around the message (delays, floods, resets) is up to the callers.
  */
 static int
 build(struct mb *m, const struct server *s, const struct query *q, enum mode mode, bool tcp)
@@ -415,6 +420,8 @@ build(struct mb *m, const struct server *s, const struct query *q, enum mode mod
 	case M_TCPRESET:
 	case M_TCPZERO:
 	case M_EMPTY:
+	case M_LATE:
+	case M_TCPCUT:
 	case M_END:
 		build_good(m, s, q);
 		break;
@@ -426,7 +433,7 @@ build(struct mb *m, const struct server *s, const struct query *q, enum mode mod
 		return 0;
 	case M_CUT:
 		begin_crafted(m, q);
-		m->len -= q->qname_len / 2 + 4;  /* drop the second half of the name and the type */
+		m->len -= q->qname_len / 2 + 4;  /* drop half the name, the type and the class */
 		break;
 	case M_BADID:
 		build_good(m, s, q);
@@ -531,13 +538,19 @@ build(struct mb *m, const struct server *s, const struct query *q, enum mode mod
 		put_question(m, q);
 		put_a(m, 0x7F420001u);
 		put_a(m, 0x7F420002u);
-		m->len -= 9;                     /* the second RR stops after its type and class */
+		m->len -= 9;                     /* the second RR stops inside its TTL */
 		m->an = 3;
 		break;
 	case M_UDPBIG:
 		build_good(m, s, q);
 		fill(m, UDPBIG_LEN);
 		break;
+	case M_TRAIL:
+		build_good(m, s, q);
+		finish(m);
+		for (i = 0; i < 100; i++)
+			put8(m, 0xA5);
+		return 0;
 	}
 	finish(m);
 	return 0;
@@ -549,7 +562,7 @@ build(struct mb *m, const struct server *s, const struct query *q, enum mode mod
 static int
 parse_query(const struct server *s, const uint8_t *p, size_t len, struct query *q)
 {
-	size_t pos = HDR_LEN, o = 0, zl, i;
+	size_t pos = HDR_LEN, o = 0, i;
 	uint8_t c;
 
 	if (len < HDR_LEN + 5 || (p[2] & 0x80) != 0)
@@ -584,9 +597,6 @@ parse_query(const struct server *s, const uint8_t *p, size_t len, struct query *
 	q->qtype = (uint16_t)(p[pos] << 8 | p[pos + 1]);
 	q->qclass = (uint16_t)(p[pos + 2] << 8 | p[pos + 3]);
 	q->apex = strcmp(q->text, s->zone) == 0;
-	zl = strlen(s->zone);
-	q->below = !q->apex && (zl == 0 || (o > zl && q->text[o - zl - 1] == '.' &&
-	    strcmp(q->text + o - zl, s->zone) == 0));
 	return 0;
 }
 
@@ -623,6 +633,11 @@ delayed_cb(evutil_socket_t fd, short what, void *cookie)
 	struct delayed *d = cookie;
 	struct timeval tv = { 0, SEND_RETRY_MS * 1000 };
 
+	if (d->conn != NULL) {
+		bufferevent_write(d->conn->bev, d->msg, d->len);
+		delayed_free(d);
+		return;
+	}
 	/*
 	 * Right after a flood the socket's send buffer can still be full of junk
 	 * the kernel has not delivered: the answer must not be lost to that.
@@ -639,12 +654,13 @@ delayed_cb(evutil_socket_t fd, short what, void *cookie)
 	delayed_free(d);
 }
 
-/* Hold ${msg} back for ${ms} milliseconds, then send it to ${to}. */
+/* Hold ${msg} back for ${ms} milliseconds, then send it to ${to} from ${fd}, or on ${conn}. */
 static void
-send_later(struct server *s, evutil_socket_t fd, const struct sockaddr_storage *to,
-    socklen_t tolen, const uint8_t *msg, size_t len, unsigned ms)
+send_later(struct server *s, struct tcp_conn *conn, evutil_socket_t fd,
+    const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *msg, size_t len,
+    unsigned ms)
 {
-	struct timeval tv = { 0, (suseconds_t)ms * 1000 };
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
 	struct delayed *d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
@@ -656,9 +672,12 @@ send_later(struct server *s, evutil_socket_t fd, const struct sockaddr_storage *
 		return;
 	}
 	d->s = s;
+	d->conn = conn;
 	d->fd = fd;
-	d->to = *to;
-	d->tolen = tolen;
+	if (to != NULL) {
+		d->to = *to;
+		d->tolen = tolen;
+	}
 	d->len = len;
 	memcpy(d->msg, msg, len);
 	d->next = s->delayed;
@@ -772,10 +791,13 @@ udp_cb(evutil_socket_t fd, short what, void *cookie)
 					fprintf(stderr, "hostile_server: flood: %d datagrams in "
 					    "%.1f ms\n", FLOOD_COUNT, s->flooded_at - t0);
 			}
-			send_later(s, fd, &from, fromlen, m.b, m.len, FLOOD_DELAY_MS);
+			send_later(s, NULL, fd, &from, fromlen, m.b, m.len, FLOOD_DELAY_MS);
 			break;
 		case M_EMPTY:
 			(void)sendto(fd, m.b, 0, 0, (struct sockaddr *)&from, fromlen);
+			break;
+		case M_LATE:
+			send_later(s, NULL, fd, &from, fromlen, m.b, m.len, LATE_MS);
 			break;
 		default:
 			(void)sendto(fd, m.b, m.len, 0, (struct sockaddr *)&from, fromlen);
@@ -790,6 +812,7 @@ static void
 conn_free(struct tcp_conn *c)
 {
 	struct server *s = c->s;
+	struct delayed *d, *next;
 
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -798,6 +821,11 @@ conn_free(struct tcp_conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->n_conns--;
+	for (d = s->delayed; d != NULL; d = next) {
+		next = d->next;
+		if (d->conn == c)
+			delayed_free(d);
+	}
 	if (c->drip_ev != NULL)
 		event_free(c->drip_ev);
 	if (c->drip != NULL)
@@ -825,6 +853,7 @@ tcp_send(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	struct timeval tv = { 0, SLOW_STEP_MS * 1000 };
 	uint8_t pre[2] = { (uint8_t)(len >> 8), (uint8_t)len };
 	static const uint8_t zero[2] = { 0, 0 };
+	static uint8_t late[MSG_MAX + 2];
 
 	if (c->mode == M_SLOW) {
 		evbuffer_add(c->drip, pre, 2);
@@ -833,10 +862,31 @@ tcp_send(struct tcp_conn *c, const uint8_t *msg, size_t len)
 			evtimer_add(c->drip_ev, &tv);
 		return;
 	}
+	if (c->mode == M_LATE) {
+		memcpy(late, pre, 2);
+		memcpy(late + 2, msg, len);
+		send_later(c->s, c, -1, NULL, 0, late, len + 2, LATE_MS);
+		return;
+	}
+	if (c->mode == M_TCPCUT) {
+		pre[0] = (uint8_t)((len + 100) >> 8);
+		pre[1] = (uint8_t)(len + 100);
+		c->closing = true;
+	}
 	if (c->mode == M_TCPZERO)
 		bufferevent_write(c->bev, zero, 2);
 	bufferevent_write(c->bev, pre, 2);
 	bufferevent_write(c->bev, msg, len);
+}
+
+/* tcpcut: the message is out, short of what its prefix promised: FIN. */
+static void
+tcp_write_cb(struct bufferevent *bev, void *cookie)
+{
+	struct tcp_conn *c = cookie;
+
+	if (c->closing)
+		conn_free(c);
 }
 
 static void
@@ -858,6 +908,8 @@ tcp_read_cb(struct bufferevent *bev, void *cookie)
 			return;
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, buf, len);
+		if (c->closing)
+			return;          /* tcpcut: the first answer only, then FIN */
 		if (parse_query(c->s, buf, len, &q) != 0)
 			continue;
 		log_query(c->s, c->mode, "tcp", &q);
@@ -914,7 +966,7 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, in
 		conn_free(c);
 		return;
 	}
-	bufferevent_setcb(c->bev, tcp_read_cb, NULL, tcp_event_cb, c);
+	bufferevent_setcb(c->bev, tcp_read_cb, tcp_write_cb, tcp_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 

@@ -4,7 +4,14 @@
 
 W90_DIR=$WORK/world90
 W90_CTL=$ROOT/bench/world/worldctl
-W90_PORT=${WORLD_TEST_PORT:-41053}
+# 41053 unless taken (another suite running beside this one): then the next free of 41153 ...
+w90_port_free() { [ -z "$(ss -Hlun "( sport = :$1 or sport = :$(($1 + 1)) )" 2>/dev/null)" ]; }
+W90_PORT=${WORLD_TEST_PORT:-}
+if [ -z "$W90_PORT" ]; then
+	for W90_PORT in 41053 41153 41253 41353 41453 41553 41653 41753 41853 41953; do
+		w90_port_free "$W90_PORT" && break
+	done
+fi
 
 world90_stop() { "$W90_CTL" stop "$W90_DIR" >/dev/null 2>&1 || true; }
 # Chain our stop in front of the runner's EXIT trap, and put the runner's back at the end.
