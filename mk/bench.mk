@@ -2,7 +2,7 @@
 # comparisons against check_dig, dig and dnsperf, and the driver that writes bench/RESULTS.md.
 # Included by the Makefile; every target sends packets to 127.0.0.0/8 only.
 
-DEBS += dnsperf monitoring-plugins-standard time linux-perf
+DEBS += dnsperf monitoring-plugins-standard time
 
 .PHONY: bench-all bench-speed bench-world bench-watch bench-world-gen bench-diag-shim
 
@@ -29,3 +29,7 @@ bench-watch: all
 # Everything, and bench/RESULTS.md with the machine's description (about 8 minutes).
 bench-all: all $(B)/diag-shim.so
 	TLDWATCH_LOOPBACK_ONLY=1 bench/run-all
+
+# The serial-plugin comparison (a, b) under the issue's name for it.
+.PHONY: bench-serial
+bench-serial: bench-speed

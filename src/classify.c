@@ -79,7 +79,14 @@ tw_classify(const struct tw_wire_msg *msg, int parse_rc, const char *qname,
     uint16_t qtype, const char *zone)
 {
 
-	if (msg == NULL || qname == NULL || parse_rc != 0)
+	if (msg == NULL || qname == NULL)
+		return TW_OUTCOME_MALFORMED;
+	/*
+	 * A truncated message may end inside a record (RFC 2181, 9): with TC
+	 * set, a sound header and the question asked, it is truncated, not
+	 * malformed.  Anything else that does not parse is malformed.
+	 */
+	if (parse_rc != 0 && !(msg->tc && msg->has_question))
 		return TW_OUTCOME_MALFORMED;
 	if (zone == NULL)
 		zone = "";

@@ -92,7 +92,7 @@ static const struct {
 	[M_TCPZERO] = { "tcpzero", "TCP: a zero-length message, then the answer; UDP: normal" },
 	[M_EMPTY] = { "empty", "UDP: a zero-length datagram; TCP: normal" },
 	[M_LATE] = { "late", "the control's answer 600 ms late (after a 500 ms deadline)" },
-	[M_TCPCUT] = { "tcpcut", "TCP: one answer, its prefix 100 bytes too long, FIN; UDP: normal" },
+	[M_TCPCUT] = { "tcpcut", "TCP: one answer, prefix 100 bytes too long, FIN; UDP: normal" },
 	[M_TRAIL] = { "trail", "the control's answer and 100 bytes of junk after it" },
 };
 

@@ -37,8 +37,9 @@ end_scenario() {
 		FAILED=$((FAILED + 1))
 		FAILED_NAMES+=("$SCEN")
 		printf 'FAILED  %s\n' "$SCEN"
-		sed 's/^/        | /' "$OUT" | head -40
-		sed 's/^/        ! /' "$ERR" | head -10
+		# head first: under pipefail a sed cut off by head would end the run (SIGPIPE).
+		head -40 "$OUT" | sed 's/^/        | /'
+		head -10 "$ERR" | sed 's/^/        ! /'
 	fi
 	SCEN=""
 }
