@@ -6,14 +6,13 @@ LAB_DNS_PORT=${LAB_PORT:-10053}
 
 # lab_ask ADDR QNAME [dig args]: "answer" or "silent" for one SOA query, no retry.
 lab_ask() {
-	local addr=$1 name=$2
+	local addr=$1 name=$2 out
 	shift 2
-	if dig +norec +time=1 +tries=1 -p "$LAB_DNS_PORT" "@$addr" "$@" SOA "$name" 2>/dev/null |
-	    grep -q 'status: NOERROR'; then
-		echo answer
-	else
-		echo silent
-	fi
+	out=$(dig +norec +time=1 +tries=1 -p "$LAB_DNS_PORT" "@$addr" "$@" SOA "$name" 2>&1) || true
+	case $out in
+	*"status: NOERROR"*) echo answer ;;
+	*) echo silent ;;
+	esac
 }
 
 # expect_equal GOT EXPECTED WHAT
@@ -54,6 +53,25 @@ expect_match 'silent @naenara.com.kp' <("$LABCTL" servers)
 if "$LABCTL" fault ns1.kcna.kp down --only kcna.kp 2>/dev/null; then
 	fail "labctl accepted down --only"
 fi
+
+scenario "lab: --next-burst keeps a running burst of queries on the old fault"
+# 2000 queries on one TCP connection, back to back (0.3-1 s); the fault lands 0.15 s in
+qs=()
+for i in $(seq 2000); do qs+=(SOA kp); done
+t_fault=$WORK/t_fault
+rm -f "$t_fault"
+( sleep 0.15; fault ns1.kptc.kp silent --next-burst; date +%s%N >"$t_fault" ) &
+got=$(timeout 20 dig +norec +tcp +keepopen +time=1 +tries=1 -p "$LAB_DNS_PORT" @127.45.176.15 \
+    "${qs[@]}" 2>&1 | grep -c 'status: NOERROR') || true
+t_end=$(date +%s%N)
+wait
+expect_equal "$got" 2000 "queries answered in the burst"
+if ! [ -s "$t_fault" ] || [ "$(cat "$t_fault")" -ge "$t_end" ]; then
+	fail "the fault did not land while the burst ran (machine too slow?)"
+fi
+expect_match 'silent ~100' <("$LABCTL" servers)
+sleep 0.2
+expect_equal "$(lab_ask 127.45.176.15 kp)" silent "first query after a 0.2 s gap"
 
 scenario "December 2014 replayed: unstable, outage, partial restoration, restored, relapse"
 RP=$WORK/replay
