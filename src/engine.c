@@ -11,10 +11,12 @@
 #include <event2/event.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "tldwatch/endpoint.h"
@@ -24,6 +26,7 @@
 #define CARES_GRACE_MS 250
 
 struct channel;
+struct query;
 
 /* One libevent event per socket c-ares opens. */
 struct sock_watch {
@@ -32,60 +35,87 @@ struct sock_watch {
 	struct sock_watch *next;
 };
 
-struct channel {
-	struct tw_engine *e;
+/* A server (address, port, transport): where its queries wait their turn. */
+struct target {
 	char address[TW_ADDRSTRLEN];
 	uint16_t port;
 	enum tw_transport transport;
+	struct channel *chan;       /* bound channel, or NULL */
+	struct query *wait_head, *wait_tail; /* queries not started yet */
+	struct query *started;      /* started, not delivered (doubly linked) */
+	unsigned inflight;          /* started, not delivered */
+	bool runnable;              /* on the engine's round-robin list */
+	struct target *next_hash;
+	struct target *next_run;
+	struct target *next_all;
+};
+
+/* A pooled c-ares channel, bound to one target at a time. */
+struct channel {
+	struct tw_engine *e;
+	struct target *t;           /* bound target, or NULL */
 	ares_channel ch;
-	struct event *timer;       /* c-ares' own timeout processing */
+	struct event *timer;        /* c-ares' own timeout processing */
 	struct sock_watch *watches;
-	struct channel *next;
+	bool idle;                  /* on the idle list: no query in flight */
+	struct channel *prev_idle, *next_idle;
+	struct channel *prev, *next; /* every channel */
 };
 
 struct attempt;
 
 struct query {
 	struct tw_engine *e;
-	struct channel *chan;      /* NULL when blocked by policy */
+	struct target *t;           /* NULL when blocked by policy */
+	struct channel *chan;       /* set when started */
 	char *qname;
 	uint16_t qtype;
 	tw_engine_cb *cb;
 	void *cookie;
 	unsigned sent;
-	struct attempt *live;      /* the attempt in flight, or NULL */
-	bool delivered;
-	enum tw_outcome final;     /* transport outcome to deliver */
-	uint8_t *buf;              /* response to deliver */
+	struct attempt *live;       /* the attempt in flight, or NULL */
+	bool started;
+	bool ready;
+	enum tw_outcome final;      /* transport outcome to deliver */
+	uint8_t *buf;               /* response to deliver */
 	size_t len;
 	double rtt_ms;
-	struct query *prev, *next; /* undelivered queries (e->pending_list) */
-	struct query *next_ready;  /* queue of queries to deliver */
-	bool ready;
+	struct query *prev, *next;  /* undelivered queries (e->pending_list) */
+	struct query *next_wait;    /* the target's wait queue */
+	struct query *prev_started, *next_started; /* the target's started list */
+	struct query *next_ready;   /* queue of queries to deliver */
 };
 
 struct attempt {
-	struct query *q;           /* NULL once orphaned (our deadline passed) */
+	struct query *q;            /* NULL once orphaned (our deadline passed) */
 	struct event *deadline;
 	double start_ms;
 	double end_ms;
-	int status;                /* c-ares status */
+	int status;                 /* c-ares status */
 	uint8_t *buf;
 	size_t len;
 	struct attempt *next_done;
 };
 
+#define TARGET_BUCKETS 8192     /* power of two */
+
 struct tw_engine {
 	struct tw_engine_opts opts;
 	struct event_base *base;
-	struct event *drain;       /* delivers finished attempts and queries */
-	struct event *stop_timer;  /* the run's global deadline */
+	struct event *drain;        /* delivers finished attempts and queries */
+	struct event *stop_timer;   /* the run's global deadline */
 	bool deadline_hit;
 	bool destroying;
-	struct channel *channels;
+	struct target *buckets[TARGET_BUCKETS];
+	struct target *targets;     /* every target */
+	struct target *run_head, *run_tail; /* targets with queries ready to start */
+	struct channel *channels;   /* every channel */
+	struct channel *idle_head, *idle_tail; /* least recently used first */
+	size_t n_channels;
+	size_t inflight;            /* started queries not yet delivered */
 	struct query *pending_list; /* every undelivered query */
 	struct query *ready_head, *ready_tail;
-	struct attempt *done;      /* attempts c-ares finished, not yet handled */
+	struct attempt *done;       /* attempts c-ares finished, not yet handled */
 	size_t pending;
 	void (*idle_cb)(void *);
 	void *idle_cookie;
@@ -103,6 +133,9 @@ struct signal_handler {
 	tw_signal_cb *cb;
 	void *cookie;
 };
+
+/* Event priorities: replies are read before any deadline is judged. */
+enum { PRIO_IO = 0, PRIO_LATER = 1, PRIO_COUNT = 2 };
 
 double
 tw_engine_now_ms(void)
@@ -189,13 +222,18 @@ on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 	w->ev = event_new(c->e->base, fd,
 	    (short)((readable ? EV_READ : 0) | (writable ? EV_WRITE : 0) | EV_PERSIST),
 	    on_socket, c);
-	if (w->ev != NULL)
+	if (w->ev != NULL) {
+		event_priority_set(w->ev, PRIO_IO);
 		event_add(w->ev, NULL);
+	}
 }
 
+/* Create a channel for ${t}'s server; NULL (after saying why) on failure. */
 static struct channel *
-channel_new(struct tw_engine *e, const struct tw_target *t)
+channel_new(struct tw_engine *e, struct target *t)
 {
+	static char lookups[] = "b";
+	struct in_addr placeholder;
 	struct ares_options o;
 	struct channel *c;
 	char csv[TW_ADDRSTRLEN + 16];
@@ -204,10 +242,7 @@ channel_new(struct tw_engine *e, const struct tw_target *t)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->e = e;
-	snprintf(c->address, sizeof(c->address), "%s", t->address);
-	c->port = t->port;
-	c->transport = t->transport;
-
+	placeholder.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
 	    (t->transport == TW_TRANSPORT_TCP ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC);
@@ -216,8 +251,21 @@ channel_new(struct tw_engine *e, const struct tw_target *t)
 	o.ndomains = 0;
 	o.sock_state_cb = on_sock_state;
 	o.sock_state_cb_data = c;
+	/* Room for a burst of replies to one socket (the kernel may cap it). */
+	o.socket_receive_buffer_size = 1 << 20;
+	/*
+	 * A placeholder server and lookup order keep ares_init_options() from
+	 * reading resolv.conf, nsswitch.conf and host.conf for every channel
+	 * (the real server is set below); a world round makes thousands.
+	 */
+	o.servers = &placeholder;
+	o.nservers = 1;
+	o.lookups = lookups;
+	o.ndots = 1;
+	o.nsort = 0;
 	optmask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_DOMAINS | ARES_OPT_SOCK_STATE_CB;
+	    ARES_OPT_DOMAINS | ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF |
+	    ARES_OPT_SERVERS | ARES_OPT_LOOKUPS | ARES_OPT_NDOTS | ARES_OPT_SORTLIST;
 #ifdef ARES_OPT_QUERY_CACHE
 	o.qcache_max_ttl = 0;      /* newer c-ares caches answers: never here */
 	optmask |= ARES_OPT_QUERY_CACHE;
@@ -240,8 +288,14 @@ channel_new(struct tw_engine *e, const struct tw_target *t)
 	}
 	if ((c->timer = evtimer_new(e->base, on_cares_timer, c)) == NULL)
 		goto err2;
+	event_priority_set(c->timer, PRIO_LATER);
 	c->next = e->channels;
+	if (c->next != NULL)
+		c->next->prev = c;
 	e->channels = c;
+	e->n_channels++;
+	c->t = t;
+	t->chan = c;
 	return c;
 
 err2:
@@ -251,16 +305,132 @@ err1:
 	return NULL;
 }
 
-static struct channel *
-channel_get(struct tw_engine *e, const struct tw_target *t)
+static void
+idle_remove(struct tw_engine *e, struct channel *c)
 {
-	struct channel *c;
+	if (!c->idle)
+		return;
+	if (c->prev_idle != NULL)
+		c->prev_idle->next_idle = c->next_idle;
+	else
+		e->idle_head = c->next_idle;
+	if (c->next_idle != NULL)
+		c->next_idle->prev_idle = c->prev_idle;
+	else
+		e->idle_tail = c->prev_idle;
+	c->prev_idle = c->next_idle = NULL;
+	c->idle = false;
+}
 
-	for (c = e->channels; c != NULL; c = c->next)
-		if (c->port == t->port && c->transport == t->transport &&
-		    strcmp(c->address, t->address) == 0)
-			return c;
-	return channel_new(e, t);
+static void
+idle_append(struct tw_engine *e, struct channel *c)
+{
+	if (c->idle)
+		return;
+	c->idle = true;
+	c->next_idle = NULL;
+	c->prev_idle = e->idle_tail;
+	if (e->idle_tail != NULL)
+		e->idle_tail->next_idle = c;
+	else
+		e->idle_head = c;
+	e->idle_tail = c;
+}
+
+/*
+ * Destroy ${c}.  Never from inside a c-ares callback: ares_destroy() calls
+ * back every query it still holds (all orphans here: freed as they come).
+ */
+static void
+channel_destroy(struct tw_engine *e, struct channel *c)
+{
+	struct sock_watch *w;
+	bool was = e->destroying;
+
+	idle_remove(e, c);
+	if (c->t != NULL)
+		c->t->chan = NULL;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		e->channels = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	e->n_channels--;
+	e->destroying = true;
+	ares_destroy(c->ch);
+	e->destroying = was;
+	while ((w = c->watches) != NULL) {
+		c->watches = w->next;
+		event_free(w->ev);
+		free(w);
+	}
+	event_free(c->timer);
+	free(c);
+}
+
+static size_t
+target_hash(const char *address, uint16_t port, enum tw_transport tr)
+{
+	size_t h = 2166136261u;    /* FNV-1a */
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)address; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	h = (h ^ port) * 16777619u;
+	h = (h ^ (unsigned)tr) * 16777619u;
+	return h & (TARGET_BUCKETS - 1);
+}
+
+static struct target *
+target_get(struct tw_engine *e, const struct tw_target *spec)
+{
+	size_t b = target_hash(spec->address, spec->port, spec->transport);
+	struct target *t;
+
+	for (t = e->buckets[b]; t != NULL; t = t->next_hash)
+		if (t->port == spec->port && t->transport == spec->transport &&
+		    strcmp(t->address, spec->address) == 0)
+			return t;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	snprintf(t->address, sizeof(t->address), "%s", spec->address);
+	t->port = spec->port;
+	t->transport = spec->transport;
+	t->next_hash = e->buckets[b];
+	e->buckets[b] = t;
+	t->next_all = e->targets;
+	e->targets = t;
+	return t;
+}
+
+static void
+run_append(struct tw_engine *e, struct target *t)
+{
+	if (t->runnable)
+		return;
+	t->runnable = true;
+	t->next_run = NULL;
+	if (e->run_tail != NULL)
+		e->run_tail->next_run = t;
+	else
+		e->run_head = t;
+	e->run_tail = t;
+}
+
+static struct target *
+run_pop(struct tw_engine *e)
+{
+	struct target *t = e->run_head;
+
+	if (t == NULL)
+		return NULL;
+	e->run_head = t->next_run;
+	if (e->run_head == NULL)
+		e->run_tail = NULL;
+	t->next_run = NULL;
+	t->runnable = false;
+	return t;
 }
 
 /* Queue ${q} for delivery from the drain event. */
@@ -278,6 +448,98 @@ make_ready(struct query *q, enum tw_outcome final)
 		e->ready_head = q;
 	e->ready_tail = q;
 	event_active(e->drain, EV_TIMEOUT, 0);
+}
+
+/* Give ${t} a channel: a new one, or the least recently used idle one recycled. */
+static bool
+bind_channel(struct tw_engine *e, struct target *t)
+{
+	if (t->chan != NULL)
+		return true;
+	if (e->n_channels >= e->opts.max_channels) {
+		if (e->idle_head == NULL)
+			return false;   /* every channel busy: wait for one */
+		/* A channel is tied to its server in c-ares 1.18: recycle = renew. */
+		channel_destroy(e, e->idle_head);
+	}
+	return channel_new(e, t) != NULL;
+}
+
+/* The target could not get a channel at all: its waiting queries fail. */
+static void
+fail_waiting(struct target *t)
+{
+	struct query *q;
+
+	while ((q = t->wait_head) != NULL) {
+		t->wait_head = q->next_wait;
+		make_ready(q, TW_OUTCOME_UNREACHABLE);
+	}
+	t->wait_tail = NULL;
+}
+
+/* Start waiting queries, round-robin over servers, within the bounds. */
+static void
+pump(struct tw_engine *e)
+{
+	struct target *t;
+	struct query *q;
+
+	while (e->inflight < e->opts.max_inflight && e->run_head != NULL) {
+		t = e->run_head;
+		if (t->chan == NULL && !bind_channel(e, t)) {
+			if (e->n_channels < e->opts.max_channels || e->idle_head != NULL) {
+				run_pop(e);     /* creation failed outright */
+				fail_waiting(t);
+				continue;
+			}
+			break;                  /* wait for a channel to go idle */
+		}
+		run_pop(e);
+		q = t->wait_head;
+		t->wait_head = q->next_wait;
+		if (t->wait_head == NULL)
+			t->wait_tail = NULL;
+		q->next_wait = NULL;
+		idle_remove(e, t->chan);
+		q->started = true;
+		q->chan = t->chan;
+		q->prev_started = NULL;
+		q->next_started = t->started;
+		if (t->started != NULL)
+			t->started->prev_started = q;
+		t->started = q;
+		t->inflight++;
+		e->inflight++;
+		if (t->wait_head != NULL && t->inflight < e->opts.max_per_server)
+			run_append(e, t);
+		start_attempt(q);
+	}
+}
+
+/* A started query is done: free its slot, maybe its channel, maybe its server's turn. */
+static void
+query_stop(struct query *q)
+{
+	struct tw_engine *e = q->e;
+	struct target *t = q->t;
+
+	if (!q->started)
+		return;
+	q->started = false;
+	if (q->prev_started != NULL)
+		q->prev_started->next_started = q->next_started;
+	else
+		t->started = q->next_started;
+	if (q->next_started != NULL)
+		q->next_started->prev_started = q->prev_started;
+	q->prev_started = q->next_started = NULL;
+	t->inflight--;
+	e->inflight--;
+	if (t->inflight == 0 && t->chan != NULL)
+		idle_append(e, t->chan);
+	if (t->wait_head != NULL && t->inflight < e->opts.max_per_server)
+		run_append(e, t);
 }
 
 /* An attempt ended without a response: try again or give up. */
@@ -318,9 +580,8 @@ static void
 on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct attempt *a = cookie;
-	struct tw_engine *e;
+	struct tw_engine *e = a->q != NULL ? a->q->e : NULL;
 
-	e = a->q != NULL ? a->q->e : NULL;
 	a->status = status;
 	a->end_ms = tw_engine_now_ms();
 	if (abuf != NULL && alen > 0 && (a->buf = malloc((size_t)alen)) != NULL) {
@@ -339,18 +600,18 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 }
 
 /*
- * The server's port is closed.  Every query in flight on the channel shares
- * its socket, and the kernel reports the ICMP error to whichever send or
- * receive comes next, so the others would only wait for their deadline:
+ * The server's port is closed.  Every query in flight to it shares the
+ * channel's socket, and the kernel reports the ICMP error to whichever send
+ * or receive comes next, so the others would only wait for their deadline:
  * they were sent to the same closed port, so they end unreachable too.
  */
 static void
-fail_channel(struct channel *c)
+fail_channel(struct query *failed)
 {
 	struct query *q;
 
-	for (q = c->e->pending_list; q != NULL; q = q->next) {
-		if (q->chan != c || q->live == NULL)
+	for (q = failed->t->started; q != NULL; q = q->next_started) {
+		if (q->live == NULL || q->chan != failed->chan)
 			continue;
 		q->live->q = NULL;    /* orphaned: c-ares frees it when it gives up */
 		q->live = NULL;
@@ -383,7 +644,7 @@ handle_done(struct attempt *a)
 		/* ECONNREFUSED (ICMP, RST), and anything that kept the query from the wire. */
 		make_ready(q, TW_OUTCOME_UNREACHABLE);
 		if (a->status == ARES_ECONNREFUSED)
-			fail_channel(q->chan);
+			fail_channel(q);
 	}
 	attempt_free(a);
 }
@@ -418,6 +679,7 @@ deliver(struct query *q)
 	struct tw_engine_reply r;
 
 	query_unlink(q);
+	query_stop(q);
 	memset(&r, 0, sizeof(r));
 	r.transport_outcome = q->final;
 	r.sent = q->sent;
@@ -449,6 +711,7 @@ on_drain(evutil_socket_t fd, short what, void *cookie)
 			deliver(q);
 			delivered = true;
 		}
+		pump(e);                /* slots freed by deliveries go to waiting queries */
 	}
 	if (delivered && e->pending == 0 && e->idle_cb != NULL)
 		e->idle_cb(e->idle_cookie);
@@ -467,6 +730,7 @@ start_attempt(struct query *q)
 		free(a);
 		goto fail;
 	}
+	event_priority_set(a->deadline, PRIO_LATER);
 	a->q = q;
 	q->live = a;
 	q->sent++;
@@ -484,11 +748,15 @@ fail:
 }
 
 int
-tw_engine_query(struct tw_engine *e, const struct tw_target *t, const char *qname,
+tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *qname,
     uint16_t qtype, tw_engine_cb *cb, void *cookie)
 {
+	struct target *t = NULL;
 	struct query *q;
 
+	if (!(e->opts.loopback_only && !tw_address_is_loopback(spec->address)) &&
+	    (t = target_get(e, spec)) == NULL)
+		return -1;
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return -1;
 	if ((q->qname = strdup(qname)) == NULL) {
@@ -496,6 +764,7 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *t, const char *qnam
 		return -1;
 	}
 	q->e = e;
+	q->t = t;
 	q->qtype = qtype;
 	q->cb = cb;
 	q->cookie = cookie;
@@ -505,15 +774,18 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *t, const char *qnam
 		q->next->prev = q;
 	e->pending_list = q;
 	e->pending++;
-	if (e->opts.loopback_only && !tw_address_is_loopback(t->address)) {
+	if (t == NULL) {
 		make_ready(q, TW_OUTCOME_BLOCKED);
 		return 0;
 	}
-	if ((q->chan = channel_get(e, t)) == NULL) {
-		make_ready(q, TW_OUTCOME_UNREACHABLE);
-		return 0;
-	}
-	start_attempt(q);
+	if (t->wait_tail != NULL)
+		t->wait_tail->next_wait = q;
+	else
+		t->wait_head = q;
+	t->wait_tail = q;
+	if (t->inflight < e->opts.max_per_server)
+		run_append(e, t);
+	pump(e);
 	return 0;
 }
 
@@ -550,25 +822,32 @@ tw_engine_run(struct tw_engine *e, uint32_t deadline_ms)
 void
 tw_engine_cancel_all(struct tw_engine *e)
 {
+	struct target *t;
 	struct query *q;
 
 	/* Finished attempts not yet handled belong to queries about to go. */
-	while (e->pending_list != NULL) {
-		q = e->pending_list;
+	while ((q = e->pending_list) != NULL) {
 		if (q->live != NULL) {
 			q->live->q = NULL;   /* orphaned: c-ares frees it when it gives up */
 			q->live = NULL;
 		}
 		query_unlink(q);
+		query_stop(q);
 		if (!q->ready)
 			query_free(q);       /* queries on the ready queue are freed below */
 	}
-	/* The ready queue only holds cancelled queries now. */
 	while ((q = e->ready_head) != NULL) {
 		e->ready_head = q->next_ready;
 		query_free(q);
 	}
 	e->ready_tail = NULL;
+	/* Every wait queue held only queries freed above. */
+	for (t = e->targets; t != NULL; t = t->next_all) {
+		t->wait_head = t->wait_tail = NULL;
+		t->runnable = false;
+		t->next_run = NULL;
+	}
+	e->run_head = e->run_tail = NULL;
 }
 
 void
@@ -581,36 +860,34 @@ tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie)
 static void
 channels_free(struct tw_engine *e)
 {
-	struct channel *c;
-	struct sock_watch *w;
+	while (e->channels != NULL)
+		channel_destroy(e, e->channels);
+}
 
-	while ((c = e->channels) != NULL) {
-		e->channels = c->next;
-		ares_destroy(c->ch);
-		while ((w = c->watches) != NULL) {
-			c->watches = w->next;
-			event_free(w->ev);
-			free(w);
-		}
-		event_free(c->timer);
-		free(c);
-	}
+static void
+apply_defaults(struct tw_engine_opts *o)
+{
+	if (o->attempts == 0)
+		o->attempts = 1;
+	if (o->max_inflight == 0)
+		o->max_inflight = TW_ENGINE_DEFAULT_MAX_INFLIGHT;
+	if (o->max_per_server == 0)
+		o->max_per_server = TW_ENGINE_DEFAULT_MAX_PER_SERVER;
+	if (o->max_channels == 0)
+		o->max_channels = TW_ENGINE_DEFAULT_MAX_CHANNELS;
 }
 
 int
 tw_engine_configure(struct tw_engine *e, const struct tw_engine_opts *opts)
 {
+	struct tw_engine_opts o = *opts;
+
 	if (e->pending > 0)
 		return -1;
-	if (opts->timeout_ms != e->opts.timeout_ms) {
-		/* The c-ares timeout lives in each channel: start afresh. */
-		e->destroying = true;
-		channels_free(e);
-		e->destroying = false;
-	}
-	e->opts = *opts;
-	if (e->opts.attempts == 0)
-		e->opts.attempts = 1;
+	apply_defaults(&o);
+	if (o.timeout_ms != e->opts.timeout_ms || o.max_channels < e->n_channels)
+		channels_free(e);     /* the c-ares timeout lives in each channel */
+	e->opts = o;
 	return 0;
 }
 
@@ -618,6 +895,18 @@ size_t
 tw_engine_pending(const struct tw_engine *e)
 {
 	return e->pending;
+}
+
+/* Sockets are bounded by max_channels, but a low soft limit should not be the bound. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 struct tw_engine *
@@ -633,14 +922,18 @@ tw_engine_new(const struct tw_engine_opts *opts)
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto err0;
 	e->opts = *opts;
-	if (e->opts.attempts == 0)
-		e->opts.attempts = 1;
+	apply_defaults(&e->opts);
+	raise_fd_limit();
 	if ((e->base = event_base_new()) == NULL)
 		goto err1;
+	if (event_base_priority_init(e->base, PRIO_COUNT) != 0)
+		goto err2;
 	if ((e->drain = event_new(e->base, -1, 0, on_drain, e)) == NULL)
 		goto err2;
+	event_priority_set(e->drain, PRIO_LATER);
 	if ((e->stop_timer = evtimer_new(e->base, on_stop, e)) == NULL)
 		goto err3;
+	event_priority_set(e->stop_timer, PRIO_LATER);
 	return e;
 
 err3:
@@ -674,6 +967,7 @@ tw_timer_new(struct tw_engine *e, tw_timer_cb *cb, void *cookie)
 		free(t);
 		return NULL;
 	}
+	event_priority_set(t->ev, PRIO_LATER);
 	t->cb = cb;
 	t->cookie = cookie;
 	return t;
@@ -764,6 +1058,7 @@ void
 tw_engine_free(struct tw_engine *e)
 {
 	struct attempt *a;
+	struct target *t;
 	size_t i;
 
 	if (e == NULL)
@@ -774,6 +1069,10 @@ tw_engine_free(struct tw_engine *e)
 	while ((a = e->done) != NULL) {
 		e->done = a->next_done;
 		attempt_free(a);
+	}
+	while ((t = e->targets) != NULL) {
+		e->targets = t->next_all;
+		free(t);
 	}
 	for (i = 0; i < e->n_signals; i++) {
 		free(event_get_callback_arg(e->signals[i]));

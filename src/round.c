@@ -1186,6 +1186,7 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 	struct mzone *mz;
 	size_t z, i;
 
+	memset(&eo, 0, sizeof(eo));
 	eo.timeout_ms = cfg->probe.timeout_ms;
 	eo.attempts = cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
@@ -1284,12 +1285,15 @@ break_loop(void *cookie)
 struct tw_check_result *
 tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
 {
-	struct tw_engine_opts eo = { cfg->probe.timeout_ms, cfg->probe.attempts,
-	    opts->loopback_only };
+	struct tw_engine_opts eo;
 	struct tw_check_result *r = NULL;
 	struct tw_engine *eng;
 	struct tw_round *rd;
 
+	memset(&eo, 0, sizeof(eo));
+	eo.timeout_ms = cfg->probe.timeout_ms;
+	eo.attempts = cfg->probe.attempts;
+	eo.loopback_only = opts->loopback_only;
 	if ((eng = tw_engine_new(&eo)) == NULL)
 		return NULL;
 	if ((rd = tw_round_start(cfg, eng, opts, break_loop, eng)) != NULL) {

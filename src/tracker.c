@@ -3,6 +3,7 @@
  * raw zone states to published states and events (see tracker.h).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -420,7 +421,9 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 	}
 	t->zones = nz;
 	t->n_zones = n;
-	t->rounds++;
+	/* Saturate where the state file stops (a JSON integer), so the count always saves. */
+	if (t->rounds < (uint64_t)INT64_MAX)
+		t->rounds++;
 	t->last_round = now;
 	free(fresh);
 	if (n_ev == 0) {

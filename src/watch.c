@@ -434,6 +434,7 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	}
 	if (restore_state(&w) != 0)
 		goto out;
+	memset(&eo, 0, sizeof(eo));
 	eo.timeout_ms = w.cfg->probe.timeout_ms;
 	eo.attempts = w.cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;

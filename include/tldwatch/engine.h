@@ -1,9 +1,14 @@
 /*
  * engine.h -- send DNS queries straight to chosen servers, all at once.
  *
- * The engine is the only module that talks to c-ares and libevent.  It
- * owns one event base and one c-ares channel per (server address, port,
- * transport), created on first use.  Every query is non-recursive (RD=0)
+ * The engine is the only module that talks to c-ares (and, with http.c,
+ * to libevent).  It owns one event base.  Each server (address, port,
+ * transport) gets a c-ares channel of its own while it has queries in
+ * flight; channels are pooled (a c-ares 1.18 channel costs about 70 KiB
+ * and a socket), so a world-sized round never holds more than
+ * max_channels of them.  Queries beyond max_inflight, or beyond
+ * max_per_server for one server (one socket's receive buffer), wait their
+ * turn; servers take turns round-robin.  Every query is non-recursive (RD=0)
  * and goes to exactly the server it names.  c-ares is told to try once;
  * the engine counts attempts itself, one by one, so a caller can report
  * loss as unanswered/sent.  Each attempt has the engine's own deadline
@@ -32,7 +37,15 @@ struct tw_engine_opts {
 	uint32_t timeout_ms;   /* per attempt */
 	uint32_t attempts;     /* per query, >= 1 */
 	bool loopback_only;    /* refuse every target outside 127.0.0.0/8 and ::1 */
+	/* Concurrency bounds; 0 = the TW_ENGINE_DEFAULT_* value. */
+	uint32_t max_inflight; /* queries in flight at once, all servers */
+	uint32_t max_per_server; /* queries in flight at once to one server */
+	uint32_t max_channels; /* c-ares channels (and so sockets) kept at once */
 };
+
+#define TW_ENGINE_DEFAULT_MAX_INFLIGHT 512
+#define TW_ENGINE_DEFAULT_MAX_PER_SERVER 32
+#define TW_ENGINE_DEFAULT_MAX_CHANNELS 256
 
 struct tw_target {
 	const char *address;   /* numeric IPv4 or IPv6 */
