@@ -111,8 +111,9 @@ demo-2014: deps
 	$(MAKE) all
 	TLDWATCH_LOOPBACK_ONLY=1 tests/lab/replay-2014
 
+# Every comparison of the benchmark (bench/run-all, mk/bench.mk): writes bench/RESULTS.md.
 bench: all
-	TLDWATCH_LOOPBACK_ONLY=1 bench/check-speed
+	$(MAKE) bench-all
 
 # 10,000 watch rounds against a flapping lab: RSS must stay flat (bench/watch-soak).
 soak: all
