@@ -63,7 +63,47 @@ fuzz-replay-build: $(REPLAY_BINS)
 fuzz-replay: fuzz-replay-build
 	@test -d "$(CARES_CORPUS)" || { echo "fuzz-replay: $(CARES_CORPUS) is missing" >&2; exit 1; }
 	@fail=0; for h in $(FUZZ_HARNESSES); do \
-	    ./$(REPLAY_DIR)/$$h tests/fuzz/corpus/$$h || fail=1; \
+	    $(REPLAY_DIR)/$$h tests/fuzz/corpus/$$h || fail=1; \
 	done; \
-	./$(REPLAY_DIR)/fuzz_wire "$(CARES_CORPUS)" || fail=1; \
+	$(REPLAY_DIR)/fuzz_wire "$(CARES_CORPUS)" || fail=1; \
 	test $$fail = 0
+
+# Line and branch coverage of what the corpora reach (clang source-based coverage): the
+# committed corpus, plus the scratch corpus of earlier `make fuzz` runs when there is one.
+FUZZ_COV_DIR   := $(B)/fuzz-cov
+LLVM_COV       ?= llvm-cov
+LLVM_PROFDATA  ?= llvm-profdata
+FUZZ_COV_SRC_fuzz_wire      := src/wire.c src/classify.c
+FUZZ_COV_SRC_fuzz_config    := src/config.c src/endpoint.c src/duration.c
+FUZZ_COV_SRC_fuzz_range     := src/range.c
+FUZZ_COV_SRC_fuzz_statefile := src/statefile.c src/history.c src/tracker.c
+
+.PHONY: fuzz-coverage
+$(FUZZ_COV_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
+    $(patsubst %,src/%.c,$(FUZZ_MODULES))
+	@mkdir -p $(@D)
+	@echo "COV $@"
+	@$(FUZZ_CC) $(CSTD) -O0 -g -Iinclude -Itests/fuzz -fprofile-instr-generate \
+	    -fcoverage-mapping $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay_main.c \
+	    $(patsubst %,src/%.c,$(FUZZ_MODULES)) $(PKG_LIBS) -lm
+
+fuzz-coverage: $(addprefix $(FUZZ_COV_DIR)/,$(FUZZ_HARNESSES))
+	@for h in $(FUZZ_HARNESSES); do \
+	    dirs="tests/fuzz/corpus/$$h"; \
+	    if [ -d $(FUZZ_DIR)/work/$$h ]; then dirs="$$dirs $(FUZZ_DIR)/work/$$h"; fi; \
+	    rm -f $(FUZZ_COV_DIR)/$$h.profraw; \
+	    LLVM_PROFILE_FILE=$(FUZZ_COV_DIR)/$$h.profraw $(FUZZ_COV_DIR)/$$h $$dirs \
+	        >/dev/null || exit 1; \
+	    $(LLVM_PROFDATA) merge -o $(FUZZ_COV_DIR)/$$h.profdata $(FUZZ_COV_DIR)/$$h.profraw; \
+	    echo "== $$h ($$dirs)"; \
+	    case $$h in \
+	    fuzz_wire) srcs="$(FUZZ_COV_SRC_fuzz_wire)";; \
+	    fuzz_config) srcs="$(FUZZ_COV_SRC_fuzz_config)";; \
+	    fuzz_range) srcs="$(FUZZ_COV_SRC_fuzz_range)";; \
+	    *) srcs="$(FUZZ_COV_SRC_fuzz_statefile)";; \
+	    esac; \
+	    $(LLVM_COV) report $(FUZZ_COV_DIR)/$$h -instr-profile=$(FUZZ_COV_DIR)/$$h.profdata \
+	        $$srcs | awk '$$1 ~ /\.c$$|^TOTAL$$/ { n = split($$1, p, "/"); \
+	        printf "  %-14s lines %5s of %4s   branches %5s of %4s\n", p[n], $$10, $$8, \
+	        $$13, $$11 }'; \
+	done

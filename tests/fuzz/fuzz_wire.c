@@ -71,8 +71,10 @@ classify_as(int rc, const char *qname, uint16_t qtype, const char *zone)
 	/* The classifier never returns the engine's transport outcomes. */
 	FUZZ_CHECK(o != TW_OUTCOME_NONE && o != TW_OUTCOME_TIMEOUT &&
 	    o != TW_OUTCOME_UNREACHABLE && o != TW_OUTCOME_BLOCKED);
+	/* A message that does not parse is malformed, or truncated when TC=1 (RFC 2181, 9). */
 	if (rc != 0)
-		FUZZ_CHECK(o == TW_OUTCOME_MALFORMED);
+		FUZZ_CHECK(o == TW_OUTCOME_MALFORMED ||
+		    (o == TW_OUTCOME_TRUNCATED && msg.tc && msg.has_question));
 	if (msg.tc && o != TW_OUTCOME_MALFORMED)
 		FUZZ_CHECK(o == TW_OUTCOME_TRUNCATED);
 	child = tw_classify_referral_zone(&msg, qname, zone);
