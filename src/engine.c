@@ -864,6 +864,34 @@ channels_free(struct tw_engine *e)
 		channel_destroy(e, e->channels);
 }
 
+/*
+ * Sockets are bounded by max_channels, but a low soft limit should not be
+ * the bound: raise it to the hard limit.  Under a hard limit too small for
+ * the pool (ulimit -n 64), shrink the pool instead of failing sockets:
+ * a channel may hold a UDP and a TCP socket, and the process needs some
+ * descriptors of its own (state file, events, HTTP clients).
+ */
+#define FDS_RESERVED 32
+
+static uint32_t
+fit_fd_limit(uint32_t max_channels)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return max_channels;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return max_channels;
+	room = rl.rlim_cur > FDS_RESERVED + 2 ? (rl.rlim_cur - FDS_RESERVED) / 2 : 1;
+	return room < max_channels ? (uint32_t)room : max_channels;
+}
+
 static void
 apply_defaults(struct tw_engine_opts *o)
 {
@@ -885,6 +913,7 @@ tw_engine_configure(struct tw_engine *e, const struct tw_engine_opts *opts)
 	if (e->pending > 0)
 		return -1;
 	apply_defaults(&o);
+	o.max_channels = fit_fd_limit(o.max_channels);
 	if (o.timeout_ms != e->opts.timeout_ms || o.max_channels < e->n_channels)
 		channels_free(e);     /* the c-ares timeout lives in each channel */
 	e->opts = o;
@@ -895,18 +924,6 @@ size_t
 tw_engine_pending(const struct tw_engine *e)
 {
 	return e->pending;
-}
-
-/* Sockets are bounded by max_channels, but a low soft limit should not be the bound. */
-static void
-raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 struct tw_engine *
@@ -923,7 +940,7 @@ tw_engine_new(const struct tw_engine_opts *opts)
 		goto err0;
 	e->opts = *opts;
 	apply_defaults(&e->opts);
-	raise_fd_limit();
+	e->opts.max_channels = fit_fd_limit(e->opts.max_channels);
 	if ((e->base = event_base_new()) == NULL)
 		goto err1;
 	if (event_base_priority_init(e->base, PRIO_COUNT) != 0)

@@ -197,3 +197,16 @@ expect_rc 0
 if ls "$WORK"/state.json.tmp.* >/dev/null 2>&1; then
 	fail "stale temporary files left: $(ls "$WORK"/state.json.tmp.*)"
 fi
+
+scenario "watch: an unwritable state file is reported once and the watcher keeps going"
+watch_cfg 50ms
+rm -f "$WORK/ev-nostate.jsonl"
+fault ns1.kptc.kp silent
+fault ns2.kptc.kp silent
+tw watch -f "$WORK/watch.yaml" --state "$WORK/no-such-dir/state.json" \
+    --events "$WORK/ev-nostate.jsonl" --rounds 6
+expect_rc 0
+[ "$(grep -c 'cannot write the state file' "$ERR")" = 1 ] ||
+    fail "expected one message about the state file, got: $(cat "$ERR")"
+[ "$(jq -r '.event' "$WORK/ev-nostate.jsonl" | paste -sd' ' -)" = outage ] ||
+    fail "the outage was not reported while the state file failed"

@@ -90,6 +90,21 @@ if [ "$w90_ok" = 1 ]; then
 	expect_jq '[.zones[] | select(.name=="t0022") | .hosts[] | .resolved] | all' true
 	# the faults cost one timeout x attempts (0.3 s x 2), not one per TLD or per query
 	expect_jq '.elapsed_ms < 3000' true
+	cp "$OUT" "$W90_DIR/full.json"
+fi
+
+scenario "world: with only 64 file descriptors the same round degrades gracefully, not into errors"
+if [ "$w90_ok" = 1 ]; then
+	set +e
+	(ulimit -n 64 && exec "$TW" check -f "$W90_DIR/world.yaml" --format json) >"$OUT" 2>"$ERR"
+	RC=$?
+	set -e
+	expect_rc 2
+	[ ! -s "$ERR" ] || fail "stderr: $(head -3 "$ERR")"
+	# The engine shrinks its channel pool to the limit: the same verdicts, only slower.
+	a=$(jq -c '[.zones[] | {name, state}]' "$OUT")
+	b=$(jq -c '[.zones[] | {name, state}]' "$W90_DIR/full.json")
+	[ "$a" = "$b" ] || fail "verdicts under ulimit -n 64 differ from the unlimited run"
 fi
 world90_stop
 
