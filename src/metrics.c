@@ -13,6 +13,7 @@
 
 #include "tldwatch/history.h"
 #include "tldwatch/metrics.h"
+#include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
 
 #ifndef TW_VERSION
@@ -25,30 +26,6 @@ const char *const tw_event_kinds[TW_EVENT_KINDS] = {
 };
 
 /* ---- text primitives ---- */
-
-/* Length of the valid UTF-8 sequence at ${p}, or 0 (overlongs, surrogates, > U+10FFFF). */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 &&
-		    (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
 
 /*
  * A label value as the format wants it: \ " and newline escaped.  The
@@ -68,7 +45,7 @@ put_label_value(FILE *fp, const char *s)
 			fputs("\\\"", fp);
 		else if (*p == '\n')
 			fputs("\\n", fp);
-		else if ((n = utf8_len(p)) == 0) {
+		else if ((n = tw_text_utf8_len(p)) == 0) {
 			fputs("\xef\xbf\xbd", fp);
 			p++;
 			continue;

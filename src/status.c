@@ -12,6 +12,7 @@
 #include "tldwatch/events.h"
 #include "tldwatch/history.h"
 #include "tldwatch/status.h"
+#include "tldwatch/text.h"
 
 #define MIN_MAX_AGE_S 10.0
 
@@ -24,23 +25,6 @@ max_age(const struct tw_state_doc *doc, const struct tw_status_opts *o)
 		return o->max_age_s;
 	m = 3.0 * (double)doc->interval_ms / 1000.0;
 	return m < MIN_MAX_AGE_S ? MIN_MAX_AGE_S : m;
-}
-
-/* "3d 2h", "6m 3s", "12.5s" */
-static char *
-span(double s, char *buf, size_t len)
-{
-	long t = (long)s;
-
-	if (s < 60)
-		snprintf(buf, len, "%.1fs", s);
-	else if (t < 3600)
-		snprintf(buf, len, "%ldm %lds", t / 60, t % 60);
-	else if (t < 86400)
-		snprintf(buf, len, "%ldh %ldm", t / 3600, (t % 3600) / 60);
-	else
-		snprintf(buf, len, "%ldd %ldh", t / 86400, (t % 86400) / 3600);
-	return buf;
 }
 
 static enum tw_state
@@ -65,10 +49,10 @@ zone_line(const struct tw_zone_track *z, double now, FILE *fp, bool pipe_safe)
 	char *name = tw_report_escape(z->name), *diag = NULL, *p;
 
 	fprintf(fp, "%s %s for %s", name != NULL ? name : "?", tw_state_str(z->published),
-	    span(now - z->published_since, a, sizeof(a)));
+	    tw_text_span(now - z->published_since, a, sizeof(a)));
 	if (z->in_outage)
 		fprintf(fp, " (outage since %s, %s)", tw_time_iso(z->outage_start, b, sizeof(b)),
-		    span(now - z->outage_start, a, sizeof(a)));
+		    tw_text_span(now - z->outage_start, a, sizeof(a)));
 	if (z->diagnosis != NULL && (diag = tw_report_escape(z->diagnosis)) != NULL) {
 		if (pipe_safe)
 			for (p = diag; *p != '\0'; p++)
@@ -245,7 +229,7 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 			char msg[256];
 
 			snprintf(msg, sizeof(msg), "the state file is %s old (max %ss): is the "
-			    "watcher running?", span(age, a, sizeof(a)), buf);
+			    "watcher running?", tw_text_span(age, a, sizeof(a)), buf);
 			return render_problem(msg, o, fp);
 		}
 		state = TW_STATE_UNKNOWN;
@@ -285,7 +269,7 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 		break;
 	case TW_FORMAT_TEXT:
 		fprintf(fp, "%s - %llu rounds, state written %s ago\n", tw_state_nagios(state),
-		    (unsigned long long)t->rounds, span(age, a, sizeof(a)));
+		    (unsigned long long)t->rounds, tw_text_span(age, a, sizeof(a)));
 		for (i = 0; i < t->n_zones; i++) {
 			fprintf(fp, "\n");
 			zone_line(&t->zones[i], now, fp, false);

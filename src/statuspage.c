@@ -11,36 +11,13 @@
 #include "tldwatch/events.h"
 #include "tldwatch/history.h"
 #include "tldwatch/statuspage.h"
+#include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
 
 #define MIN_REFRESH_S 5
 #define EVENTS_SHOWN 200
 
 /* ---- escaping ---- */
-
-/* Length of the valid UTF-8 sequence at ${p}, or 0 (overlongs, surrogates, > U+10FFFF). */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 &&
-		    (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
 
 /*
  * ${s} as HTML text or attribute value: & < > " ' as references; bytes
@@ -77,7 +54,7 @@ html_put(FILE *fp, const char *s)
 			break;
 		default:
 			/* One U+FFFD per invalid byte, or per whole control character. */
-			if ((n = utf8_len(p)) == 0) {
+			if ((n = tw_text_utf8_len(p)) == 0) {
 				fputs("\xef\xbf\xbd", fp);
 				p++;
 			} else if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0)) {
@@ -128,26 +105,6 @@ id_put(FILE *fp, const char *s)
 }
 
 /* ---- small formatters ---- */
-
-/* "3d 2h", "6m 3s", "12.5s" */
-static char *
-span(double s, char *buf, size_t len)
-{
-	long t;
-
-	if (!(s >= 0))
-		s = 0;
-	t = (long)s;
-	if (s < 60)
-		snprintf(buf, len, "%.1fs", s);
-	else if (t < 3600)
-		snprintf(buf, len, "%ldm %lds", t / 60, t % 60);
-	else if (t < 86400)
-		snprintf(buf, len, "%ldh %ldm", t / 3600, (t % 3600) / 60);
-	else
-		snprintf(buf, len, "%ldd %ldh", t / 86400, (t % 86400) / 3600);
-	return buf;
-}
 
 static void
 time_put(FILE *fp, double t)
@@ -461,7 +418,7 @@ zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z, const
 	if (z->started) {
 		fputs("<p class=\"since\">since ", fp);
 		time_put(fp, z->published_since);
-		fprintf(fp, " (%s)", span(v->now - z->published_since, a, sizeof(a)));
+		fprintf(fp, " (%s)", tw_text_span(v->now - z->published_since, a, sizeof(a)));
 		if ((unsigned)z->last_raw < TW_STATE_COUNT && z->last_raw != st) {
 			fputs("; latest round: ", fp);
 			state_put(fp, z->last_raw);
@@ -474,7 +431,7 @@ zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z, const
 		fputs("<p class=\"outage\">in an outage since ", fp);
 		time_put(fp, z->outage_start);
 		fprintf(fp, ", for <span class=\"outage-duration\">%s</span></p>\n",
-		    span(v->now - z->outage_start, a, sizeof(a)));
+		    tw_text_span(v->now - z->outage_start, a, sizeof(a)));
 	}
 	if (z->flapping)
 		fputs("<p class=\"flapping\">flapping: the raw state keeps changing</p>\n", fp);
@@ -563,7 +520,8 @@ events_put(FILE *fp, const char *events_json)
 		if (json_is_number(json_object_get(ev, "outage_seconds"))) {
 			double secs = json_number_value(json_object_get(ev, "outage_seconds"));
 
-			fprintf(fp, " title=\"%.3f s\">%s", secs, span(secs, buf, sizeof(buf)));
+			fprintf(fp, " title=\"%.3f s\">%s", secs,
+			    tw_text_span(secs, buf, sizeof(buf)));
 		} else {
 			fputc('>', fp);
 		}
@@ -652,7 +610,7 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 	if (t != NULL)
 		fprintf(fp, "; round %llu", (unsigned long long)t->rounds);
 	fprintf(fp, "; watcher up %s; refreshes every %u s</p>\n</header>\n",
-	    span(v->now - v->started, a, sizeof(a)), refresh);
+	    tw_text_span(v->now - v->started, a, sizeof(a)), refresh);
 
 	if (t == NULL || t->n_zones == 0)
 		fputs("<p class=\"muted\" id=\"no-zones\">no zone state yet</p>\n", fp);

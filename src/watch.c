@@ -107,6 +107,19 @@ do_reload(struct watcher *w)
 	fprintf(stderr, "tldwatch: SIGHUP: configuration reloaded from %s\n", cfg->source);
 }
 
+/* The live state as a state document; the caller frees doc->events_json. */
+static void
+fill_doc(const struct watcher *w, struct tw_state_doc *doc)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->written = tw_time_wall();
+	doc->interval_ms = interval_ms(w);
+	doc->tracker = w->tracker;
+	doc->history = w->history;
+	doc->last_round_json = w->last_json;
+	doc->events_json = tw_event_log_recent_json(w->events);
+}
+
 static void
 save_state(struct watcher *w)
 {
@@ -116,14 +129,8 @@ save_state(struct watcher *w)
 
 	if (w->opts.state_path == NULL)
 		return;
-	memset(&doc, 0, sizeof(doc));
+	fill_doc(w, &doc);
 	memset(&err, 0, sizeof(err));
-	doc.written = tw_time_wall();
-	doc.interval_ms = interval_ms(w);
-	doc.tracker = w->tracker;
-	doc.history = w->history;
-	doc.last_round_json = w->last_json;
-	doc.events_json = tw_event_log_recent_json(w->events);
 	if (tw_statefile_save(w->opts.state_path, &doc, &err) != 0) {
 		w->state_write_errors++;
 		snprintf(msg, sizeof(msg), "%s%s%s", err.file, err.file[0] ? ": " : "", err.msg);
@@ -184,13 +191,7 @@ serve(void *cookie, const char *path, FILE *fp, const char **type)
 	struct tw_view view;
 	int status = 200;
 
-	memset(&doc, 0, sizeof(doc));
-	doc.written = tw_time_wall();
-	doc.interval_ms = interval_ms(w);
-	doc.tracker = w->tracker;
-	doc.history = w->history;
-	doc.last_round_json = w->last_json;
-	doc.events_json = tw_event_log_recent_json(w->events);
+	fill_doc(w, &doc);
 	memset(&view, 0, sizeof(view));
 	view.doc = &doc;
 	view.now = doc.written;

@@ -69,7 +69,7 @@ struct tw_watch_cfg {
 	uint32_t interval_ms;  /* between round starts; 10 ms .. 24 h; default 60 s */
 	uint32_t fall;         /* rounds at a worse state before it is published; 1..100; default 2 */
 	uint32_t rise;         /* rounds at a better state before it is published; 1..100; default 2 */
-	uint32_t flap_changes; /* raw state changes within flap_window that mean unstable; 2..64; default 4 */
+	uint32_t flap_changes; /* raw changes within flap_window that mean unstable; 2..64; default 4 */
 	uint32_t flap_window;  /* rounds; 2..64; default 10; flap_changes < flap_window */
 	uint32_t flap_settle;  /* rounds without a raw change that end instability; 1..64; default 5 */
 	uint32_t window;       /* rounds of per-server history kept (loss, RTT); 1..10000; default 60 */
