@@ -35,7 +35,7 @@ struct watcher {
 	struct tw_config *cfg;
 	struct tw_engine *eng;
 	struct tw_round *round;        /* in flight, or NULL */
-	double round_wall;             /* its start, wall clock (for the tracker) */
+	double round_wall;             /* its start, steady wall clock (for the tracker) */
 	double round_mono;             /* its start, monotonic (for the schedule) */
 	struct tw_timer *next;         /* starts the next round */
 	struct tw_timer *grace;        /* abandons the round in flight after a stop signal */
@@ -45,6 +45,7 @@ struct watcher {
 	char *last_json;               /* the latest round as check --format json */
 	uint64_t rounds_here;          /* rounds completed by this process */
 	double started;                /* wall clock, process start */
+	double started_mono;           /* monotonic ms at the same moment */
 	double last_round_seconds;     /* duration of the latest round; < 0 none */
 	double last_round_start;       /* wall clock; 0 none */
 	uint64_t events_total[TW_EVENT_KINDS];
@@ -297,6 +298,19 @@ on_round_done(void *cookie)
 	tw_timer_arm(w->next, wait > 0 ? wait : 0);
 }
 
+/*
+ * Wall-clock time that only ever moves with the monotonic clock: read once
+ * at start, then advanced by elapsed monotonic time.  A clock step (NTP, an
+ * operator) during the run can neither shorten nor stretch an outage's
+ * measured duration; the wall clock is read again only at the next start,
+ * which is what times kept across restarts need.
+ */
+static double
+steady_wall(const struct watcher *w)
+{
+	return w->started + (tw_engine_now_ms() - w->started_mono) / 1000.0;
+}
+
 static void
 start_round(void *cookie)
 {
@@ -305,7 +319,7 @@ start_round(void *cookie)
 
 	ro.deadline_ms = w->opts.deadline_ms;
 	ro.loopback_only = w->opts.loopback_only;
-	w->round_wall = tw_time_wall();
+	w->round_wall = steady_wall(w);
 	w->round_mono = tw_engine_now_ms();
 	w->round = tw_round_start(w->cfg, w->eng, &ro, on_round_done, w);
 	if (w->round == NULL)       /* out of memory: try again next interval */
@@ -419,6 +433,7 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	memset(&w, 0, sizeof(w));
 	w.opts = *opts;
 	w.started = tw_time_wall();
+	w.started_mono = tw_engine_now_ms();
 	w.last_round_seconds = -1;
 	signal(SIGPIPE, SIG_IGN);
 	if ((w.cfg = load_config(&w)) == NULL)
