@@ -26,6 +26,6 @@ uninstall:
 	@$(INSTALL_ENV) sh mk/install.sh uninstall
 
 install-test: tldwatch
-	TLDWATCH_LOOPBACK_ONLY=1 tests/install/run
+	TLDWATCH_LOOPBACK_ONLY=1 TW_SANITIZE='$(SANITIZE)' tests/install/run
 
 TEST_EXTRA += install-test

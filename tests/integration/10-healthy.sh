@@ -28,7 +28,7 @@ scenario "text output: aligned lines per server and host, no colour off a TTY"
 tw check -f "$LAB_CFG"
 expect_rc 0
 expect_match '^UP'
-expect_match 'ns1\.kptc\.kp +127\.45\.176\.15:10053 +udp +answer'
+expect_match "ns1\\.kptc\\.kp +127\\.45\\.176\\.15:$LAB_DNS_PORT +udp +answer"
 expect_match 'kcna\.kp +resolved +127\.45\.176\.71'
 expect_no_match $'\e\\['
 
@@ -61,7 +61,7 @@ expect_jq '[.zones[0].servers[] | select(.role=="zone")] | length' 4
 
 scenario "IPv6: a pinned kp server on [::1]"
 if "$LABCTL" status 2>/dev/null | grep -q 'v6.*proxy up'; then
-	sed 's/ns2.kptc.kp=127.45.176.16:10053/v6.ns1.kptc.kp=[::1]:10053/' "$LAB_CFG" >"$WORK/v6.yaml"
+	sed "s/ns2.kptc.kp=127.45.176.16:$LAB_DNS_PORT/v6.ns1.kptc.kp=[::1]:$LAB_DNS_PORT/" "$LAB_CFG" >"$WORK/v6.yaml"
 	tw check -f "$WORK/v6.yaml" --format json
 	expect_jq '.zones[0].servers[] | select(.address=="::1") | .outcome' answer
 	expect_jq '.zones[0].servers[] | select(.address=="::1") | .soa_serial' 2013083001

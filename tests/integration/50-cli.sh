@@ -110,9 +110,9 @@ set +e; "$ROOT/check_tldwatch" --help >"$OUT" 2>"$ERR"; RC=$?; set -e
 expect_rc 3
 
 scenario "TLDWATCH_LOOPBACK_ONLY: a server learnt from a referral outside loopback is never asked"
-cat >"$WORK/xx.yaml" <<'YAML'
-probe: { timeout: 300ms, attempts: 1, port: 10053 }
-roots: [ a.root-servers.net=127.41.0.4:10053 ]
+cat >"$WORK/xx.yaml" <<YAML
+probe: { timeout: 300ms, attempts: 1, port: $LAB_DNS_PORT }
+roots: [ a.root-servers.net=127.41.0.4:$LAB_DNS_PORT ]
 zones:
   - name: xx
     hosts: [ { name: www.xx, key: true } ]

@@ -9,6 +9,22 @@ LABCTL=$ROOT/tests/lab/labctl
 TW=$ROOT/tldwatch
 LAB_CFG=$ROOT/zones/lab.yaml
 WORK=${TW_TEST_WORK:-$(mktemp -d)}
+# The lab's DNS port: LAB_PORT (labctl honours it, LAB_BACKEND_PORT and LAB_RUN_DIR too) moves
+# the lab off 10053, and then the scenarios use a copy of lab.yaml that points at it.
+LAB_DNS_PORT=${LAB_PORT:-10053}
+if [ -n "${LAB_PORT:-}" ]; then
+	sed "s/:10053\b/:$LAB_PORT/g; s/^\(  port:\) 10053$/\1 $LAB_PORT/" \
+	    "$ROOT/zones/lab.yaml" >"$WORK/lab.yaml"
+	grep -q ":$LAB_PORT" "$WORK/lab.yaml" || { echo "lab.yaml: port not rewritten" >&2; exit 1; }
+	LAB_CFG=$WORK/lab.yaml
+fi
+# TW_WRAPPER: a command line every tw() run goes through, e.g. valgrind (make
+# integration-valgrind); TW_SLOW=1 skips the assertions on elapsed time (see timed()).
+TW_WRAPPER=${TW_WRAPPER:-}
+TW_SLOW=${TW_SLOW:-}
+WRAP_RUNS=0
+WRAP_BAD=0
+SLOW_SKIPPED=0
 OUT=$WORK/out
 ERR=$WORK/err
 RC=0
@@ -52,12 +68,33 @@ fail() {
 fault() { "$LABCTL" fault "$@" >/dev/null; }
 heal() { "$LABCTL" heal "$@" >/dev/null; }
 
-# tw ARGS...: run ./tldwatch, keep stdout in $OUT, stderr in $ERR, status in $RC.
+# tw ARGS...: run ./tldwatch (under $TW_WRAPPER if set), keep stdout in $OUT, stderr in $ERR,
+# status in $RC.  Under a wrapper, its exit 9 (valgrind --error-exitcode=9) or any valgrind
+# report (==PID== lines: errors, definite or indirect leaks) fails the scenario.
 tw() {
 	set +e
-	"$TW" "$@" >"$OUT" 2>"$ERR"
+	# shellcheck disable=SC2086  # the wrapper is a command line
+	$TW_WRAPPER "$TW" "$@" >"$OUT" 2>"$ERR"
 	RC=$?
 	set -e
+	[ -n "$TW_WRAPPER" ] || return 0
+	WRAP_RUNS=$((WRAP_RUNS + 1))
+	if [ "$RC" = 9 ] || grep -Eq '^==[0-9]+== ' "$ERR"; then
+		WRAP_BAD=$((WRAP_BAD + 1))
+		cp "$ERR" "$WORK/wrapper.$WRAP_RUNS.log"
+		fail "$TW_WRAPPER: exit $RC on: tldwatch $*"
+		grep -E '^==[0-9]+== ' "$ERR" | head -20 | sed 's/^/        /'
+	fi
+}
+
+# timed ASSERTION...: an assertion on elapsed time or RTT; TW_SLOW=1 (valgrind) skips it.
+timed() {
+	if [ "$TW_SLOW" = 1 ]; then
+		SLOW_SKIPPED=$((SLOW_SKIPPED + 1))
+		printf '        skipped (TW_SLOW=1): %s\n' "$*"
+		return 0
+	fi
+	"$@"
 }
 
 # check ARGS...: a JSON check of the lab.
