@@ -6,7 +6,7 @@
 #   make hardening-scenarios    72-clock.sh and 74-safe-output.sh alone, on lab ports of their
 #                               own (about 12 s; `make integration` runs them with the rest)
 #   make integration-valgrind   scenarios 10 20 30 35 40 50 with every `tw` run under valgrind
-#                               memcheck; fails on any error or leak (several minutes; not in
+#                               memcheck; fails on any error or leak (about 70 s; not in
 #                               `make test`, run by .ci/run)
 #
 # Ports: 36053/36153 (lab), 36253 (HTTP) for the scenarios; 36353/36453 for valgrind, so both
