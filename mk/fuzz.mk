@@ -5,6 +5,7 @@
 #   make fuzz FUZZ_TARGETS=fuzz_wire FUZZ_SECONDS=900    one harness, longer
 #   make fuzz-replay    (in `make test`) gcc builds of the same harnesses replay every committed
 #                       corpus file, and every file of ../shared/corpora/c-ares-fuzzinput/
+#   make fuzz-coverage  line/branch coverage the corpora reach (clang source-based coverage)
 
 FUZZ_HARNESSES := fuzz_wire fuzz_config fuzz_range fuzz_statefile
 FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
@@ -23,7 +24,7 @@ REPLAY_DIR     := $(B)/fuzz-replay
 REPLAY_BINS    := $(addprefix $(REPLAY_DIR)/,$(FUZZ_HARNESSES))
 CARES_CORPUS   := $(CURDIR)/../shared/corpora/c-ares-fuzzinput
 
-DEBS += clang
+DEBS += clang libclang-rt-14-dev llvm
 
 TEST_EXTRA += fuzz-replay
 
