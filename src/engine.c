@@ -21,9 +21,14 @@
 
 #include "tldwatch/endpoint.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/wire.h"
 
 /* c-ares gets a little longer than our own deadline, so ours decides. */
 #define CARES_GRACE_MS 250
+/* A query: header, a name of 255 bytes at most, type and class. */
+#define QUERY_MAX (12 + 255 + 4)
+/* Random picks before a query ID is searched for in order (a channel holds a few dozen). */
+#define ID_TRIES 64
 
 struct channel;
 struct query;
@@ -60,6 +65,12 @@ struct channel {
 	bool idle;                  /* on the idle list: no query in flight */
 	struct channel *prev_idle, *next_idle;
 	struct channel *prev, *next; /* every channel */
+	/*
+	 * Query IDs c-ares holds on this channel, from ares_send() until it calls
+	 * back.  c-ares 1.18 gives a reply to the first query with its ID and uses
+	 * the ID ares_send() is given, so two at once would steal each other's.
+	 */
+	uint64_t ids[65536 / 64];
 };
 
 struct attempt;
@@ -88,6 +99,8 @@ struct query {
 
 struct attempt {
 	struct query *q;            /* NULL once orphaned (our deadline passed) */
+	struct channel *chan;       /* where it was sent, and under which ID */
+	uint16_t id;
 	struct event *deadline;
 	double start_ms;
 	double end_ms;
@@ -552,6 +565,36 @@ attempt_failed(struct query *q, enum tw_outcome why)
 		make_ready(q, why);
 }
 
+static bool
+id_taken(const struct channel *c, uint16_t id)
+{
+	return (c->ids[id / 64] >> (id % 64) & 1) != 0;
+}
+
+/* A query ID free on ${c}, marked taken: random, so an off-path spoofer has to guess it. */
+static bool
+id_claim(struct channel *c, uint16_t *id)
+{
+	uint16_t v = (uint16_t)arc4random();
+	unsigned i;
+
+	for (i = 0; i < ID_TRIES && id_taken(c, v); i++)
+		v = (uint16_t)arc4random();
+	for (i = 0; i < 65536 && id_taken(c, v); i++)
+		v++;
+	if (id_taken(c, v))
+		return false;
+	c->ids[v / 64] |= (uint64_t)1 << (v % 64);
+	*id = v;
+	return true;
+}
+
+static void
+id_release(struct channel *c, uint16_t id)
+{
+	c->ids[id / 64] &= ~((uint64_t)1 << (id % 64));
+}
+
 static void
 attempt_free(struct attempt *a)
 {
@@ -575,13 +618,14 @@ on_attempt_deadline(evutil_socket_t fd, short what, void *cookie)
 	attempt_failed(q, TW_OUTCOME_TIMEOUT);
 }
 
-/* Called by c-ares, possibly inside ares_query(): only record and defer. */
+/* Called by c-ares, possibly inside ares_send(): only record and defer. */
 static void
 on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct attempt *a = cookie;
 	struct tw_engine *e = a->q != NULL ? a->q->e : NULL;
 
+	id_release(a->chan, a->id);    /* c-ares has let go of it */
 	a->status = status;
 	a->end_ms = tw_engine_now_ms();
 	if (abuf != NULL && alen > 0 && (a->buf = malloc((size_t)alen)) != NULL) {
@@ -717,16 +761,31 @@ on_drain(evutil_socket_t fd, short what, void *cookie)
 		e->idle_cb(e->idle_cookie);
 }
 
+/*
+ * Send one attempt of ${q}.  The query is built here, not by ares_query(): c-ares 1.18
+ * reads "\DDD" in a name as the three digits, and names learnt from DNS come as
+ * presentation text with any byte outside [a-z0-9-_*] written \DDD (wire.c).
+ */
 static void
 start_attempt(struct query *q)
 {
 	struct channel *c = q->chan;
+	uint8_t buf[QUERY_MAX];
 	struct attempt *a;
 	struct timeval tv;
+	int len;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		goto fail;
-	if ((a->deadline = evtimer_new(q->e->base, on_attempt_deadline, a)) == NULL) {
+	if (!id_claim(c, &a->id)) {
+		free(a);
+		goto fail;
+	}
+	a->chan = c;
+	len = tw_wire_build_query(a->id, q->qname, q->qtype, false, buf, sizeof(buf));
+	if (len < 0 ||
+	    (a->deadline = evtimer_new(q->e->base, on_attempt_deadline, a)) == NULL) {
+		id_release(c, a->id);
 		free(a);
 		goto fail;
 	}
@@ -739,8 +798,7 @@ start_attempt(struct query *q)
 	evtimer_add(a->deadline, &tv);
 	a->start_ms = tw_engine_now_ms();
 	/* May call on_cares_done() before it returns; a is linked already. */
-	ares_query(c->ch, q->qname[0] != '\0' ? q->qname : ".", 1 /* C_IN */,
-	    q->qtype, on_cares_done, a);
+	ares_send(c->ch, buf, len, on_cares_done, a);
 	rearm(c);
 	return;
 fail:

@@ -72,8 +72,8 @@ bool tw_wire_name_is_subdomain(const char *name, const char *zone);
  * tw_wire_build_query(id, qname, qtype, rd, buf, len):
  * Write a query for ${qname}/${qtype} (class IN) into ${buf}.  Returns the
  * message length, or -1 when ${qname} is invalid or ${len} too small.
- * Used by tests and the lab's fault proxy, not by the engine (c-ares
- * builds the engine's queries).
+ * The engine sends these through ares_send(): ares_query() would read a
+ * \DDD escape as three digits.
  */
 int tw_wire_build_query(uint16_t id, const char *qname, uint16_t qtype, bool rd,
     uint8_t *buf, size_t len);
