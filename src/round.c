@@ -1009,6 +1009,40 @@ deadline_stage(struct tw_round *rd)
 	return xprintf(rd, "delegation lookups");
 }
 
+/*
+ * Root servers, and those that gave any response on any transport: a root asked over UDP
+ * and TCP is one control, not two.
+ */
+static void
+count_controls(const struct authset *roots, unsigned *answered, unsigned *total)
+{
+	const struct row *row, *other;
+	size_t i, j;
+	bool seen, any;
+
+	*answered = *total = 0;
+	for (i = 0; i < roots->rows.n; i++) {
+		row = roots->rows.v[i];
+		seen = false;
+		any = false;
+		for (j = 0; j < roots->rows.n; j++) {
+			other = roots->rows.v[j];
+			if (other->r.port != row->r.port ||
+			    strcmp(other->r.address, row->r.address) != 0)
+				continue;
+			if (j < i)
+				seen = true;
+			if (other->r.answered > 0)
+				any = true;
+		}
+		if (seen)
+			continue;
+		(*total)++;
+		if (any)
+			(*answered)++;
+	}
+}
+
 static struct tw_check_result *
 build_result(struct tw_round *rd, double started)
 {
@@ -1016,7 +1050,6 @@ build_result(struct tw_round *rd, double started)
 	struct tw_zone_result *zr;
 	struct authset **sets;
 	struct mzone *mz;
-	struct row *row;
 	size_t z, i;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -1035,12 +1068,7 @@ build_result(struct tw_round *rd, double started)
 		zr->label = mz->cfg->label != NULL ? strdup(mz->cfg->label) : NULL;
 		if (zr->name == NULL)
 			goto fail;
-		zr->controls_total = (unsigned)rd->rootset->rows.n;
-		for (i = 0; i < rd->rootset->rows.n; i++) {
-			row = rd->rootset->rows.v[i];
-			if (row->r.answered > 0)
-				zr->controls_answered++;
-		}
+		count_controls(rd->rootset, &zr->controls_answered, &zr->controls_total);
 		if ((sets = malloc((mz->sets.n + 1) * sizeof(*sets))) == NULL)
 			goto fail;
 		sets[0] = mz->zoneset;
