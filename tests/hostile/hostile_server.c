@@ -2,6 +2,9 @@
  * hostile_server.c -- a DNS test server on loopback that answers with crafted bytes: one
  * misbehaviour per address (127.66.0.N, UDP and TCP on one port), for tests/integration/
  * 80-hostile.sh.  `hostile_server --list` prints the table; docs/hostile.md has the results.
+ * A second set of addresses (127.66.1.N, "names") is a small well-formed tree whose servers
+ * call themselves by hostile byte strings: what a DNS server names itself must reach every
+ * output of tldwatch escaped.
  */
 #define _GNU_SOURCE 1		/* sendmmsg(): the flood goes out in batches */
 
@@ -40,6 +43,10 @@
 #define TCP_CONNS_MAX	256
 #define OTHER_SRC_HOST	99		/* "othersrc" answers from PREFIX.99 */
 #define SERIAL_DEFAULT	2013083001u	/* zones/kp.zone, so serials agree with the lab */
+#define NAMES_ROOT	1		/* names: PREFIX.1 refers ZONE to .NAMES_ZONE+i */
+#define NAMES_ZONE	10		/* ZONE's servers, one per hostile label */
+#define NAMES_CHILD	40		/* the servers of the zones below ZONE */
+#define NAMES_CHILD_A	251		/* the address of every host below them */
 
 #define T_A		1
 #define T_NS		2
@@ -96,6 +103,34 @@ static const struct {
 	[M_TRAIL] = { "trail", "the control's answer and 100 bytes of junk after it" },
 };
 
+/*
+ * The "names" tree: every server in it is called <label>.<zone> for each label here, raw
+ * bytes a server may put in a name (RFC 2181 s11: any octet).  tldwatch shows each as \DDD
+ * presentation; tests/integration/80-hostile.sh holds the expected text, written by hand.
+ */
+#define LABEL(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *b;
+	size_t len;
+} evil_labels[] = {
+	LABEL("\"q\"'sq'"),			/* quotes */
+	LABEL("|pipe|perf=1;2"),		/* Nagios' perfdata separator */
+	LABEL("<script>alert(1)</script>"),	/* HTML */
+	LABEL("cr\r\nlf"),			/* a line break */
+	LABEL("\033[31mred\007"),		/* a terminal colour and BEL */
+	LABEL("bad\377\376utf8\303"),		/* invalid UTF-8 */
+	LABEL("back\\slash"),
+	LABEL("dot.inside"),			/* a dot inside one label */
+	LABEL("nul\0byte"),
+	LABEL("rlo\342\200\256&amp;"),		/* U+202E (right-to-left override), & */
+	LABEL("SP ace$(id)`id`"),		/* case, a space, shell syntax */
+};
+#undef LABEL
+#define N_EVIL (sizeof(evil_labels) / sizeof(evil_labels[0]))
+
+/* The role of one address of the names tree. */
+enum names_role { R_ROOT, R_ZONE, R_CHILD };
+
 /* A message under construction; the header counts are written last. */
 struct mb {
 	uint8_t b[MSG_MAX];
@@ -120,6 +155,8 @@ struct tcp_conn;
 struct udp_sock {
 	struct server *s;
 	enum mode mode;
+	bool names;			/* a server of the names tree, as ${role} */
+	enum names_role role;
 	evutil_socket_t fd;
 	struct event *ev;
 };
@@ -141,6 +178,8 @@ struct delayed {
 struct tcp_conn {
 	struct server *s;
 	enum mode mode;
+	bool names;
+	enum names_role role;
 	struct bufferevent *bev;
 	struct evbuffer *drip;		/* slowloris: bytes still to send */
 	struct event *drip_ev;
@@ -151,6 +190,8 @@ struct tcp_conn {
 struct tcp_lsn {
 	struct server *s;
 	enum mode mode;
+	bool names;
+	enum names_role role;
 	struct evconnlistener *l;
 };
 
@@ -164,6 +205,10 @@ struct server {
 	uint64_t rng;
 	struct udp_sock udp[M_END];
 	struct tcp_lsn tcp[M_END];
+	char names_prefix[32];		/* the names tree: PREFIX.1, .10+i, .40+i */
+	uint32_t names_net;		/* names_prefix.0, host order */
+	struct udp_sock names_udp[1 + 2 * N_EVIL];
+	struct tcp_lsn names_tcp[1 + 2 * N_EVIL];
 	evutil_socket_t other_fd;	/* PREFIX.99, for "othersrc" */
 	struct sockaddr_storage flooded;	/* the last client flooded, and when */
 	socklen_t flooded_len;
@@ -556,6 +601,247 @@ build(struct mb *m, const struct server *s, const struct query *q, enum mode mod
 	return 0;
 }
 
+/* ---- the names tree ---- */
+
+/*
+ * Offset in ${q}'s wire name where ${suffix} (plain labels, "" = root) starts as its last
+ * labels, compared case-insensitively; -1 if the name is not ${suffix} or under it.  Labels
+ * are walked by their lengths: a query for a name with '.' or NUL inside a label still matches.
+ */
+static int
+q_suffix_at(const struct query *q, const char *suffix)
+{
+	uint8_t w[256];
+	size_t wl = 0, pos = 0, i;
+	const char *p = suffix, *dot;
+	size_t n;
+
+	while (*p != '\0') {
+		dot = strchr(p, '.');
+		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		if (n == 0 || n > 63 || wl + 1 + n >= sizeof(w))
+			return -1;
+		w[wl++] = (uint8_t)n;
+		memcpy(w + wl, p, n);
+		wl += n;
+		p += n + (dot != NULL);
+	}
+	w[wl++] = 0;
+	for (;;) {
+		if (q->qname_len - pos == wl) {
+			for (i = 0; i < wl; i++)
+				if (tolower(q->qname[pos + i]) != tolower(w[i]))
+					break;
+			if (i == wl)
+				return (int)pos;
+		}
+		if (pos >= q->qname_len || q->qname[pos] == 0)
+			return -1;
+		pos += 1 + (size_t)q->qname[pos];
+	}
+}
+
+/* Type, class, TTL and a zero RDLENGTH after an owner already written; rr_end() sets it. */
+static size_t
+rr_begin(struct mb *m, uint16_t type)
+{
+	put16(m, type);
+	put16(m, C_IN);
+	put32(m, 3600);
+	put16(m, 0);
+	return m->len;
+}
+
+static void
+rr_end(struct mb *m, size_t rdata_at)
+{
+	size_t n = m->len - rdata_at;
+
+	if (!m->full) {
+		m->b[rdata_at - 2] = (uint8_t)(n >> 8);
+		m->b[rdata_at - 1] = (uint8_t)n;
+	}
+}
+
+/*
+ * The hostile NS set of the zone whose name sits at message offset ${zone_at}: NS records
+ * <label>[.<mid>].<name at target_at> (compressed, so that all of it fits in 512 bytes) into
+ * the answer or the authority section, and, when ${glue} is not 0, an A record for each name
+ * in the additional section: addresses PREFIX.glue+i.
+ */
+static void
+put_names_ns_set(struct mb *m, const struct server *s, size_t zone_at, const char *mid,
+    size_t target_at, bool answer, unsigned glue)
+{
+	size_t name_at[N_EVIL], at, i;
+
+	for (i = 0; i < N_EVIL; i++) {
+		put16(m, 0xC000 | (unsigned)zone_at);
+		at = rr_begin(m, T_NS);
+		name_at[i] = m->len;
+		put8(m, (unsigned)evil_labels[i].len);
+		put_bytes(m, (const uint8_t *)evil_labels[i].b, evil_labels[i].len);
+		if (mid != NULL) {
+			put8(m, (unsigned)strlen(mid));
+			put_bytes(m, (const uint8_t *)mid, strlen(mid));
+		}
+		put16(m, 0xC000 | (unsigned)target_at);
+		rr_end(m, at);
+	}
+	if (answer)
+		m->an += N_EVIL;
+	else
+		m->ns += N_EVIL;
+	if (glue == 0)
+		return;
+	for (i = 0; i < N_EVIL; i++) {
+		put16(m, 0xC000 | (unsigned)name_at[i]);
+		at = rr_begin(m, T_A);
+		put32(m, s->names_net | (glue + (uint32_t)i));
+		rr_end(m, at);
+		m->ar++;
+	}
+}
+
+/*
+ * A referral (no AA) for the zone at ${off} in the question to its hostile servers, named
+ * under that zone, or under <mid>.ZONE when ${mid} is set (ZONE at ${zone_off}).
+ */
+static void
+names_referral(struct mb *m, const struct server *s, const struct query *q, int off,
+    const char *mid, int zone_off, unsigned glue)
+{
+	begin(m, q->id, F_QR | (q->rd ? F_RD : 0));
+	put_question(m, q);
+	put_names_ns_set(m, s, HDR_LEN + (size_t)off, mid,
+	    HDR_LEN + (size_t)(mid != NULL ? zone_off : off), false, glue);
+}
+
+/* The apex of a zone the server serves: SOA, or the hostile NS set, or NODATA; AA. */
+static void
+names_apex(struct mb *m, const struct server *s, const struct query *q, unsigned glue)
+{
+	begin(m, q->id, F_QR | F_AA | (q->rd ? F_RD : 0));
+	put_question(m, q);
+	if (q->qtype == T_SOA) {
+		put_soa(m, s);
+		m->an++;
+	} else if (q->qtype == T_NS) {
+		put_names_ns_set(m, s, HDR_LEN, NULL, HDR_LEN, true, glue);
+	}
+}
+
+/* A host below a zone the server serves: an A record (AA), NODATA for other types. */
+static void
+names_host(struct mb *m, const struct server *s, const struct query *q, uint32_t host)
+{
+	begin(m, q->id, F_QR | F_AA | (q->rd ? F_RD : 0));
+	put_question(m, q);
+	if (q->qtype == T_A) {
+		put_rr_head(m, T_A, 4);
+		put32(m, s->names_net | host);
+		m->an++;
+	}
+}
+
+/* Offset in the question's name of the label just before the one at ${off}; -1 if none. */
+static int
+label_before(const struct query *q, int off)
+{
+	int prev = -1, pos = 0;
+
+	while (pos < off) {
+		prev = pos;
+		pos += 1 + q->qname[pos];
+	}
+	return prev;
+}
+
+/* Which hostile label the question's first label is (case aside); -1 if none. */
+static int
+evil_index(const struct query *q)
+{
+	size_t i, k, n = q->qname[0];
+
+	for (i = 0; i < N_EVIL; i++) {
+		if (evil_labels[i].len != n)
+			continue;
+		for (k = 0; k < n; k++)
+			if (tolower((unsigned char)evil_labels[i].b[k]) != tolower(q->qname[1 + k]))
+				break;
+		if (k == n)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * The names tree, ZONE = --zone:
+ *   root (.1)       everything at or under ZONE: referred to ZONE's servers, with glue
+ *   ZONE (.10+i)    the apex (SOA; NS: the hostile names, glue .10+i); below it:
+ *     kcna.ZONE     referred to <label>.kcna.ZONE, no glue: the names are inside the zone they
+ *                   serve, their addresses can never be found, and tldwatch says which
+ *     com.ZONE      referred to <label>.evil.ZONE, no glue: found by asking ZONE's servers
+ *     evil.ZONE     <label_i>.evil.ZONE has the address .40+i (AA); other names: REFUSED
+ *                   (so <label_i>.<anything>.evil.ZONE gets it too: no harm here)
+ *     X.ZONE        (any other) referred to <label>.X.ZONE with glue .40+i
+ *   X.ZONE (.40+i)  serve every zone X.ZONE: the apex (SOA; NS: <label>.X.ZONE, glue), and the
+ *                   address .251 for any host below it
+ * Anything else: REFUSED.  A host under com.ZONE resolves only if tldwatch asked for
+ * <label>.evil.ZONE byte for byte: the hostile names must survive the round trip.
+ */
+static void
+build_names(struct mb *m, const struct server *s, const struct query *q, enum names_role role)
+{
+	char kcna[300], com[300], evil[300];
+	int zone_off, off, child, i;
+
+	snprintf(kcna, sizeof(kcna), "kcna.%s", s->zone);
+	snprintf(com, sizeof(com), "com.%s", s->zone);
+	snprintf(evil, sizeof(evil), "evil.%s", s->zone);
+	zone_off = q_suffix_at(q, s->zone);
+	child = zone_off > 0 ? label_before(q, zone_off) : -1;
+	switch (role) {
+	case R_ROOT:
+		if (zone_off >= 0) {
+			names_referral(m, s, q, zone_off, NULL, zone_off, NAMES_ZONE);
+			goto done;
+		}
+		break;
+	case R_ZONE:
+		if (zone_off == 0) {
+			names_apex(m, s, q, NAMES_ZONE);
+		} else if ((off = q_suffix_at(q, kcna)) >= 0) {
+			names_referral(m, s, q, off, NULL, zone_off, 0);
+		} else if ((off = q_suffix_at(q, com)) >= 0) {
+			names_referral(m, s, q, off, "evil", zone_off, 0);
+		} else if (q_suffix_at(q, evil) >= 0) {
+			if ((i = evil_index(q)) < 0)
+				break;
+			names_host(m, s, q, NAMES_CHILD + (uint32_t)i);
+		} else if (child >= 0) {
+			names_referral(m, s, q, child, NULL, zone_off, NAMES_CHILD);
+		} else {
+			break;
+		}
+		goto done;
+	case R_CHILD:
+		if (child == 0) {
+			names_apex(m, s, q, NAMES_CHILD);
+			goto done;
+		}
+		if (child > 0) {
+			names_host(m, s, q, NAMES_CHILD_A);
+			goto done;
+		}
+		break;
+	}
+	begin(m, q->id, F_QR | (q->rd ? F_RD : 0) | RC_REFUSED);
+	put_question(m, q);
+done:
+	finish(m);
+}
+
 /* ---- queries ---- */
 
 /* Read a query; -1 if it is not one this server answers (then it is ignored). */
@@ -601,12 +887,24 @@ parse_query(const struct server *s, const uint8_t *p, size_t len, struct query *
 }
 
 static void
-log_query(const struct server *s, enum mode mode, const char *tr, const struct query *q)
+log_query(const struct server *s, const char *who, const char *tr, const struct query *q)
 {
 	if (s->verbose)
 		fprintf(stderr, "hostile_server: %.3f %s %s %s/%u id %u\n", now_ms() / 1000.0,
-		    modes[mode].name, tr, q->text[0] != '\0' ? q->text : ".", (unsigned)q->qtype,
+		    who, tr, q->text[0] != '\0' ? q->text : ".", (unsigned)q->qtype,
 		    (unsigned)q->id);
+}
+
+/* The answer to ${q} from a mode's server or one of the names tree, into ${m}; 0 to send it. */
+static int
+respond(struct mb *m, const struct server *s, const struct query *q, enum mode mode,
+    bool names, enum names_role role, bool tcp)
+{
+	log_query(s, names ? "names" : modes[mode].name, tcp ? "tcp" : "udp", q);
+	if (!names)
+		return build(m, s, q, mode, tcp);
+	build_names(m, s, q, role);
+	return 0;
 }
 
 /* ---- UDP ---- */
@@ -766,8 +1064,7 @@ udp_cb(evutil_socket_t fd, short what, void *cookie)
 			return;
 		if (parse_query(s, buf, (size_t)n, &q) != 0)
 			continue;
-		log_query(s, u->mode, "udp", &q);
-		if (build(&m, s, &q, u->mode, false) != 0)
+		if (respond(&m, s, &q, u->mode, u->names, u->role, false) != 0)
 			continue;
 		switch (u->mode) {
 		case M_OTHERSRC:
@@ -912,8 +1209,7 @@ tcp_read_cb(struct bufferevent *bev, void *cookie)
 			return;          /* tcpcut: the first answer only, then FIN */
 		if (parse_query(c->s, buf, len, &q) != 0)
 			continue;
-		log_query(c->s, c->mode, "tcp", &q);
-		if (build(&m, c->s, &q, c->mode, true) == 0)
+		if (respond(&m, c->s, &q, c->mode, c->names, c->role, true) == 0)
 			tcp_send(c, m.b, m.len);
 	}
 }
@@ -950,6 +1246,8 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, in
 	}
 	c->s = s;
 	c->mode = t->mode;
+	c->names = t->names;
+	c->role = t->role;
 	if ((c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		close(fd);
 		free(c);
@@ -998,22 +1296,30 @@ open_socket(const char *addr, uint16_t port, int type)
 }
 
 static void
+server_close(struct udp_sock *u, struct tcp_lsn *t)
+{
+	if (u->ev != NULL)
+		event_free(u->ev);
+	if (u->fd != -1)
+		close(u->fd);
+	if (t->l != NULL)
+		evconnlistener_free(t->l);
+}
+
+static void
 server_free(struct server *s)
 {
+	size_t k;
 	int i;
 
 	while (s->delayed != NULL)
 		delayed_free(s->delayed);
 	while (s->conns != NULL)
 		conn_free(s->conns);
-	for (i = 1; i < M_END; i++) {
-		if (s->udp[i].ev != NULL)
-			event_free(s->udp[i].ev);
-		if (s->udp[i].fd != -1)
-			close(s->udp[i].fd);
-		if (s->tcp[i].l != NULL)
-			evconnlistener_free(s->tcp[i].l);
-	}
+	for (i = 1; i < M_END; i++)
+		server_close(&s->udp[i], &s->tcp[i]);
+	for (k = 0; k < 1 + 2 * N_EVIL; k++)
+		server_close(&s->names_udp[k], &s->names_tcp[k]);
 	if (s->other_fd != -1)
 		close(s->other_fd);
 	if (s->sigterm != NULL)
@@ -1049,47 +1355,104 @@ write_pidfile(const char *path)
 static void
 usage(FILE *fp)
 {
-	fputs("usage: hostile_server [--port N] [--prefix 127.66.0] [--zone kp] [--serial N]\n"
-	    "                      [--pidfile FILE] [-v]\n"
+	fputs("usage: hostile_server [--port N] [--prefix 127.66.0] [--names-prefix 127.66.1]\n"
+	    "                      [--zone kp] [--serial N] [--pidfile FILE] [-v]\n"
 	    "       hostile_server --list [--prefix P]\n"
 	    "Serves one misbehaviour per address PREFIX.N (UDP and TCP, port N, default 20553);\n"
-	    "--list prints N, the mode, the address and what it does.  SIGTERM stops it.\n", fp);
+	    "--list prints N, the mode, the address and what it does.  The names tree (servers\n"
+	    "called by hostile byte strings) is on NAMES-PREFIX.1 (a root), .10-.20 (ZONE) and\n"
+	    ".40-.50 (the zones below ZONE).  SIGTERM stops it.\n", fp);
+}
+
+/* One server: a UDP socket and a TCP listener on ${prefix}.${host}, answering as ${u}/${t} say. */
+static int
+bind_server(struct server *s, const char *prefix, unsigned host, struct udp_sock *u,
+    struct tcp_lsn *t)
+{
+	char addr[64];
+	evutil_socket_t fd;
+
+	snprintf(addr, sizeof(addr), "%s.%u", prefix, host);
+	u->s = t->s = s;
+	if ((u->fd = open_socket(addr, s->port, SOCK_DGRAM)) == -1)
+		goto fail;
+	u->ev = event_new(s->base, u->fd, EV_READ | EV_PERSIST, udp_cb, u);
+	if (u->ev == NULL || event_add(u->ev, NULL) == -1)
+		return -1;
+	if ((fd = open_socket(addr, s->port, SOCK_STREAM)) == -1)
+		goto fail;
+	t->l = evconnlistener_new(s->base, tcp_accept, t,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (t->l == NULL) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "hostile_server: cannot bind %s:%u: %s\n", addr, (unsigned)s->port,
+	    strerror(errno));
+	return -1;
+}
+
+/* The address of the names tree's server ${k}: the root, ZONE's, then those below ZONE. */
+static unsigned
+names_host_of(size_t k, enum names_role *role)
+{
+	if (k == 0) {
+		*role = R_ROOT;
+		return NAMES_ROOT;
+	}
+	if (k <= N_EVIL) {
+		*role = R_ZONE;
+		return NAMES_ZONE + (unsigned)(k - 1);
+	}
+	*role = R_CHILD;
+	return NAMES_CHILD + (unsigned)(k - 1 - N_EVIL);
+}
+
+/* "127.66.1" -> 127.66.1.0 in host order. */
+static int
+names_net(const char *prefix, uint32_t *net)
+{
+	char addr[64];
+	struct in_addr in;
+
+	snprintf(addr, sizeof(addr), "%s.0", prefix);
+	if (inet_pton(AF_INET, addr, &in) != 1)
+		return -1;
+	*net = ntohl(in.s_addr);
+	return 0;
 }
 
 static int
 bind_all(struct server *s)
 {
 	char addr[64];
-	evutil_socket_t fd;
+	enum names_role role;
+	unsigned host;
+	size_t k;
 	int i;
 
 	for (i = 1; i < M_END; i++) {
-		snprintf(addr, sizeof(addr), "%s.%d", s->prefix, i);
-		s->udp[i].s = s->tcp[i].s = s;
 		s->udp[i].mode = s->tcp[i].mode = (enum mode)i;
-		if ((s->udp[i].fd = open_socket(addr, s->port, SOCK_DGRAM)) == -1)
-			goto fail;
-		s->udp[i].ev = event_new(s->base, s->udp[i].fd, EV_READ | EV_PERSIST, udp_cb,
-		    &s->udp[i]);
-		if (s->udp[i].ev == NULL || event_add(s->udp[i].ev, NULL) == -1)
+		if (bind_server(s, s->prefix, (unsigned)i, &s->udp[i], &s->tcp[i]) != 0)
 			return -1;
-		if ((fd = open_socket(addr, s->port, SOCK_STREAM)) == -1)
-			goto fail;
-		s->tcp[i].l = evconnlistener_new(s->base, tcp_accept, &s->tcp[i],
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
-		if (s->tcp[i].l == NULL) {
-			close(fd);
+	}
+	for (k = 0; k < 1 + 2 * N_EVIL; k++) {
+		host = names_host_of(k, &role);
+		s->names_udp[k].mode = s->names_tcp[k].mode = M_GOOD;
+		s->names_udp[k].names = s->names_tcp[k].names = true;
+		s->names_udp[k].role = s->names_tcp[k].role = role;
+		if (bind_server(s, s->names_prefix, host, &s->names_udp[k], &s->names_tcp[k]) != 0)
 			return -1;
-		}
 	}
 	snprintf(addr, sizeof(addr), "%s.%d", s->prefix, OTHER_SRC_HOST);
-	if ((s->other_fd = open_socket(addr, s->port, SOCK_DGRAM)) == -1)
-		goto fail;
+	if ((s->other_fd = open_socket(addr, s->port, SOCK_DGRAM)) == -1) {
+		fprintf(stderr, "hostile_server: cannot bind %s:%u: %s\n", addr,
+		    (unsigned)s->port, strerror(errno));
+		return -1;
+	}
 	return 0;
-fail:
-	fprintf(stderr, "hostile_server: cannot bind %s:%u: %s\n", addr, (unsigned)s->port,
-	    strerror(errno));
-	return -1;
 }
 
 int
@@ -1107,7 +1470,10 @@ main(int argc, char **argv)
 	s->other_fd = -1;
 	for (i = 1; i < M_END; i++)
 		s->udp[i].fd = -1;
+	for (i = 0; i < (int)(1 + 2 * N_EVIL); i++)
+		s->names_udp[i].fd = -1;
 	snprintf(s->prefix, sizeof(s->prefix), "127.66.0");
+	snprintf(s->names_prefix, sizeof(s->names_prefix), "127.66.1");
 	snprintf(s->zone, sizeof(s->zone), "kp");
 	s->port = 20553;
 	s->serial = SERIAL_DEFAULT;
@@ -1139,6 +1505,10 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--prefix") == 0 && strlen(val) < sizeof(s->prefix)) {
 			snprintf(s->prefix, sizeof(s->prefix), "%s", val);
 			i++;
+		} else if (strcmp(a, "--names-prefix") == 0 &&
+		    strlen(val) < sizeof(s->names_prefix)) {
+			snprintf(s->names_prefix, sizeof(s->names_prefix), "%s", val);
+			i++;
 		} else if (strcmp(a, "--zone") == 0 && strlen(val) < sizeof(s->zone) - 32) {
 			snprintf(s->zone, sizeof(s->zone), "%s", val);
 			for (end = s->zone; *end != '\0'; end++)
@@ -1156,6 +1526,11 @@ main(int argc, char **argv)
 			printf("%d %s %s.%d %s\n", i, modes[i].name, s->prefix, i, modes[i].what);
 		rc = 0;
 		goto out;
+	}
+	if (names_net(s->names_prefix, &s->names_net) != 0) {
+		fprintf(stderr, "hostile_server: --names-prefix %s: not like 127.66.1\n",
+		    s->names_prefix);
+		goto bad_usage;
 	}
 
 	signal(SIGPIPE, SIG_IGN);

@@ -332,6 +332,152 @@ if [ "$H_UP" = 1 ]; then
 	    "$(jq -r '.elapsed_ms | floor' "$OUT" 2>/dev/null)" >>"$H_RESULTS"
 	h_shrink
 
+	# ---- Names from DNS: what a server calls itself reaches every output escaped ----
+	# The server's names tree (127.66.1.x, `hostile_server --help`): a root referring kp to 11
+	# servers, each called by one hostile byte string, which refer rep.kp (with glue), com.kp
+	# (glueless, names under evil.kp that kp's servers resolve) and kcna.kp (glueless names
+	# inside kcna.kp: never found) to servers called by the same strings.  Expected
+	# presentation, by hand from RFC 1035 s5.1: letters lower-cased, every byte outside
+	# [a-z0-9-_*] as \DDD.
+	HN_NAMES=(
+		'\034q\034\039sq\039'                             # "q"'sq'
+		'\124pipe\124perf\0611\0592'                      # |pipe|perf=1;2
+		'\060script\062alert\0401\041\060\047script\062'  # <script>alert(1)</script>
+		'cr\013\010lf'                                    # CR LF
+		'\027\09131mred\007'                              # ESC [31m BEL
+		'bad\255\254utf8\195'                             # invalid UTF-8
+		'back\092slash'
+		'dot\046inside'                                   # a '.' inside the label
+		'nul\000byte'
+		'rlo\226\128\174\038amp\059'                      # U+202E, &amp;
+		'sp\032ace\036\040id\041\096id\096'               # SP ace$(id)`id`
+	)
+	HN_HTTP_PORT=${HOSTILE_HTTP_PORT:-$((HOSTILE_PORT + 8000))}
+	HN_URL=http://127.0.0.1:$HN_HTTP_PORT
+	HN_CFG=$WORK/names.yaml
+	{
+		printf 'probe:\n  timeout: 500ms\n  attempts: 2\n  transports: [udp, tcp]\n'
+		printf '  port: %s\nroots:\n  - names-root.hostile=127.66.1.1:%s\n' \
+		    "$HOSTILE_PORT" "$HOSTILE_PORT"
+		printf 'zones:\n  - name: kp\n    label: names from DNS\n    hosts:\n'
+		for n in kcna.kp rodong.rep.kp naenara.com.kp; do
+			printf '      - name: %s\n        key: true\n' "$n"
+		done
+		printf 'watch:\n  interval: 300ms\n  fall: 1\n  rise: 1\n'
+	} >"$HN_CFG"
+	# hn_list SUFFIX: the expected server names under SUFFIX, sorted.
+	hn_list() { printf '%s\n' "${HN_NAMES[@]/%/.$1}" | LC_ALL=C sort; }
+	# hn_present WHAT FILE [DOUBLE]: every expected name of the kp servers is in FILE (with
+	# each backslash doubled when DOUBLE=1: JSON strings and metric labels).
+	hn_present() {
+		local n
+		for n in "${HN_NAMES[@]}"; do
+			[ "${3:-0}" = 1 ] && n=${n//\\/\\\\}
+			grep -aqF -- "$n.kp" "$2" || { fail "$1: no server $n.kp"; return 0; }
+		done
+	}
+	# hn_no_raw WHAT FILE: none of the strings as the server sent them.
+	hn_no_raw() {
+		local s
+		expect_clean_text "$1" "$2"
+		for s in '<script' '|pipe|' '"q"' '$(id)' '`id`' 'dot.inside' '&amp;'; do
+			if grep -aqF -- "$s" "$2"; then fail "$1: the raw '$s' reached it"; fi
+		done
+	}
+
+	scenario "names from DNS: a tree of servers called by hostile bytes, every row and host as served"
+	hcheck "$HN_CFG"
+	h_sanity
+	expect_jq '.deadline_hit' false
+	expect_rc 2
+	expect_state partial
+	expect_jq '.zones[0].servers | length' 66
+	# one root, asked over UDP and TCP: one control
+	expect_jq '.zones[0].controls | "\(.answered)/\(.total)"' 1/1
+	expect_jq '[.zones[0].servers[] | .outcome] | unique | join(",")' answer
+	for zs in kp:kp rep.kp:rep.kp com.kp:evil.kp; do
+		got=$(jq -r --arg z "${zs%%:*}" '.zones[0].servers[] |
+		    select(.zone == $z and .transport == "udp") | .name' "$OUT" | LC_ALL=C sort)
+		[ "$got" = "$(hn_list "${zs#*:}")" ] ||
+		    fail "the ${zs%%:*} servers are not named as served: $(printf '%s' "$got" | head -c 300)"
+	done
+	expect_host rodong.rep.kp "true answer"
+	# Resolves only if each glueless name was asked for byte for byte (the engine once let
+	# c-ares read \DDD as three digits: every such lookup came back malformed).
+	expect_host naenara.com.kp "true answer"
+	expect_jq '.zones[0].hosts[] | select(.name=="naenara.com.kp") | .addresses | join(",")' \
+	    127.66.1.251
+	expect_host kcna.kp "false referral"
+	want=$(printf '%s.kcna.kp, ' "${HN_NAMES[@]}")
+	want="no address found for the kcna.kp servers: ${want%, }"
+	expect_jq '.zones[0].hosts[] | select(.name=="kcna.kp") | .detail' "$want"
+	hn_no_raw "check json" "$OUT"
+	hn_present "check json" "$OUT" 1
+	h_shrink
+
+	scenario "names from DNS: check text (plain, colour, -v -v) and nagios show them escaped"
+	htw check -f "$HN_CFG" --format text --color never -t 10
+	h_sanity
+	expect_rc 2
+	hn_no_raw "check text" "$OUT"
+	hn_present "check text" "$OUT"
+	htw check -f "$HN_CFG" --format text --color always -v -v -t 10
+	h_sanity
+	sed 's/\x1b\[[0-9;]*m//g' "$OUT" >"$WORK/names-color.txt"
+	hn_no_raw "check --color always -v -v (our SGR removed)" "$WORK/names-color.txt"
+	hn_present "check --color always -v -v" "$WORK/names-color.txt"
+	htw check -f "$HN_CFG" --format nagios -t 10
+	h_sanity
+	expect_rc 2
+	expect_match '^TLDWATCH CRITICAL - '
+	hn_no_raw "check nagios" "$OUT"
+	expect_nagios_pipes "check nagios" "$OUT"
+	grep -aqF 'servers: \034q\034\039sq\039.kcna.kp' "$OUT" ||
+	    fail "check nagios: the kcna.kp diagnosis does not name its servers"
+
+	scenario "names from DNS: watch events, state, status, /metrics, the page, /status.json"
+	rm -f "$WORK/names.state" "$WORK/names.events"
+	hn_cmd=("$H_TW" watch -f "$HN_CFG" --state "$WORK/names.state" --events \
+	    "$WORK/names.events" --listen "$HN_HTTP_PORT" --rounds 200)
+	[ -z "$HOSTILE_VG" ] || hn_cmd=(valgrind -q --error-exitcode=9 --leak-check=full \
+	    --log-file="$WORK/names-watch.vg" "${hn_cmd[@]}")
+	"${hn_cmd[@]}" >"$WORK/names-watch.out" 2>"$WORK/names-watch.err" &
+	hn_pid=$!
+	watcher_snapshot "$HN_URL" "$WORK/names-http" "$WORK/names.state" "$WORK/names.events"
+	stop_watcher "$hn_pid"
+	expect_rc 0
+	if [ -n "$HOSTILE_VG" ] && [ -s "$WORK/names-watch.vg" ]; then
+		H_VG_BAD=$((H_VG_BAD + 1))
+		fail "valgrind (watch): $(grep -m1 -E 'SUMMARY|definitely|Invalid|uninit' \
+		    "$WORK/names-watch.vg")"
+	fi
+	[ -s "$WORK/names-watch.err" ] && fail "watch stderr: $(head -3 "$WORK/names-watch.err")"
+	hn_no_raw "/metrics" "$WORK/names-http.metrics"
+	hn_present "/metrics" "$WORK/names-http.metrics" 1
+	promtool check metrics <"$WORK/names-http.metrics" >"$WORK/names-promtool" 2>&1 ||
+	    fail "promtool check metrics: $(head -3 "$WORK/names-promtool")"
+	hn_no_raw "status page" "$WORK/names-http.html"
+	hn_present "status page" "$WORK/names-http.html"
+	for f in names-http.status.json names-http.events names.events names.state; do
+		hn_no_raw "$f" "$WORK/$f"
+		jq -e . "$WORK/$f" >/dev/null 2>&1 || fail "$f does not parse as JSON (lines)"
+	done
+	hn_present "/status.json" "$WORK/names-http.status.json" 1
+	hn_present "state file" "$WORK/names.state" 1
+	grep -aqF 'servers: \\034q\\034\\039sq\\039.kcna.kp' "$WORK/names.events" ||
+	    fail "the event log's diagnosis does not name the kcna.kp servers"
+	for fmt in text json nagios; do
+		htw status --state "$WORK/names.state" --max-age 60m --format "$fmt"
+		h_sanity
+		hn_no_raw "status $fmt" "$OUT"
+		case $fmt in
+		text) hn_present "status text" "$OUT" ;;
+		json) hn_present "status json" "$OUT" 1 ;;
+		nagios) expect_nagios_pipes "status nagios" "$OUT" ;;
+		esac
+	done
+	h_shrink
+
 	scenario "hostile server stops cleanly (SIGTERM, exit 0: no sanitizer report)"
 	hostile_stop || fail "hostile_server exited $?: $(tail -3 "$WORK/hostile.log")"
 	if [ -n "$HOSTILE_VG" ]; then

@@ -141,3 +141,50 @@ expect_no_match() {
 expect_diag() {
 	expect_jq ".zones[0].diagnosis | test(\"$1\")" true
 }
+
+# expect_clean_text WHAT FILE: FILE is valid UTF-8 without a control byte other than newline
+# and tab (no ESC, BEL, CR, NUL, DEL) and without a bidi override (U+202E): nothing in it can
+# rewrite a terminal line or reorder what a reader sees.
+expect_clean_text() {
+	local at
+	iconv -f UTF-8 -t UTF-8 "$2" >/dev/null 2>&1 || fail "$1: not valid UTF-8"
+	if at=$(LC_ALL=C grep -naoP '[\x00-\x08\x0b-\x1f\x7f]' "$2" | head -n 1) && [ -n "$at" ]; then
+		fail "$1: a raw control byte on line ${at%%:*}: $(printf '%s' "${at#*:}" | od -An -c | tr -s ' ')"
+	fi
+	if grep -aqF $'\u202e' "$2"; then fail "$1: a raw U+202E"; fi
+	return 0
+}
+
+# expect_nagios_pipes WHAT FILE: exactly one | on line 1 (the perfdata separator) and none in
+# the long output, where Nagios would take the rest for perfdata too.
+expect_nagios_pipes() {
+	[ "$(head -n 1 "$2" | tr -cd '|' | wc -c)" = 1 ] || fail "$1: line 1 needs exactly one |"
+	[ "$(tail -n +2 "$2" | grep -c '|')" = 0 ] || fail "$1: a long-output line contains |"
+}
+
+# watcher_snapshot URL PREFIX FILE...: wait (15 s at most) until a `watch --listen` has written
+# every FILE and answers on URL, then save what it serves: PREFIX.metrics, PREFIX.html (the
+# status page), PREFIX.status.json and PREFIX.events.
+watcher_snapshot() {
+	local url=$1 p=$2 f ready _
+	shift 2
+	for _ in $(seq 300); do
+		ready=1
+		for f in "$@"; do [ -s "$f" ] || ready=0; done
+		[ "$ready" = 1 ] && curl -s -o /dev/null "$url/metrics" && break
+		sleep 0.05
+	done
+	curl -s "$url/metrics" >"$p.metrics" || fail "GET /metrics failed"
+	curl -s "$url/" >"$p.html" || fail "GET / failed"
+	curl -s "$url/status.json" >"$p.status.json" || fail "GET /status.json failed"
+	curl -s "$url/events" >"$p.events" || fail "GET /events failed"
+}
+
+# stop_watcher PID: SIGTERM, then RC is its exit code.
+stop_watcher() {
+	kill -TERM "$1" 2>/dev/null || true
+	set +e
+	wait "$1"
+	RC=$?
+	set -e
+}
