@@ -175,12 +175,14 @@ save_ok(const char *path, const struct tw_state_doc *doc, const char *what)
 /*
  * What the watcher does next with a restored state: a window change, one
  * round through the tracker and the history (the tracked zones at states
- * and the first rows' servers and hosts, taken from ${sel}), then a save.
+ * and the first rows' servers and hosts, the server row twice, a zone the
+ * tracker has not seen: all taken from ${sel}), then a save.
  */
 static void
-carry_on(struct tw_state_doc *doc, uint8_t sel)
+carry_on(struct tw_state_doc *doc, uint32_t sel)
 {
-	struct tw_server_result srv;
+	static char new_zone[] = "fuzz-new-zone.example";
+	struct tw_server_result srv[2];
 	struct tw_host_result host;
 	struct tw_zone_result *zr;
 	struct tw_check_result r;
@@ -189,7 +191,7 @@ carry_on(struct tw_state_doc *doc, uint8_t sel)
 	struct tw_history *h = doc->history;
 	struct tw_tracker *t = doc->tracker;
 	struct tw_event *ev = NULL;
-	size_t n_ev = 0, i, nz = t->n_zones > 0 ? t->n_zones : 1;
+	size_t n_ev = 0, i, nz = t->n_zones + 1;
 	double now;
 
 	for (i = 0; i < h->n_servers; i++)
@@ -201,7 +203,7 @@ carry_on(struct tw_state_doc *doc, uint8_t sel)
 
 	FUZZ_CHECK((zr = calloc(nz, sizeof(*zr))) != NULL);
 	memset(&r, 0, sizeof(r));
-	memset(&srv, 0, sizeof(srv));
+	memset(srv, 0, sizeof(srv));
 	memset(&host, 0, sizeof(host));
 	r.zones = zr;
 	r.n_zones = t->n_zones;
@@ -209,19 +211,29 @@ carry_on(struct tw_state_doc *doc, uint8_t sel)
 		zr[i].name = t->zones[i].name;
 		zr[i].state = (enum tw_state)((sel + i) % TW_STATE_COUNT);
 	}
+	if (sel & 0x200) {
+		/* a zone added to the config since the state was written */
+		zr[r.n_zones].name = new_zone;
+		zr[r.n_zones].state = (enum tw_state)((sel >> 12) % TW_STATE_COUNT);
+		r.n_zones++;
+	}
 	if (h->n_servers > 0 && r.n_zones > 0) {
-		srv.role = h->servers[0].role;
-		srv.zone = h->servers[0].served;
-		srv.name = h->servers[0].name;
-		memcpy(srv.address, h->servers[0].address, sizeof(srv.address));
-		srv.port = h->servers[0].port;
-		srv.transport = h->servers[0].transport;
-		srv.outcome = (enum tw_outcome)(sel % TW_OUTCOME_COUNT);
-		srv.sent = 2;
-		srv.answered = sel & 1 ? 1 : 0;
-		srv.rtt_ms = sel & 1 ? 12.5 : -1;
-		zr[0].servers = &srv;
-		zr[0].n_servers = 1;
+		srv[0].role = h->servers[0].role;
+		srv[0].zone = h->servers[0].served;
+		srv[0].name = h->servers[0].name;
+		memcpy(srv[0].address, h->servers[0].address, sizeof(srv[0].address));
+		srv[0].port = h->servers[0].port;
+		srv[0].transport = h->servers[0].transport;
+		srv[0].outcome = (enum tw_outcome)(sel % TW_OUTCOME_COUNT);
+		srv[0].sent = 2;
+		srv[0].answered = sel & 1 ? 1 : 0;
+		srv[0].rtt_ms = sel & 1 ? 12.5 : -1;
+		/* the same server twice in one round: one sample, merged */
+		srv[1] = srv[0];
+		srv[1].answered = sel & 0x400 ? 2 : 0;
+		srv[1].rtt_ms = sel & 0x400 ? 3.25 : -1;
+		zr[0].servers = srv;
+		zr[0].n_servers = sel & 0x100 ? 2 : 1;
 	}
 	if (h->n_hosts > 0 && r.n_zones > 0) {
 		host.name = h->hosts[0].name;
@@ -238,6 +250,21 @@ carry_on(struct tw_state_doc *doc, uint8_t sel)
 	FUZZ_CHECK(tw_history_add(h, &r, t->rounds) == 0);
 	free(zr);
 	save_ok(out1, doc, "after a round");
+}
+
+/*
+ * What carry_on() does, from every byte of the input: a valid state file is
+ * text, so one byte of it would leave the high bits (the window change) unset.
+ */
+static uint32_t
+input_hash(const uint8_t *data, size_t size)
+{
+	uint32_t h = 2166136261u;       /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return h;
 }
 
 int
@@ -275,7 +302,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tw_state_doc_clear(&again);
 	tw_state_doc_clear(&back);
 
-	carry_on(&doc, size > 0 ? data[size / 2] : 0);
+	carry_on(&doc, input_hash(data, size));
 	tw_state_doc_clear(&doc);
 	return 0;
 }
