@@ -32,6 +32,7 @@
 #define MSG_MAX		65535
 #define HDR_LEN		12
 #define UDPBIG_LEN	1400		/* "udpbig": over 512 bytes, TC clear */
+#define UDP_MAX		512		/* RFC 1035 without EDNS */
 #define FLOOD_COUNT	10000		/* junk datagrams per query */
 #define FLOOD_DELAY_MS	50		/* the real answer follows the junk after this */
 #define FLOOD_BATCH	100		/* datagrams per sendmmsg() */
@@ -58,6 +59,7 @@
 #define F_TC		0x0200
 #define F_RD		0x0100
 #define RC_REFUSED	5
+#define RCODE_MASK	0x000F
 
 enum mode {
 	M_GOOD = 1, M_SHORT, M_CUT, M_BADID, M_QR0, M_QNAME, M_QTYPE, M_LOOP, M_PTREND,
@@ -665,7 +667,7 @@ rr_end(struct mb *m, size_t rdata_at)
 
 /*
  * The hostile NS set of the zone whose name sits at message offset ${zone_at}: NS records
- * <label>[.<mid>].<name at target_at> (compressed, so that all of it fits in 512 bytes) into
+ * <label>[.<mid>].<name at target_at> (compressed: with glue, 478 bytes and the question) into
  * the answer or the authority section, and, when ${glue} is not 0, an A record for each name
  * in the additional section: addresses PREFIX.glue+i.
  */
@@ -789,9 +791,12 @@ evil_index(const struct query *q)
  *                   address .251 for any host below it
  * Anything else: REFUSED.  A host under com.ZONE resolves only if tldwatch asked for
  * <label>.evil.ZONE byte for byte: the hostile names must survive the round trip.
+ * Over UDP, a reply over 512 bytes (a question name over 30 bytes) is sent as a real
+ * server would: TC=1, the question only; the test's names all fit.
  */
 static void
-build_names(struct mb *m, const struct server *s, const struct query *q, enum names_role role)
+build_names(struct mb *m, const struct server *s, const struct query *q, enum names_role role,
+    bool tcp)
 {
 	char kcna[300], com[300], evil[300];
 	int zone_off, off, child, i;
@@ -839,6 +844,10 @@ build_names(struct mb *m, const struct server *s, const struct query *q, enum na
 	begin(m, q->id, F_QR | (q->rd ? F_RD : 0) | RC_REFUSED);
 	put_question(m, q);
 done:
+	if (!tcp && m->len > UDP_MAX) {
+		begin(m, q->id, (uint16_t)((m->flags & ~RCODE_MASK) | F_TC));
+		put_question(m, q);
+	}
 	finish(m);
 }
 
@@ -903,7 +912,7 @@ respond(struct mb *m, const struct server *s, const struct query *q, enum mode m
 	log_query(s, names ? "names" : modes[mode].name, tcp ? "tcp" : "udp", q);
 	if (!names)
 		return build(m, s, q, mode, tcp);
-	build_names(m, s, q, role);
+	build_names(m, s, q, role, tcp);
 	return 0;
 }
 

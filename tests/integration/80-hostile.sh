@@ -397,7 +397,8 @@ if [ "$H_UP" = 1 ]; then
 	expect_jq '[.zones[0].servers[] | .outcome] | unique | join(",")' answer
 	for zs in kp:kp rep.kp:rep.kp com.kp:evil.kp; do
 		got=$(jq -r --arg z "${zs%%:*}" '.zones[0].servers[] |
-		    select(.zone == $z and .transport == "udp") | .name' "$OUT" | LC_ALL=C sort)
+		    select(.zone == $z and .transport == "udp") | .name' "$OUT" | LC_ALL=C sort) ||
+		    true    # not JSON: the assertion below says so, the run goes on
 		[ "$got" = "$(hn_list "${zs#*:}")" ] ||
 		    fail "the ${zs%%:*} servers are not named as served: $(printf '%s' "$got" | head -c 300)"
 	done
