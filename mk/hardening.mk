@@ -3,8 +3,9 @@
 #
 #   make config-alloc           (in `make test`) build/test_config_alloc: every allocation of a
 #                               config load fails once; NULL + error each time, no leak
-#   make hardening-scenarios    72-clock.sh and 74-safe-output.sh alone, on lab ports of their
-#                               own (about 12 s; `make integration` runs them with the rest)
+#   make hardening-scenarios    72-clock.sh, 74-safe-output.sh and 76-full-disk.sh alone, on lab
+#                               ports of their own (about 20 s; `make integration` runs them
+#                               with the rest; 76 mounts a tmpfs, so it needs root)
 #   make integration-valgrind   scenarios 10 20 30 35 40 50 with every `tw` run under valgrind
 #                               memcheck; fails on any error or leak (about 70 s; not in
 #                               `make test`, run by .ci/run)
@@ -38,7 +39,7 @@ config-alloc: $(CONFIG_ALLOC_BIN)
 hardening-scenarios: all
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 	    TLDWATCH_LOOPBACK_ONLY=1 LAB_PORT=36053 LAB_BACKEND_PORT=36153 LAB_RUN_DIR=$$dir \
-	    HARD_HTTP_PORT=36253 tests/integration/run 72- 74-
+	    HARD_HTTP_PORT=36253 tests/integration/run 72- 74- 76-
 
 # TW_SLOW=1: the few assertions on elapsed time and RTT are skipped (listed in docs/hardening.md).
 integration-valgrind: all

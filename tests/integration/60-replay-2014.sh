@@ -15,11 +15,6 @@ lab_ask() {
 	esac
 }
 
-# expect_equal GOT EXPECTED WHAT
-expect_equal() {
-	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
-}
-
 scenario "lab: flap alternates silent and pass per burst of queries, UDP and TCP alike"
 # a silent query waits 1 s for dig's timeout, so with flap 300 the next one starts a new burst
 fault ns1.kptc.kp flap 300

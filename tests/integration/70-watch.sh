@@ -6,16 +6,6 @@ watch_cfg() {
 	printf 'watch:\n  interval: %s\n  fall: %s\n  rise: 2\n' "${1:-100ms}" "${2:-2}" >>"$WORK/watch.yaml"
 }
 
-# wait_for CMD...: poll CMD until it succeeds, at most 10 s.
-wait_for() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		if "$@" >/dev/null 2>&1; then return 0; fi
-		sleep 0.05
-	done
-	return 1
-}
-
 published() {
 	"$TW" status --state "$WORK/state.json" --format json --max-age 60m 2>/dev/null |
 	    jq -r '.zones[0].state' 2>/dev/null

@@ -54,8 +54,9 @@ end_scenario() {
 		FAILED_NAMES+=("$SCEN")
 		printf 'FAILED  %s\n' "$SCEN"
 		# head first: under pipefail a sed cut off by head would end the run (SIGPIPE).
-		head -40 "$OUT" | sed 's/^/        | /'
-		head -10 "$ERR" | sed 's/^/        ! /'
+		# A scenario that never ran tw has no $OUT: that must not end the run either.
+		if [ -r "$OUT" ]; then head -40 "$OUT" | sed 's/^/        | /'; fi
+		if [ -r "$ERR" ]; then head -10 "$ERR" | sed 's/^/        ! /'; fi
 	fi
 	SCEN=""
 }
@@ -119,6 +120,11 @@ expect_state() {
 # expect_server NAME ZONE OUTCOME [TRANSPORT]: the row of NAME serving ZONE.
 expect_server() {
 	expect_jq "[.zones[0].servers[] | select(.name==\"$1\" and .zone==\"$2\" and .transport==\"${4:-udp}\") | .outcome] | unique | join(\",\")" "$3"
+}
+
+# expect_equal GOT EXPECTED WHAT
+expect_equal() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
 
 expect_root() {
@@ -197,4 +203,14 @@ stop_watcher() {
 	wait "$1"
 	RC=$?
 	set -e
+}
+
+# wait_for CMD...: poll CMD until it succeeds, at most 10 s.
+wait_for() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		sleep 0.05
+	done
+	return 1
 }
