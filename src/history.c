@@ -368,6 +368,147 @@ struct host_ref {
 };
 
 /*
+ * What the server and the host tables differ in; the passes below work on
+ * either through it.  A row is ${row_size} bytes, a result reference
+ * (struct server_ref or host_ref) ${ref_size}.
+ */
+struct table {
+	size_t row_size, ref_size;
+	struct key (*row_key)(const void *row);
+	struct key (*ref_key)(const void *ref);
+	int (*row_init)(void *row, const void *ref, unsigned window);
+	void (*row_free)(void *row);
+	/* this round's sample of ${ref}; the row keeps the round (and the role) */
+	struct tw_sample (*take)(void *row, const void *ref, uint64_t round);
+	struct tw_ring *(*ring)(void *row);
+	uint64_t (*last_round)(const void *row);
+};
+
+static struct key
+server_row_key(const void *row)
+{
+	return server_key(row);
+}
+
+static struct key
+server_ref_key(const void *ref)
+{
+	const struct server_ref *r = ref;
+
+	return (struct key){ r->zone != NULL ? r->zone : "",
+	    r->sr->zone != NULL ? r->sr->zone : "", r->sr->name, r->sr->address, r->sr->port,
+	    (int)r->sr->transport };
+}
+
+static int
+server_ref_init(void *row, const void *ref, unsigned window)
+{
+	const struct server_ref *r = ref;
+
+	return server_row_init(row, r->zone, r->sr, window);
+}
+
+static void
+server_free_row(void *row)
+{
+	server_row_free(row);
+}
+
+static struct tw_sample
+server_take(void *row, const void *ref, uint64_t round)
+{
+	struct tw_server_history *s = row;
+	const struct server_ref *r = ref;
+
+	s->role = r->sr->role;
+	s->last_round = round;
+	return server_sample(r->sr, round);
+}
+
+static struct tw_ring *
+server_ring(void *row)
+{
+	return &((struct tw_server_history *)row)->ring;
+}
+
+static uint64_t
+server_last_round(const void *row)
+{
+	return ((const struct tw_server_history *)row)->last_round;
+}
+
+static struct key
+host_row_key(const void *row)
+{
+	return host_key(row);
+}
+
+static struct key
+host_ref_key(const void *ref)
+{
+	const struct host_ref *r = ref;
+
+	return (struct key){ r->zone != NULL ? r->zone : "", NULL,
+	    r->hr->name != NULL ? r->hr->name : "", NULL, 0, 0 };
+}
+
+static int
+host_ref_init(void *row, const void *ref, unsigned window)
+{
+	const struct host_ref *r = ref;
+
+	return host_row_init(row, r->zone, r->hr, window);
+}
+
+static void
+host_free_row(void *row)
+{
+	host_row_free(row);
+}
+
+static struct tw_sample
+host_take(void *row, const void *ref, uint64_t round)
+{
+	((struct tw_host_history *)row)->last_round = round;
+	return host_sample(((const struct host_ref *)ref)->hr, round);
+}
+
+static struct tw_ring *
+host_ring(void *row)
+{
+	return &((struct tw_host_history *)row)->ring;
+}
+
+static uint64_t
+host_last_round(const void *row)
+{
+	return ((const struct tw_host_history *)row)->last_round;
+}
+
+static const struct table server_table = {
+	sizeof(struct tw_server_history), sizeof(struct server_ref), server_row_key,
+	server_ref_key, server_ref_init, server_free_row, server_take, server_ring,
+	server_last_round
+};
+
+static const struct table host_table = {
+	sizeof(struct tw_host_history), sizeof(struct host_ref), host_row_key, host_ref_key,
+	host_ref_init, host_free_row, host_take, host_ring, host_last_round
+};
+
+static void *
+row_at(const struct table *t, void *rows, size_t i)
+{
+	return (char *)rows + i * t->row_size;
+}
+
+static const void *
+ref_at(const struct table *t, const void *refs, size_t i)
+{
+	return (const char *)refs + i * t->ref_size;
+}
+
+/*
  * Both tables are updated in two phases: first every row the round needs
  * is found or created (any allocation failure undoes the new rows and
  * leaves the history as it was), then samples are recorded and stale rows
@@ -389,50 +530,62 @@ pass_free(struct pass *p)
 	free(p->keys);
 }
 
-static int
-servers_prepare(struct tw_history *h, const struct server_ref *refs, size_t n_refs,
-    struct pass *p)
+/* Undo table_prepare's new rows (it failed, or the other table did). */
+static void
+table_unprepare(const struct table *t, void *rows, struct pass *p)
 {
-	struct tw_server_history *grown;
+	size_t i;
+
+	for (i = p->n_old; i < p->n; i++)
+		t->row_free(row_at(t, rows, i));
+	p->n = p->n_old;
+}
+
+/*
+ * Phase one for the table of ${n_rows} rows at *rows (which may move: the
+ * caller stores it back whatever this returns): find or create the row of
+ * each of the ${n_refs} references.  0, or -1 with nothing else changed.
+ */
+static int
+table_prepare(const struct table *t, void **rows, size_t n_rows, unsigned window,
+    const void *refs, size_t n_refs, struct pass *p)
+{
 	struct index ix;
 	struct key k;
 	size_t i, row, at;
 	uint64_t hh;
+	void *grown;
 
 	memset(p, 0, sizeof(*p));
 	memset(&ix, 0, sizeof(ix));
-	p->n_old = p->n = h->n_servers;
+	p->n_old = p->n = n_rows;
 	if (n_refs > 0) {
-		grown = realloc(h->servers, (h->n_servers + n_refs) * sizeof(*grown));
-		if (grown == NULL)
+		if ((grown = realloc(*rows, (n_rows + n_refs) * t->row_size)) == NULL)
 			return -1;
-		h->servers = grown;
+		*rows = grown;
 	}
 	p->row_of = calloc(n_refs + 1, sizeof(*p->row_of));
-	p->touched = calloc(h->n_servers + n_refs + 1, 1);
-	p->keys = calloc(h->n_servers + n_refs + 1, sizeof(*p->keys));
+	p->touched = calloc(n_rows + n_refs + 1, 1);
+	p->keys = calloc(n_rows + n_refs + 1, sizeof(*p->keys));
 	if (p->row_of == NULL || p->touched == NULL || p->keys == NULL ||
-	    index_init(&ix, h->n_servers + n_refs, p->keys) != 0)
+	    index_init(&ix, n_rows + n_refs, p->keys) != 0)
 		goto fail;
-	for (i = 0; i < h->n_servers; i++) {
-		p->keys[i] = server_key(&h->servers[i]);
+	for (i = 0; i < n_rows; i++) {
+		p->keys[i] = t->row_key(row_at(t, *rows, i));
 		hh = key_hash(&p->keys[i]);
 		/* A duplicate row (hand-edited state) is left to go stale. */
 		if (index_find(&ix, &p->keys[i], hh, &at) == SIZE_MAX)
 			ix.slots[at] = (struct slot){ hh, i + 1 };
 	}
 	for (i = 0; i < n_refs; i++) {
-		k = (struct key){ refs[i].zone != NULL ? refs[i].zone : "",
-		    refs[i].sr->zone != NULL ? refs[i].sr->zone : "", refs[i].sr->name,
-		    refs[i].sr->address, refs[i].sr->port, (int)refs[i].sr->transport };
+		k = t->ref_key(ref_at(t, refs, i));
 		hh = key_hash(&k);
 		if ((row = index_find(&ix, &k, hh, &at)) == SIZE_MAX) {
 			row = p->n;
-			if (server_row_init(&h->servers[row], refs[i].zone, refs[i].sr,
-			    h->window) != 0)
+			if (t->row_init(row_at(t, *rows, row), ref_at(t, refs, i), window) != 0)
 				goto fail;
 			p->n++;
-			p->keys[row] = server_key(&h->servers[row]);
+			p->keys[row] = t->row_key(row_at(t, *rows, row));
 			ix.slots[at] = (struct slot){ hh, row + 1 };
 		}
 		p->row_of[i] = row;
@@ -440,65 +593,7 @@ servers_prepare(struct tw_history *h, const struct server_ref *refs, size_t n_re
 	free(ix.slots);
 	return 0;
 fail:
-	for (i = p->n_old; i < p->n; i++)
-		server_row_free(&h->servers[i]);
-	p->n = p->n_old;
-	free(ix.slots);
-	pass_free(p);
-	return -1;
-}
-
-static int
-hosts_prepare(struct tw_history *h, const struct host_ref *refs, size_t n_refs, struct pass *p)
-{
-	struct tw_host_history *grown;
-	struct index ix;
-	struct key k;
-	size_t i, row, at;
-	uint64_t hh;
-
-	memset(p, 0, sizeof(*p));
-	memset(&ix, 0, sizeof(ix));
-	p->n_old = p->n = h->n_hosts;
-	if (n_refs > 0) {
-		grown = realloc(h->hosts, (h->n_hosts + n_refs) * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		h->hosts = grown;
-	}
-	p->row_of = calloc(n_refs + 1, sizeof(*p->row_of));
-	p->touched = calloc(h->n_hosts + n_refs + 1, 1);
-	p->keys = calloc(h->n_hosts + n_refs + 1, sizeof(*p->keys));
-	if (p->row_of == NULL || p->touched == NULL || p->keys == NULL ||
-	    index_init(&ix, h->n_hosts + n_refs, p->keys) != 0)
-		goto fail;
-	for (i = 0; i < h->n_hosts; i++) {
-		p->keys[i] = host_key(&h->hosts[i]);
-		hh = key_hash(&p->keys[i]);
-		if (index_find(&ix, &p->keys[i], hh, &at) == SIZE_MAX)
-			ix.slots[at] = (struct slot){ hh, i + 1 };
-	}
-	for (i = 0; i < n_refs; i++) {
-		k = (struct key){ refs[i].zone != NULL ? refs[i].zone : "", NULL,
-		    refs[i].hr->name != NULL ? refs[i].hr->name : "", NULL, 0, 0 };
-		hh = key_hash(&k);
-		if ((row = index_find(&ix, &k, hh, &at)) == SIZE_MAX) {
-			row = p->n;
-			if (host_row_init(&h->hosts[row], refs[i].zone, refs[i].hr,
-			    h->window) != 0)
-				goto fail;
-			p->n++;
-			p->keys[row] = host_key(&h->hosts[row]);
-			ix.slots[at] = (struct slot){ hh, row + 1 };
-		}
-		p->row_of[i] = row;
-	}
-	free(ix.slots);
-	return 0;
-fail:
-	for (i = p->n_old; i < p->n; i++)
-		host_row_free(&h->hosts[i]);
-	p->n = p->n_old;
+	table_unprepare(t, *rows, p);
 	free(ix.slots);
 	pass_free(p);
 	return -1;
@@ -519,82 +614,40 @@ record(struct tw_ring *ring, unsigned window, unsigned char *touched,
 	*touched = 1;
 }
 
-static void
-servers_commit(struct tw_history *h, const struct server_ref *refs, size_t n_refs,
-    struct pass *p, uint64_t round)
+/*
+ * Phase two: record the round's samples, drop the rows gone stale, and
+ * return how many rows are left at *rows (which may move, as above).
+ */
+static size_t
+table_commit(const struct table *t, void **rows, unsigned window, const void *refs,
+    size_t n_refs, struct pass *p, uint64_t round)
 {
-	struct tw_server_history *shrunk;
-	struct tw_server_history *s;
 	struct tw_sample smp;
 	size_t i, kept = 0;
+	void *row, *shrunk;
 
 	for (i = 0; i < n_refs; i++) {
-		s = &h->servers[p->row_of[i]];
-		smp = server_sample(refs[i].sr, round);
-		record(&s->ring, h->window, &p->touched[p->row_of[i]], &smp);
-		s->role = refs[i].sr->role;
-		s->last_round = round;
+		row = row_at(t, *rows, p->row_of[i]);
+		smp = t->take(row, ref_at(t, refs, i), round);
+		record(t->ring(row), window, &p->touched[p->row_of[i]], &smp);
 	}
 	for (i = 0; i < p->n; i++) {
-		if (!p->touched[i] && stale(h->servers[i].last_round, round, h->window)) {
-			server_row_free(&h->servers[i]);
+		row = row_at(t, *rows, i);
+		if (!p->touched[i] && stale(t->last_round(row), round, window)) {
+			t->row_free(row);
 			continue;
 		}
 		if (kept != i)
-			h->servers[kept] = h->servers[i];
+			memcpy(row_at(t, *rows, kept), row, t->row_size);
 		kept++;
 	}
-	h->n_servers = kept;
 	if (kept == 0) {
-		free(h->servers);
-		h->servers = NULL;
-	} else if ((shrunk = realloc(h->servers, kept * sizeof(*shrunk))) != NULL) {
-		h->servers = shrunk;
+		free(*rows);
+		*rows = NULL;
+	} else if ((shrunk = realloc(*rows, kept * t->row_size)) != NULL) {
+		*rows = shrunk;
 	}
-}
-
-static void
-hosts_commit(struct tw_history *h, const struct host_ref *refs, size_t n_refs,
-    struct pass *p, uint64_t round)
-{
-	struct tw_host_history *shrunk;
-	struct tw_host_history *hh;
-	struct tw_sample smp;
-	size_t i, kept = 0;
-
-	for (i = 0; i < n_refs; i++) {
-		hh = &h->hosts[p->row_of[i]];
-		smp = host_sample(refs[i].hr, round);
-		record(&hh->ring, h->window, &p->touched[p->row_of[i]], &smp);
-		hh->last_round = round;
-	}
-	for (i = 0; i < p->n; i++) {
-		if (!p->touched[i] && stale(h->hosts[i].last_round, round, h->window)) {
-			host_row_free(&h->hosts[i]);
-			continue;
-		}
-		if (kept != i)
-			h->hosts[kept] = h->hosts[i];
-		kept++;
-	}
-	h->n_hosts = kept;
-	if (kept == 0) {
-		free(h->hosts);
-		h->hosts = NULL;
-	} else if ((shrunk = realloc(h->hosts, kept * sizeof(*shrunk))) != NULL) {
-		h->hosts = shrunk;
-	}
-}
-
-/* Undo servers_prepare's new rows (the hosts failed after it). */
-static void
-servers_unprepare(struct tw_history *h, struct pass *p)
-{
-	size_t i;
-
-	for (i = p->n_old; i < p->n; i++)
-		server_row_free(&h->servers[i]);
-	p->n = p->n_old;
+	return kept;
 }
 
 int
@@ -602,9 +655,10 @@ tw_history_add(struct tw_history *h, const struct tw_check_result *r, uint64_t r
 {
 	struct server_ref *srefs = NULL;
 	struct host_ref *hrefs = NULL;
+	void *srows, *hrows;
 	struct pass sp, hp;
 	size_t n_s = 0, n_h = 0, i, j, k;
-	int rc = -1;
+	int rc = -1, hrc;
 
 	if (h == NULL || r == NULL || h->window == 0) {
 		errno = EINVAL;
@@ -631,18 +685,26 @@ tw_history_add(struct tw_history *h, const struct tw_check_result *r, uint64_t r
 		for (j = 0; j < r->zones[i].n_hosts; j++)
 			hrefs[k++] = (struct host_ref){ r->zones[i].name, &r->zones[i].hosts[j] };
 
-	if (servers_prepare(h, srefs, n_s, &sp) != 0)
+	srows = h->servers;
+	rc = table_prepare(&server_table, &srows, h->n_servers, h->window, srefs, n_s, &sp);
+	h->servers = srows;
+	if (rc != 0)
 		goto out;
-	if (hosts_prepare(h, hrefs, n_h, &hp) != 0) {
-		servers_unprepare(h, &sp);
+	hrows = h->hosts;
+	hrc = table_prepare(&host_table, &hrows, h->n_hosts, h->window, hrefs, n_h, &hp);
+	h->hosts = hrows;
+	if (hrc != 0) {
+		table_unprepare(&server_table, h->servers, &sp);
 		pass_free(&sp);
+		rc = -1;
 		goto out;
 	}
-	servers_commit(h, srefs, n_s, &sp, round);
-	hosts_commit(h, hrefs, n_h, &hp, round);
+	h->n_servers = table_commit(&server_table, &srows, h->window, srefs, n_s, &sp, round);
+	h->servers = srows;
+	h->n_hosts = table_commit(&host_table, &hrows, h->window, hrefs, n_h, &hp, round);
+	h->hosts = hrows;
 	pass_free(&sp);
 	pass_free(&hp);
-	rc = 0;
 out:
 	free(srefs);
 	free(hrefs);
