@@ -61,18 +61,7 @@ put_label_value(FILE *fp, const char *s)
 char *
 tw_metrics_escape_label(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	put_label_value(fp, s);
-	if (fclose(fp) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return tw_text_capture(put_label_value, s);
 }
 
 char *

@@ -73,18 +73,7 @@ html_put(FILE *fp, const char *s)
 char *
 tw_statuspage_escape(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	html_put(fp, s);
-	if (fclose(fp) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return tw_text_capture(html_put, s);
 }
 
 /* ${s} as the tail of an id: letters, digits, '-', '_' and '.' kept, the rest '_'. */
