@@ -18,7 +18,7 @@ $(B)/render_sample: tests/unit/render_sample.c tests/unit/view_fixture.h $(B)/li
 	    $(PKG_LIBS) -lm
 
 # The unit test binaries also depend on the fixture the Makefile does not know of.
-$(B)/test_metrics $(B)/test_statuspage: tests/unit/view_fixture.h
+$(B)/test_metrics $(B)/test_statuspage $(B)/test_watch_golden: tests/unit/view_fixture.h tests/unit/golden.h
 
 metrics-lint: $(B)/render_sample
 	TLDWATCH_LOOPBACK_ONLY=1 tests/unit/page-lint $(B)/render_sample

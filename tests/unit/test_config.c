@@ -16,6 +16,7 @@
 
 #include "tldwatch/config.h"
 #include "tldwatch/error.h"
+#include "golden.h"
 
 #define CONFIGS TW_SOURCE_DIR "/tests/unit/configs/"
 
@@ -1001,10 +1002,44 @@ test_transport_str(void **state)
 	assert_string_equal(tw_transport_str((enum tw_transport)7), "?");
 }
 
+/*
+ * What `tldwatch config` prints, byte for byte, for the embedded default, the
+ * file using every feature and the lab's two configs.
+ */
+static void
+test_print_golden(void **state)
+{
+	static const struct {
+		const char *path;       /* NULL: the embedded default */
+		const char *golden;
+	} cases[] = {
+		{ NULL, "config-default.yaml" },
+		{ CONFIGS "full.yaml", "config-full.yaml" },
+		{ TW_SOURCE_DIR "/zones/lab.yaml", "config-lab.yaml" },
+		{ TW_SOURCE_DIR "/zones/replay.yaml", "config-replay.yaml" },
+	};
+	struct tw_config *cfg;
+	struct tw_error err;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		cfg = tw_config_load(cases[i].path, &err);
+		if (cfg == NULL)
+			fail_msg("%s: %s", cases[i].golden, err.msg);
+		text = print_cfg(cfg);
+		golden_check(cases[i].golden, text);
+		free(text);
+		tw_config_free(cfg);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_print_golden),
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_full_file),

@@ -17,11 +17,8 @@
 #include <jansson.h>
 
 #include "tldwatch/report.h"
+#include "golden.h"
 
-#ifndef TW_SOURCE_DIR
-#define TW_SOURCE_DIR "."
-#endif
-#define GOLDEN_DIR TW_SOURCE_DIR "/tests/unit/golden/"
 
 #define NOSERIAL false, 0
 #define SERIAL(n) true, n
@@ -419,68 +416,6 @@ render(const struct tw_check_result *r, enum tw_format f, const struct tw_report
 	return buf;
 }
 
-static char *
-slurp(const char *path)
-{
-	char *buf = NULL;
-	long len;
-	FILE *fp;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
-	    fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len + 1)) != NULL) {
-		if (fread(buf, 1, (size_t)len, fp) != (size_t)len) {
-			free(buf);
-			buf = NULL;
-		} else
-			buf[len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
-static bool
-updating(void)
-{
-	const char *v = getenv("TW_UPDATE_GOLDEN");
-
-	return v != NULL && strcmp(v, "1") == 0;
-}
-
-/* Compare ${got} with the golden file ${file}, or rewrite it when updating. */
-static void
-check_golden(const char *file, const char *got)
-{
-	char path[1024], *want;
-	size_t line = 1, i;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s%s", GOLDEN_DIR, file);
-	if (updating()) {
-		fp = fopen(path, "wb");
-		if (fp == NULL)
-			fail_msg("cannot write %s", path);
-		assert_int_equal(fwrite(got, 1, strlen(got), fp), strlen(got));
-		assert_int_equal(fclose(fp), 0);
-		print_message("updated %s\n", path);
-		return;
-	}
-	if ((want = slurp(path)) == NULL) {
-		fail_msg("cannot read %s (TW_UPDATE_GOLDEN=1 writes it)", path);
-		return;
-	}
-	for (i = 0; want[i] != '\0' && want[i] == got[i]; i++)
-		if (want[i] == '\n')
-			line++;
-	if (want[i] != got[i]) {
-		print_error("%s differs at line %zu; got:\n%s\n", file, line, got);
-		free(want);
-		fail_msg("%s: output differs from the golden file", file);
-	}
-	free(want);
-}
-
 static void
 golden_scenario(const char *name)
 {
@@ -496,7 +431,7 @@ golden_scenario(const char *name)
 
 	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
 	snprintf(file, sizeof(file), "%s.txt", name);
-	check_golden(file, out);
+	golden_check(file, out);
 	assert_null(strchr(out, '\033'));
 	free(out);
 
@@ -508,13 +443,13 @@ golden_scenario(const char *name)
 		fail_msg("%s.json does not parse: %s (line %d)", name, jerr.text, jerr.line);
 	json_decref(doc);
 	snprintf(file, sizeof(file), "%s.json", name);
-	check_golden(file, out);
+	golden_check(file, out);
 	free(out);
 
 	out = render(r, TW_FORMAT_NAGIOS, &opts, &code);
 	assert_int_equal(code, spec->nagios_code);
 	snprintf(file, sizeof(file), "%s.nagios", name);
-	check_golden(file, out);
+	golden_check(file, out);
 	free(out);
 
 	tw_check_result_free(r);
@@ -539,7 +474,7 @@ test_golden_verbose_text(void **state)
 	memset(&opts, 0, sizeof(opts));
 	opts.verbosity = 1;
 	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
-	check_golden("degraded-v1.txt", out);
+	golden_check("degraded-v1.txt", out);
 	/* the extras of -v */
 	assert_non_null(strstr(out, "pinned"));
 	assert_non_null(strstr(out, "loss 33.3%"));

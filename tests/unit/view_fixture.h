@@ -127,6 +127,7 @@ fx_round(unsigned r, bool hostile)
 	if (hostile) {
 		z = &res->zones[1];
 		z->name = fx_strdup(FX_EVIL_ZONE);
+		z->label = fx_strdup("<i>evil</i>");
 		z->n_servers = 1;
 		z->servers = fx_alloc(1, sizeof(*z->servers));
 		fx_server(&z->servers[0], TW_ROLE_ZONE, FX_EVIL_ZONE, FX_EVIL_SERVER,
@@ -136,6 +137,43 @@ fx_round(unsigned r, bool hostile)
 		fx_host(&z->hosts[0], FX_EVIL_HOST, true, false, TW_OUTCOME_LAME);
 	}
 	return res;
+}
+
+
+/* One event of the story. */
+static inline void
+fx_event(struct tw_event *ev, double t, const char *zone, const char *kind, enum tw_state from,
+    enum tw_state to, const char *diag, double outage_start, double outage_seconds)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->time = t;
+	ev->zone = fx_strdup(zone);
+	ev->event = kind;
+	ev->from = from;
+	ev->to = to;
+	ev->diagnosis = fx_strdup(diag);
+	ev->outage_start = outage_start;
+	ev->has_outage_seconds = outage_seconds >= 0;
+	ev->outage_seconds = outage_seconds >= 0 ? outage_seconds : 0;
+}
+
+/* The events of the story, oldest first, as the event log keeps them (4 of them). */
+#define FX_N_EVENTS 4
+static inline struct tw_event *
+fx_events(void)
+{
+	struct tw_event *ev = fx_alloc(FX_N_EVENTS, sizeof(*ev));
+
+	fx_event(&ev[0], FX_T0 + 240, "kp", "degraded", TW_STATE_UP, TW_STATE_DEGRADED,
+	    "1/2 authoritative servers answer", 0, -1);
+	fx_event(&ev[1], FX_T0 + 420, "kp", "outage", TW_STATE_DEGRADED, TW_STATE_DOWN,
+	    "no authoritative server answers", FX_T0 + 360, -1);
+	fx_event(&ev[2], FX_T0 + 660, "kp", "partial_restoration", TW_STATE_DOWN,
+	    TW_STATE_PARTIAL, "kcna.kp and rodong.rep.kp resolve; naenara.com.kp does not",
+	    FX_T0 + 360, 34260.5);
+	fx_event(&ev[3], FX_T0 + 660, "<script>alert(\"z\")</script>", "unknown", TW_STATE_UP,
+	    TW_STATE_UNKNOWN, "<script>alert('e')</script> & \"quoted\"", 0, -1);
+	return ev;
 }
 
 static const char fx_last_round_json[] =

@@ -1,0 +1,227 @@
+/*
+ * test_watch_golden.c -- every output of a watcher's view, byte for byte: the
+ * Prometheus exposition, the status page, `tldwatch status` in its three formats
+ * (fresh, stale, and with no usable state), the /events body, one event line and
+ * the state file, for the fixture view of view_fixture.h (plain and hostile).
+ *
+ * The goldens pin what users and their tools read; a change to any of them is
+ * a change of interface, made with TW_UPDATE_GOLDEN=1 and read line by line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tldwatch/events.h"
+#include "tldwatch/metrics.h"
+#include "tldwatch/report.h"
+#include "tldwatch/status.h"
+#include "tldwatch/statuspage.h"
+#include "tldwatch/verdict.h"
+#include "golden.h"
+#include "view_fixture.h"
+
+/* The fixture's events and latest round, the way a watcher holds them. */
+static void
+fixture(struct tw_state_doc *doc, bool hostile)
+{
+	struct tw_report_opts ro;
+	struct tw_check_result *last;
+	struct tw_event *ev = fx_events();
+	char *buf = NULL, *line;
+	size_t len = 0, i;
+	FILE *fp;
+
+	fx_doc(doc, hostile);
+	free(doc->events_json);
+	free(doc->last_round_json);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	fputc('[', fp);
+	for (i = 0; i < FX_N_EVENTS; i++) {
+		line = tw_event_json_line(&ev[i]);
+		assert_non_null(line);
+		fprintf(fp, "%s%s", i > 0 ? "," : "", line);
+		free(line);
+	}
+	fputc(']', fp);
+	assert_int_equal(fclose(fp), 0);
+	doc->events_json = buf;
+	tw_events_free(ev, FX_N_EVENTS);
+
+	last = fx_round(FX_ROUNDS, hostile);
+	tw_verdict_apply(last);
+	memset(&ro, 0, sizeof(ro));
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	assert_int_equal(tw_report_json(last, &ro, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	doc->last_round_json = buf;
+	tw_check_result_free(last);
+}
+
+static char *
+render_view(const struct tw_view *v, bool page)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(page ? tw_statuspage_render(v, fp) : tw_metrics_render(v, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
+static char *
+render_status(const struct tw_state_doc *doc, double now, enum tw_format f, int *code)
+{
+	struct tw_status_opts so;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	memset(&so, 0, sizeof(so));
+	so.format = f;
+	*code = tw_status_render(doc, now, &so,
+	    doc == NULL ? "no state file /var/lib/tldwatch/state: is the watcher running?" :
+	    NULL, fp);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
+static void
+views(bool hostile)
+{
+	static const char *const ext[] = { "txt", "json", "nagios" };
+	static const enum tw_format fmt[] = { TW_FORMAT_TEXT, TW_FORMAT_JSON, TW_FORMAT_NAGIOS };
+	const char *tag = hostile ? "-hostile" : "";
+	struct tw_state_doc doc;
+	struct tw_view v;
+	char file[128], *out;
+	unsigned i;
+	int code;
+
+	fixture(&doc, hostile);
+	fx_view(&v, &doc);
+
+	out = render_view(&v, false);
+	snprintf(file, sizeof(file), "watch-metrics%s.prom", tag);
+	golden_check(file, out);
+	free(out);
+	out = render_view(&v, true);
+	snprintf(file, sizeof(file), "watch-page%s.html", tag);
+	golden_check(file, out);
+	free(out);
+
+	for (i = 0; i < 3; i++) {
+		out = render_status(&doc, v.now, fmt[i], &code);
+		assert_int_equal(code, hostile ? 3 : 2);
+		snprintf(file, sizeof(file), "watch-status%s.%s", tag, ext[i]);
+		golden_check(file, out);
+		free(out);
+		/* a day later: stale */
+		out = render_status(&doc, v.now + 86400, fmt[i], &code);
+		assert_int_equal(code, 3);
+		snprintf(file, sizeof(file), "watch-status-stale%s.%s", tag, ext[i]);
+		golden_check(file, out);
+		free(out);
+	}
+	tw_state_doc_clear(&doc);
+}
+
+static void
+test_views(void **state)
+{
+	views(false);
+}
+
+static void
+test_views_hostile(void **state)
+{
+	views(true);
+}
+
+static void
+test_status_problem(void **state)
+{
+	static const char *const ext[] = { "txt", "json", "nagios" };
+	static const enum tw_format fmt[] = { TW_FORMAT_TEXT, TW_FORMAT_JSON, TW_FORMAT_NAGIOS };
+	char file[128], *out;
+	unsigned i;
+	int code;
+
+	for (i = 0; i < 3; i++) {
+		out = render_status(NULL, FX_T0, fmt[i], &code);
+		assert_int_equal(code, 3);
+		snprintf(file, sizeof(file), "watch-status-problem.%s", ext[i]);
+		golden_check(file, out);
+		free(out);
+	}
+}
+
+/* One event as its JSON line, each of the story's. */
+static void
+test_event_lines(void **state)
+{
+	struct tw_event *ev = fx_events();
+	char *buf = NULL, *line;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	for (i = 0; i < FX_N_EVENTS; i++) {
+		line = tw_event_json_line(&ev[i]);
+		assert_non_null(line);
+		fprintf(fp, "%s\n", line);
+		free(line);
+	}
+	assert_int_equal(fclose(fp), 0);
+	golden_check("watch-events.jsonl", buf);
+	free(buf);
+	tw_events_free(ev, FX_N_EVENTS);
+}
+
+/* The state file the fixture saves to. */
+static void
+test_state_file(void **state)
+{
+	char dir[] = "/tmp/tw-golden.XXXXXX", path[256], *out;
+	struct tw_state_doc doc;
+	struct tw_error err;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	fixture(&doc, false);   /* the hostile one holds names that are not UTF-8: refused */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_statefile_save(path, &doc, &err), 0);
+	out = golden_slurp(path);
+	assert_non_null(out);
+	golden_check("watch-state.json", out);
+	free(out);
+	tw_state_doc_clear(&doc);
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_views_hostile),
+		cmocka_unit_test(test_status_problem),
+		cmocka_unit_test(test_event_lines),
+		cmocka_unit_test(test_state_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
