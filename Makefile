@@ -18,7 +18,8 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
              -Wsign-compare -Wno-unused-parameter
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT       ?= -O2 -g
-CFLAGS    += $(CSTD) $(OPT) $(WARN) -Iinclude
+VERSION_DEF := -DTW_VERSION='"$(VERSION)"'
+CFLAGS    += $(CSTD) $(OPT) $(WARN) -Iinclude $(VERSION_DEF)
 ifdef SANITIZE
 CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS   += -fsanitize=$(SANITIZE)

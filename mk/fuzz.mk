@@ -12,7 +12,7 @@ FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang
 FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS    := $(CSTD) -O1 -g $(WARN) -Iinclude -Itests/fuzz $(FUZZ_SAN)
+FUZZ_CFLAGS    := $(CSTD) -O1 -g $(WARN) -Iinclude $(VERSION_DEF) -Itests/fuzz $(FUZZ_SAN)
 FUZZ_DIR       := $(B)/fuzz
 # Only the modules the harnesses reach: coverage counts their edges alone, and another
 # engineer's half-written file elsewhere in src/ cannot break `make fuzz`.
@@ -84,7 +84,7 @@ $(FUZZ_COV_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/
     $(patsubst %,src/%.c,$(FUZZ_MODULES))
 	@mkdir -p $(@D)
 	@echo "COV $@"
-	@$(FUZZ_CC) $(CSTD) -O0 -g -Iinclude -Itests/fuzz -fprofile-instr-generate \
+	@$(FUZZ_CC) $(CSTD) -O0 -g -Iinclude $(VERSION_DEF) -Itests/fuzz -fprofile-instr-generate \
 	    -fcoverage-mapping $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay_main.c \
 	    $(patsubst %,src/%.c,$(FUZZ_MODULES)) $(PKG_LIBS) -lm
 

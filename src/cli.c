@@ -23,11 +23,8 @@
 #include "tldwatch/round.h"
 #include "tldwatch/status.h"
 #include "tldwatch/verdict.h"
+#include "tldwatch/version.h"
 #include "tldwatch/watch.h"
-
-#ifndef TW_VERSION
-#define TW_VERSION "0.1.0"
-#endif
 
 #define DEFAULT_DEADLINE_MS 30000u
 #define MAX_ZONE_ARGS 64
@@ -459,7 +456,7 @@ run_check(struct check_args *a)
 		code = tw_report_nagios(r, &a->report, stdout);
 		break;
 	}
-	tw_check_result_free(r);
+	tw_result_free(r);
 	if (fflush(stdout) != 0) {
 		perror(progname);
 		return 3;

@@ -100,18 +100,6 @@ static int fail(struct ld *ld, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 const char *
-tw_transport_str(enum tw_transport t)
-{
-	switch (t) {
-	case TW_TRANSPORT_UDP:
-		return "udp";
-	case TW_TRANSPORT_TCP:
-		return "tcp";
-	}
-	return "?";
-}
-
-const char *
 tw_config_default_yaml(void)
 {
 	return default_yaml;

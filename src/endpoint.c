@@ -254,7 +254,7 @@ fail:
 }
 
 bool
-tw_address_is_loopback(const char *address)
+tw_endpoint_address_is_loopback(const char *address)
 {
 	unsigned char b[sizeof(struct in6_addr)];
 	static const unsigned char v4mapped[12] = {
@@ -280,7 +280,7 @@ tw_address_is_loopback(const char *address)
 bool
 tw_endpoint_is_loopback(const struct tw_endpoint *ep)
 {
-	return ep != NULL && tw_address_is_loopback(ep->address);
+	return ep != NULL && tw_endpoint_address_is_loopback(ep->address);
 }
 
 char *

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "tldwatch/clock.h"
 #include "tldwatch/endpoint.h"
 #include "tldwatch/engine.h"
 #include "tldwatch/wire.h"
@@ -149,15 +150,6 @@ struct signal_handler {
 
 /* Event priorities: replies are read before any deadline is judged. */
 enum { PRIO_IO = 0, PRIO_LATER = 1, PRIO_COUNT = 2 };
-
-double
-tw_engine_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static void start_attempt(struct query *q);
 
@@ -627,7 +619,7 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 
 	id_release(a->chan, a->id);    /* c-ares has let go of it */
 	a->status = status;
-	a->end_ms = tw_engine_now_ms();
+	a->end_ms = tw_clock_mono_ms();
 	if (abuf != NULL && alen > 0 && (a->buf = malloc((size_t)alen)) != NULL) {
 		memcpy(a->buf, abuf, (size_t)alen);
 		a->len = (size_t)alen;
@@ -796,7 +788,7 @@ start_attempt(struct query *q)
 	tv.tv_sec = q->e->opts.timeout_ms / 1000;
 	tv.tv_usec = (q->e->opts.timeout_ms % 1000) * 1000;
 	evtimer_add(a->deadline, &tv);
-	a->start_ms = tw_engine_now_ms();
+	a->start_ms = tw_clock_mono_ms();
 	/* May call on_cares_done() before it returns; a is linked already. */
 	ares_send(c->ch, buf, len, on_cares_done, a);
 	rearm(c);
@@ -812,7 +804,7 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 	struct target *t = NULL;
 	struct query *q;
 
-	if (!(e->opts.loopback_only && !tw_address_is_loopback(spec->address)) &&
+	if (!(e->opts.loopback_only && !tw_endpoint_address_is_loopback(spec->address)) &&
 	    (t = target_get(e, spec)) == NULL)
 		return -1;
 	if ((q = calloc(1, sizeof(*q))) == NULL)

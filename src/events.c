@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tldwatch/clock.h"
 #include "tldwatch/events.h"
 #include "tldwatch/report.h"
 
@@ -22,32 +23,6 @@ struct tw_event_log {
 	char *recent[TW_EVENTS_KEPT];  /* JSON lines, a ring */
 	size_t head, len;
 };
-
-double
-tw_time_wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-char *
-tw_time_iso(double t, char *buf, size_t len)
-{
-	time_t secs = (time_t)t;
-	struct tm tm;
-	int ms = (int)((t - (double)secs) * 1000.0);
-
-	if (ms < 0)
-		ms = 0;
-	if (ms > 999)
-		ms = 999;
-	gmtime_r(&secs, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-	return buf;
-}
 
 struct tw_event_log *
 tw_event_log_open(const char *path, char *err, size_t errlen)
@@ -84,7 +59,7 @@ event_object(const struct tw_event *ev)
 
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "time", json_string(tw_time_iso(ev->time, iso, sizeof(iso))));
+	json_object_set_new(o, "time", json_string(tw_clock_iso(ev->time, iso, sizeof(iso))));
 	json_object_set_new(o, "unix", json_real(ev->time));
 	json_object_set_new(o, "zone", json_string(ev->zone != NULL ? ev->zone : ""));
 	json_object_set_new(o, "event", json_string(ev->event));
@@ -108,7 +83,7 @@ event_object(const struct tw_event *ev)
 		    json_real((double)(long long)(ev->outage_seconds * 1000.0 + 0.5) / 1000.0));
 	if (ev->outage_start > 0)
 		json_object_set_new(o, "outage_start",
-		    json_string(tw_time_iso(ev->outage_start, iso, sizeof(iso))));
+		    json_string(tw_clock_iso(ev->outage_start, iso, sizeof(iso))));
 	return o;
 }
 
@@ -149,12 +124,12 @@ write_text(FILE *fp, const struct tw_event *ev)
 	char *diag = ev->diagnosis != NULL ? tw_report_escape(ev->diagnosis) : NULL;
 	char *zone = tw_report_escape(ev->zone != NULL ? ev->zone : "");
 
-	fprintf(fp, "%s  %s  %-19s %s -> %s", tw_time_iso(ev->time, iso, sizeof(iso)),
+	fprintf(fp, "%s  %s  %-19s %s -> %s", tw_clock_iso(ev->time, iso, sizeof(iso)),
 	    zone != NULL ? zone : "?", ev->event, tw_state_str(ev->from), tw_state_str(ev->to));
 	if (ev->has_outage_seconds)
 		fprintf(fp, "  after %.1f s of outage", ev->outage_seconds);
 	else if (ev->outage_start > 0)
-		fprintf(fp, "  (outage since %s)", tw_time_iso(ev->outage_start, since, sizeof(since)));
+		fprintf(fp, "  (outage since %s)", tw_clock_iso(ev->outage_start, since, sizeof(since)));
 	if (diag != NULL)
 		fprintf(fp, "  %s", diag);
 	fputc('\n', fp);

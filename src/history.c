@@ -13,7 +13,7 @@
 /*
  * Ring invariant: capacity is the window; head is 0 until the ring is full
  * (len == window), so the i-th oldest sample is s[(head + i) % len] and
- * tw_ring_at() needs no capacity.
+ * tw_history_ring_at() needs no capacity.
  */
 
 /* What identifies a row; hosts use only zone and name. */
@@ -712,7 +712,7 @@ out:
 }
 
 const struct tw_sample *
-tw_ring_at(const struct tw_ring *ring, unsigned i)
+tw_history_ring_at(const struct tw_ring *ring, unsigned i)
 {
 	if (ring == NULL || ring->s == NULL || i >= ring->len)
 		return NULL;

@@ -15,10 +15,7 @@
 #include "tldwatch/metrics.h"
 #include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
-
-#ifndef TW_VERSION
-#define TW_VERSION "0.1.0"
-#endif
+#include "tldwatch/version.h"
 
 const char *const tw_event_kinds[TW_EVENT_KINDS] = {
 	"degraded", "recovered", "unstable", "stable", "unknown",
@@ -404,13 +401,13 @@ server_labels(FILE *fp, const struct tw_server_history *s)
 	label(fp, false, "address", s->address);
 	label(fp, false, "port", port);
 	label(fp, false, "transport", tw_transport_str(s->transport));
-	label(fp, false, "role", tw_role_str(s->role));
+	label(fp, false, "role", tw_result_role_str(s->role));
 }
 
 static const struct tw_sample *
 newest(const struct tw_ring *ring)
 {
-	return ring->len > 0 ? tw_ring_at(ring, ring->len - 1) : NULL;
+	return ring->len > 0 ? tw_history_ring_at(ring, ring->len - 1) : NULL;
 }
 
 static bool

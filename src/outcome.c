@@ -3,6 +3,7 @@
  * server (see outcome.h).
  */
 #include <stdbool.h>
+#include <string.h>
 
 #include "tldwatch/outcome.h"
 
@@ -31,6 +32,20 @@ tw_outcome_str(enum tw_outcome o)
 	if ((unsigned)o >= TW_OUTCOME_COUNT)
 		return "invalid";
 	return names[o];
+}
+
+int
+tw_outcome_from_str(const char *s, enum tw_outcome *out)
+{
+	unsigned i;
+
+	for (i = 0; i < TW_OUTCOME_COUNT; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum tw_outcome)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 bool

@@ -8,7 +8,7 @@
 #include "tldwatch/report.h"
 
 const char *
-tw_format_str(enum tw_format f)
+tw_report_format_str(enum tw_format f)
 {
 	switch (f) {
 	case TW_FORMAT_TEXT:

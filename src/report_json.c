@@ -8,10 +8,7 @@
 #include <jansson.h>
 
 #include "tldwatch/report.h"
-
-#ifndef TW_VERSION
-#define TW_VERSION "0.1.0"
-#endif
+#include "tldwatch/version.h"
 
 /* Enough significant digits for a millisecond time rounded to 3 decimals. */
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
@@ -80,7 +77,7 @@ server_json(struct builder *b, const struct tw_server_result *s)
 	json_t *o = json_object();
 	unsigned lost = s->answered < s->sent ? s->sent - s->answered : 0;
 
-	set(b, o, "role", json_string(tw_role_str(s->role)));
+	set(b, o, "role", json_string(tw_result_role_str(s->role)));
 	set(b, o, "zone", str_or_null(s->zone));
 	set(b, o, "name", str_or_null(s->name));
 	set(b, o, "address", str_or_null(s->address));

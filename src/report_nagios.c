@@ -241,7 +241,7 @@ put_server_line(const struct tw_server_result *s, FILE *fp)
 {
 	char num[64];
 
-	fprintf(fp, "%s ", tw_role_str(s->role));
+	fprintf(fp, "%s ", tw_result_role_str(s->role));
 	put_text(fp, s->name != NULL ? s->name : "-");
 	fputc(' ', fp);
 	if (strchr(s->address, ':') != NULL) {

@@ -261,7 +261,7 @@ server_row(struct table *t, const struct tw_server_result *s, int verbosity)
 	if ((row = table_row(t)) < 0)
 		return;
 	address_port(s, addr, sizeof(addr));
-	table_set(t, row, SC_ROLE, COL_NONE, tw_role_str(s->role));
+	table_set(t, row, SC_ROLE, COL_NONE, tw_result_role_str(s->role));
 	table_set(t, row, SC_NAME, COL_NONE, s->name != NULL ? s->name : "-");
 	table_set(t, row, SC_ADDR, COL_NONE, addr);
 	table_set(t, row, SC_TRANSPORT, COL_NONE, tw_transport_str(s->transport));

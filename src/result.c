@@ -1,59 +1,13 @@
 /*
- * result.c -- names and exit codes of the result model's states and
- * roles, and freeing a check result.
+ * result.c -- the names of the result rows' roles, and freeing a check result.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "tldwatch/result.h"
 
-static const char *const state_names[TW_STATE_COUNT] = {
-	[TW_STATE_UP] = "up",
-	[TW_STATE_DEGRADED] = "degraded",
-	[TW_STATE_UNSTABLE] = "unstable",
-	[TW_STATE_PARTIAL] = "partial",
-	[TW_STATE_DOWN] = "down",
-	[TW_STATE_UNKNOWN] = "unknown",
-};
-
-static const int state_codes[TW_STATE_COUNT] = {
-	[TW_STATE_UP] = 0,
-	[TW_STATE_DEGRADED] = 1,
-	[TW_STATE_UNSTABLE] = 1,
-	[TW_STATE_PARTIAL] = 2,
-	[TW_STATE_DOWN] = 2,
-	[TW_STATE_UNKNOWN] = 3,
-};
-
-/* Indexed by exit code. */
-static const char *const nagios_words[4] = {
-	"OK", "WARNING", "CRITICAL", "UNKNOWN",
-};
-
 const char *
-tw_state_str(enum tw_state s)
-{
-	if ((unsigned)s >= TW_STATE_COUNT)
-		return "invalid";
-	return state_names[s];
-}
-
-int
-tw_state_exit_code(enum tw_state s)
-{
-	/* A state we do not know is, by definition, UNKNOWN. */
-	if ((unsigned)s >= TW_STATE_COUNT)
-		return 3;
-	return state_codes[s];
-}
-
-const char *
-tw_state_nagios(enum tw_state s)
-{
-	return nagios_words[tw_state_exit_code(s)];
-}
-
-const char *
-tw_role_str(enum tw_role r)
+tw_result_role_str(enum tw_role r)
 {
 	switch (r) {
 	case TW_ROLE_ROOT:
@@ -64,6 +18,20 @@ tw_role_str(enum tw_role r)
 		return "child";
 	}
 	return "invalid";
+}
+
+int
+tw_result_role_from_str(const char *s, enum tw_role *out)
+{
+	unsigned i;
+
+	for (i = TW_ROLE_ROOT; i <= TW_ROLE_CHILD; i++) {
+		if (strcmp(s, tw_result_role_str((enum tw_role)i)) == 0) {
+			*out = (enum tw_role)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static void
@@ -102,7 +70,7 @@ free_hosts(struct tw_host_result *hosts, size_t n)
 }
 
 void
-tw_check_result_free(struct tw_check_result *r)
+tw_result_free(struct tw_check_result *r)
 {
 	size_t i;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tldwatch/classify.h"
+#include "tldwatch/clock.h"
 #include "tldwatch/engine.h"
 #include "tldwatch/round.h"
 #include "tldwatch/wire.h"
@@ -1087,10 +1088,10 @@ build_result(struct tw_round *rd, double started)
 				goto fail;
 		}
 	}
-	r->elapsed_ms = tw_engine_now_ms() - started;
+	r->elapsed_ms = tw_clock_mono_ms() - started;
 	return r;
 fail:
-	tw_check_result_free(r);
+	tw_result_free(r);
 	return NULL;
 }
 
@@ -1228,7 +1229,7 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 	rd->eng = eng;
 	rd->done_cb = cb;
 	rd->done_cookie = cookie;
-	rd->started = tw_engine_now_ms();
+	rd->started = tw_clock_mono_ms();
 	if ((rd->deadline = tw_timer_new(eng, on_deadline, rd)) == NULL ||
 	    (rd->idle = tw_timer_new(eng, on_idle, rd)) == NULL)
 		goto oom;

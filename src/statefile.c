@@ -67,65 +67,16 @@
 static const char *const sample_fields[] = { "round", "sent", "answered", "rtt_ms", "outcome" };
 #define N_SAMPLE_FIELDS (sizeof(sample_fields) / sizeof(sample_fields[0]))
 
-/*
- * Names <-> enums, through the modules' own _str() functions so that
- * there is one table of names.
- */
-
+/* A sample keeps its outcome in a byte. */
 static int
-state_from_str(const char *s, enum tw_state *out)
+outcome_byte(const char *s, uint8_t *out)
 {
-	unsigned i;
+	enum tw_outcome o;
 
-	for (i = 0; i < TW_STATE_COUNT; i++) {
-		if (strcmp(s, tw_state_str((enum tw_state)i)) == 0) {
-			*out = (enum tw_state)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
-outcome_from_str(const char *s, uint8_t *out)
-{
-	unsigned i;
-
-	for (i = 0; i < TW_OUTCOME_COUNT; i++) {
-		if (strcmp(s, tw_outcome_str((enum tw_outcome)i)) == 0) {
-			*out = (uint8_t)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
-role_from_str(const char *s, enum tw_role *out)
-{
-	unsigned i;
-
-	for (i = TW_ROLE_ROOT; i <= TW_ROLE_CHILD; i++) {
-		if (strcmp(s, tw_role_str((enum tw_role)i)) == 0) {
-			*out = (enum tw_role)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
-transport_from_str(const char *s, enum tw_transport *out)
-{
-	unsigned i;
-
-	for (i = 0; i < TW_TRANSPORT_COUNT; i++) {
-		if (strcmp(s, tw_transport_str((enum tw_transport)i)) == 0) {
-			*out = (enum tw_transport)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (tw_outcome_from_str(s, &o) != 0)
+		return -1;
+	*out = (uint8_t)o;
+	return 0;
 }
 
 static bool
@@ -496,7 +447,7 @@ check_ring(const struct tw_ring *ring, unsigned window)
 	if (ring->len > window || (ring->len > 0 && ring->s == NULL))
 		return -1;
 	for (i = 0; i < ring->len; i++)
-		if (!sample_ok(tw_ring_at(ring, i)))
+		if (!sample_ok(tw_history_ring_at(ring, i)))
 			return -1;
 	return 0;
 }
@@ -510,7 +461,7 @@ put_samples(struct buf *b, const struct tw_ring *ring)
 
 	put(b, "[");
 	for (i = 0; i < ring->len && !b->failed; i++) {
-		smp = tw_ring_at(ring, i);
+		smp = tw_history_ring_at(ring, i);
 		snprintf(num, sizeof(num), "%s[%" PRIu64 ", %u, %u, ", i > 0 ? ", " : "",
 		    smp->round, (unsigned)smp->sent, (unsigned)smp->answered);
 		put(b, num);
@@ -576,7 +527,7 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 		put(b, ", \"transport\": ");
 		put_str(b, tw_transport_str(s->transport));
 		put(b, ", \"role\": ");
-		put_str(b, tw_role_str(s->role));
+		put_str(b, tw_result_role_str(s->role));
 		put(b, ", \"last_round\": ");
 		put_u64(b, s->last_round);
 		put(b, ",\n");
@@ -1019,7 +970,7 @@ parse_state(struct ld *l, const json_t *v, const char *where, const char *key,
 {
 	if (!json_is_string(v))
 		return bad(l, "%s.%s: expected a state name, got %s", where, key, type_name(v));
-	if (state_from_str(json_string_value(v), out) != 0)
+	if (tw_state_from_str(json_string_value(v), out) != 0)
 		return bad(l, "%s.%s: unknown state \"%.40s\"", where, key, json_string_value(v));
 	return 0;
 }
@@ -1190,7 +1141,7 @@ load_samples(struct ld *l, const json_t *o, const char *where, unsigned window,
 			return bad(l, "%s.%s: rtt_ms: out of range", where, key);
 		s->rtt_ms = (float)rtt;
 		v = json_array_get(smp, 4);
-		if (!json_is_string(v) || outcome_from_str(json_string_value(v), &s->outcome) != 0)
+		if (!json_is_string(v) || outcome_byte(json_string_value(v), &s->outcome) != 0)
 			return bad(l, "%s.%s: outcome: expected an outcome name", where, key);
 	}
 	ring->len = (unsigned)json_array_size(arr);
@@ -1220,11 +1171,11 @@ load_server(struct ld *l, const json_t *o, const char *where, unsigned window,
 	s->port = (uint16_t)port;
 	if (get_str(l, o, where, "transport", false, &str) != 0)
 		return -1;
-	if (transport_from_str(str, &s->transport) != 0)
+	if (tw_transport_from_str(str, &s->transport) != 0)
 		return bad(l, "%s.transport: unknown transport \"%.20s\"", where, str);
 	if (get_str(l, o, where, "role", false, &str) != 0)
 		return -1;
-	if (role_from_str(str, &s->role) != 0)
+	if (tw_result_role_from_str(str, &s->role) != 0)
 		return bad(l, "%s.role: unknown role \"%.20s\"", where, str);
 	if (get_uint(l, o, where, "last_round", (uint64_t)INT64_MAX, &s->last_round) != 0)
 		return -1;
@@ -1488,7 +1439,7 @@ tw_statefile_load(const char *path, struct tw_state_doc *doc, struct tw_error *e
 		goto out;
 	}
 	if (load_doc(&l, root, doc) != 0) {
-		tw_state_doc_clear(doc);
+		tw_statefile_doc_clear(doc);
 		goto out;
 	}
 	rc = TW_STATEFILE_OK;
@@ -1500,7 +1451,7 @@ out:
 }
 
 void
-tw_state_doc_clear(struct tw_state_doc *doc)
+tw_statefile_doc_clear(struct tw_state_doc *doc)
 {
 	if (doc == NULL)
 		return;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/clock.h"
 #include "tldwatch/events.h"
 #include "tldwatch/history.h"
 #include "tldwatch/status.h"
@@ -51,7 +52,7 @@ zone_line(const struct tw_zone_track *z, double now, FILE *fp, bool pipe_safe)
 	fprintf(fp, "%s %s for %s", name != NULL ? name : "?", tw_state_str(z->published),
 	    tw_text_span(now - z->published_since, a, sizeof(a)));
 	if (z->in_outage)
-		fprintf(fp, " (outage since %s, %s)", tw_time_iso(z->outage_start, b, sizeof(b)),
+		fprintf(fp, " (outage since %s, %s)", tw_clock_iso(z->outage_start, b, sizeof(b)),
 		    tw_text_span(now - z->outage_start, a, sizeof(a)));
 	if (z->diagnosis != NULL && (diag = tw_report_escape(z->diagnosis)) != NULL) {
 		if (pipe_safe)
@@ -77,7 +78,7 @@ server_line(const struct tw_server_history *s, FILE *fp, bool pipe_safe)
 			if (*p == '|')
 				*p = '/';
 	tw_history_stats(&s->ring, &st);
-	fprintf(fp, "%s %s %s:%u/%s zone=%s rounds=%u", tw_role_str(s->role),
+	fprintf(fp, "%s %s %s:%u/%s zone=%s rounds=%u", tw_result_role_str(s->role),
 	    name != NULL ? name : "?", s->address, (unsigned)s->port,
 	    tw_transport_str(s->transport), served != NULL && served[0] ? served : ".",
 	    st.rounds);
@@ -140,7 +141,7 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 	}
 	json_object_set_new(root, "state", json_string(tw_state_str(state)));
 	json_object_set_new(root, "exit_code", json_integer(code));
-	json_object_set_new(root, "written", json_string(tw_time_iso(doc->written, iso, sizeof(iso))));
+	json_object_set_new(root, "written", json_string(tw_clock_iso(doc->written, iso, sizeof(iso))));
 	json_object_set_new(root, "age_seconds", json_real(age));
 	json_object_set_new(root, "max_age_seconds", json_real(limit));
 	json_object_set_new(root, "stale", json_boolean(age > limit));
@@ -157,7 +158,7 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 		}
 		json_object_set_new(zo, "name", json_string(z->name));
 		json_object_set_new(zo, "state", json_string(tw_state_str(z->published)));
-		json_object_set_new(zo, "since", json_string(tw_time_iso(z->published_since, iso,
+		json_object_set_new(zo, "since", json_string(tw_clock_iso(z->published_since, iso,
 		    sizeof(iso))));
 		json_object_set_new(zo, "raw", json_string(tw_state_str(z->last_raw)));
 		json_object_set_new(zo, "diagnosis", z->diagnosis != NULL ?
@@ -165,7 +166,7 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 		json_object_set_new(zo, "flapping", json_boolean(z->flapping));
 		json_object_set_new(zo, "in_outage", json_boolean(z->in_outage));
 		if (z->in_outage) {
-			json_object_set_new(zo, "outage_start", json_string(tw_time_iso(
+			json_object_set_new(zo, "outage_start", json_string(tw_clock_iso(
 			    z->outage_start, iso, sizeof(iso))));
 			json_object_set_new(zo, "outage_seconds", json_real(now - z->outage_start));
 		} else {
@@ -180,7 +181,7 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 			so = json_object();
 			if (so == NULL)
 				continue;
-			json_object_set_new(so, "role", json_string(tw_role_str(s->role)));
+			json_object_set_new(so, "role", json_string(tw_result_role_str(s->role)));
 			json_object_set_new(so, "zone", json_string(s->served));
 			json_object_set_new(so, "name", s->name ? json_string(s->name) : json_null());
 			json_object_set_new(so, "address", json_string(s->address));
@@ -296,20 +297,20 @@ tw_status_run(const struct tw_status_opts *o)
 	memset(&err, 0, sizeof(err));
 	switch (tw_statefile_load(o->state_path, &doc, &err)) {
 	case TW_STATEFILE_OK:
-		code = tw_status_render(&doc, tw_time_wall(), o, NULL, stdout);
+		code = tw_status_render(&doc, tw_clock_wall(), o, NULL, stdout);
 		break;
 	case TW_STATEFILE_MISSING:
 		snprintf(problem, sizeof(problem), "no state file %s: is the watcher running?",
 		    o->state_path);
-		code = tw_status_render(NULL, tw_time_wall(), o, problem, stdout);
+		code = tw_status_render(NULL, tw_clock_wall(), o, problem, stdout);
 		break;
 	default:
 		snprintf(problem, sizeof(problem), "unusable state file: %s%s%s", err.file,
 		    err.file[0] ? ": " : "", err.msg);
-		code = tw_status_render(NULL, tw_time_wall(), o, problem, stdout);
+		code = tw_status_render(NULL, tw_clock_wall(), o, problem, stdout);
 		break;
 	}
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 	fflush(stdout);
 	return code;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/clock.h"
 #include "tldwatch/events.h"
 #include "tldwatch/history.h"
 #include "tldwatch/statuspage.h"
@@ -100,7 +101,7 @@ time_put(FILE *fp, double t)
 {
 	char iso[40];
 
-	tw_time_iso(t, iso, sizeof(iso));
+	tw_clock_iso(t, iso, sizeof(iso));
 	fprintf(fp, "<time datetime=\"%s\">%s</time>", iso, iso);
 }
 
@@ -179,10 +180,10 @@ columns_find(const struct tw_history *h, struct columns *c)
 
 		if (ring->len == 0)
 			continue;
-		smp = tw_ring_at(ring, 0);
+		smp = tw_history_ring_at(ring, 0);
 		if (smp->round < lo)
 			lo = smp->round;
-		smp = tw_ring_at(ring, ring->len - 1);
+		smp = tw_history_ring_at(ring, ring->len - 1);
 		if (smp->round > hi)
 			hi = smp->round;
 	}
@@ -239,10 +240,10 @@ cells_put(FILE *fp, const struct tw_ring *ring, const struct columns *c, bool ho
 
 	for (r = c->first; r <= c->last && r != 0; r++) {
 		smp = NULL;
-		while (i < ring->len && tw_ring_at(ring, i)->round < r)
+		while (i < ring->len && tw_history_ring_at(ring, i)->round < r)
 			i++;
-		if (i < ring->len && tw_ring_at(ring, i)->round == r)
-			smp = tw_ring_at(ring, i);
+		if (i < ring->len && tw_history_ring_at(ring, i)->round == r)
+			smp = tw_history_ring_at(ring, i);
 		if (smp == NULL) {
 			fprintf(fp, "<td class=\"cell nodata\" title=\"round %llu: no data\"></td>",
 			    (unsigned long long)r);
@@ -338,8 +339,8 @@ heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *
 	heat_head(fp, id, c);
 	for (i = 0; i < n; i++) {
 		s = rows[i];
-		fprintf(fp, "<tr class=\"server role-%s\"><td>%s</td><td>", tw_role_str(s->role),
-		    tw_role_str(s->role));
+		fprintf(fp, "<tr class=\"server role-%s\"><td>%s</td><td>", tw_result_role_str(s->role),
+		    tw_result_role_str(s->role));
 		if (s->name != NULL)
 			html_put(fp, s->name);
 		else

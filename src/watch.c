@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/clock.h"
 #include "tldwatch/config.h"
 #include "tldwatch/engine.h"
 #include "tldwatch/events.h"
@@ -113,7 +114,7 @@ static void
 fill_doc(const struct watcher *w, struct tw_state_doc *doc)
 {
 	memset(doc, 0, sizeof(*doc));
-	doc->written = tw_time_wall();
+	doc->written = tw_clock_wall();
 	doc->interval_ms = interval_ms(w);
 	doc->tracker = w->tracker;
 	doc->history = w->history;
@@ -283,7 +284,7 @@ on_round_done(void *cookie)
 	tw_timer_cancel(w->grace);
 	if (r != NULL) {
 		process(w, r);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	save_state(w);
 	if (w->stopping || (w->opts.max_rounds > 0 && w->rounds_here >= w->opts.max_rounds)) {
@@ -293,7 +294,7 @@ on_round_done(void *cookie)
 	if (w->reload)
 		do_reload(w);
 	/* Start to start: a round that overran starts the next one at once. */
-	spent = tw_engine_now_ms() - w->round_mono;
+	spent = tw_clock_mono_ms() - w->round_mono;
 	wait = (double)interval_ms(w) - spent;
 	tw_timer_arm(w->next, wait > 0 ? wait : 0);
 }
@@ -308,7 +309,7 @@ on_round_done(void *cookie)
 static double
 steady_wall(const struct watcher *w)
 {
-	return w->started + (tw_engine_now_ms() - w->started_mono) / 1000.0;
+	return w->started + (tw_clock_mono_ms() - w->started_mono) / 1000.0;
 }
 
 static void
@@ -320,7 +321,7 @@ start_round(void *cookie)
 	ro.deadline_ms = w->opts.deadline_ms;
 	ro.loopback_only = w->opts.loopback_only;
 	w->round_wall = steady_wall(w);
-	w->round_mono = tw_engine_now_ms();
+	w->round_mono = tw_clock_mono_ms();
 	w->round = tw_round_start(w->cfg, w->eng, &ro, on_round_done, w);
 	if (w->round == NULL)       /* out of memory: try again next interval */
 		tw_timer_arm(w->next, interval_ms(w));
@@ -336,7 +337,7 @@ on_grace(void *cookie)
 	if (w->round != NULL) {
 		r = tw_round_finish(w->round);
 		w->round = NULL;
-		tw_check_result_free(r);   /* an abandoned round says nothing about the zone */
+		tw_result_free(r);   /* an abandoned round says nothing about the zone */
 		fprintf(stderr, "tldwatch: abandoned the round in flight\n");
 	}
 	stop_now(w);
@@ -388,15 +389,15 @@ restore_state(struct watcher *w)
 		tw_event_log_restore(w->events, doc.events_json);
 		w->last_json = doc.last_round_json;
 		doc.last_round_json = NULL;
-		tw_state_doc_clear(&doc);
+		tw_statefile_doc_clear(&doc);
 		return 0;
 	case TW_STATEFILE_MISSING:
-		tw_state_doc_clear(&doc);
+		tw_statefile_doc_clear(&doc);
 		return 0;
 	case TW_STATEFILE_BAD:
 		break;
 	}
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 	fprintf(stderr, "tldwatch: the state file is unusable: ");
 	tw_error_print(&err, stderr);
 	if (tw_statefile_set_aside(w->opts.state_path, aside, sizeof(aside)) != 0) {
@@ -432,8 +433,8 @@ tw_watch_run(const struct tw_watch_opts *opts)
 
 	memset(&w, 0, sizeof(w));
 	w.opts = *opts;
-	w.started = tw_time_wall();
-	w.started_mono = tw_engine_now_ms();
+	w.started = tw_clock_wall();
+	w.started_mono = tw_clock_mono_ms();
 	w.last_round_seconds = -1;
 	signal(SIGPIPE, SIG_IGN);
 	if ((w.cfg = load_config(&w)) == NULL)

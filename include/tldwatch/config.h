@@ -26,20 +26,13 @@
 
 #include "tldwatch/endpoint.h"
 #include "tldwatch/error.h"
+#include "tldwatch/transport.h"
 
 #define TW_RR_A 1
 #define TW_RR_NS 2
 #define TW_RR_CNAME 5
 #define TW_RR_SOA 6
 #define TW_RR_AAAA 28
-
-enum tw_transport {
-	TW_TRANSPORT_UDP = 0,
-	TW_TRANSPORT_TCP = 1,
-};
-#define TW_TRANSPORT_COUNT 2
-
-const char *tw_transport_str(enum tw_transport t);
 
 struct tw_probe_cfg {
 	uint32_t timeout_ms;   /* per attempt; 1 ms .. 60 s; default 2000 */

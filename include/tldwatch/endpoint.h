@@ -36,8 +36,8 @@ int tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why,
  */
 bool tw_endpoint_is_loopback(const struct tw_endpoint *ep);
 
-/* tw_address_is_loopback(address): same test on a numeric address string. */
-bool tw_address_is_loopback(const char *address);
+/* tw_endpoint_address_is_loopback(address): same test on a numeric address string. */
+bool tw_endpoint_address_is_loopback(const char *address);
 
 /*
  * tw_endpoint_format(ep, buf, len):

@@ -163,7 +163,5 @@ void tw_engine_break(struct tw_engine *e);
 /* tw_engine_versions(): "c-ares 1.18.1, libevent 2.1.12-stable" (static). */
 const char *tw_engine_versions(void);
 
-/* tw_engine_now_ms(): a monotonic clock in milliseconds. */
-double tw_engine_now_ms(void);
 
 #endif

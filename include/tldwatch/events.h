@@ -56,10 +56,4 @@ void tw_event_log_restore(struct tw_event_log *log, const char *json);
 /* tw_event_log_close(log): NULL is fine. */
 void tw_event_log_close(struct tw_event_log *log);
 
-/* tw_time_iso(t, buf, len): Unix time as "2026-11-27T08:15:02.250Z". */
-char *tw_time_iso(double t, char *buf, size_t len);
-
-/* tw_time_wall(): the wall clock, Unix seconds with sub-second precision. */
-double tw_time_wall(void);
-
 #endif

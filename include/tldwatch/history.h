@@ -87,7 +87,7 @@ int tw_history_add(struct tw_history *h, const struct tw_check_result *r, uint64
 /* tw_history_stats(ring, out): loss and RTT over the samples held. */
 void tw_history_stats(const struct tw_ring *ring, struct tw_window_stats *out);
 
-/* tw_ring_at(ring, i): the i-th sample, oldest first (i < ring->len). */
-const struct tw_sample *tw_ring_at(const struct tw_ring *ring, unsigned i);
+/* tw_history_ring_at(ring, i): the i-th sample, oldest first (i < ring->len). */
+const struct tw_sample *tw_history_ring_at(const struct tw_ring *ring, unsigned i);
 
 #endif

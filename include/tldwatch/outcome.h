@@ -32,6 +32,9 @@ enum tw_outcome {
 /* tw_outcome_str(o): "answer", "referral", ... */
 const char *tw_outcome_str(enum tw_outcome o);
 
+/* tw_outcome_from_str(s, out): the outcome named ${s}; 0, or -1 when none is. */
+int tw_outcome_from_str(const char *s, enum tw_outcome *out);
+
 /* tw_outcome_is_response(o): a DNS message came back (any rcode, even malformed). */
 bool tw_outcome_is_response(enum tw_outcome o);
 

@@ -21,7 +21,7 @@ enum tw_format {
 	TW_FORMAT_JSON,
 	TW_FORMAT_NAGIOS,
 };
-const char *tw_format_str(enum tw_format f);
+const char *tw_report_format_str(enum tw_format f);
 
 /*
  * tw_report_escape(s):

@@ -4,7 +4,7 @@
  * The probe round (plan.c) fills a tw_check_result with what every server
  * and every host came to; verdict.c adds the states and diagnoses; the
  * renderers (report_*.c) only read it.  All strings are owned by the
- * result and freed by tw_check_result_free().
+ * result and freed by tw_result_free().
  */
 #ifndef TLDWATCH_RESULT_H
 #define TLDWATCH_RESULT_H
@@ -15,33 +15,17 @@
 
 #include "tldwatch/config.h"
 #include "tldwatch/outcome.h"
-
-/* Worst-last order: the overall state is the maximum over zones. */
-enum tw_state {
-	TW_STATE_UP = 0,
-	TW_STATE_DEGRADED,
-	TW_STATE_UNSTABLE,   /* only published by watch mode (hysteresis) */
-	TW_STATE_PARTIAL,
-	TW_STATE_DOWN,
-	TW_STATE_UNKNOWN,
-};
-#define TW_STATE_COUNT (TW_STATE_UNKNOWN + 1)
-
-/* tw_state_str(s): "up", "degraded", ... */
-const char *tw_state_str(enum tw_state s);
-
-/* tw_state_exit_code(s): up 0, degraded/unstable 1, partial/down 2, unknown 3. */
-int tw_state_exit_code(enum tw_state s);
-
-/* tw_state_nagios(s): "OK", "WARNING", "CRITICAL", "UNKNOWN". */
-const char *tw_state_nagios(enum tw_state s);
+#include "tldwatch/state.h"
 
 enum tw_role {
 	TW_ROLE_ROOT = 0,    /* discovery start (control) */
 	TW_ROLE_ZONE,        /* a server of the monitored zone itself */
 	TW_ROLE_CHILD,       /* a server of a zone below it, met on the way to a host */
 };
-const char *tw_role_str(enum tw_role r);
+const char *tw_result_role_str(enum tw_role r);
+
+/* tw_result_role_from_str(s, out): the role named ${s}; 0, or -1 when none is. */
+int tw_result_role_from_str(const char *s, enum tw_role *out);
 
 /* One (served zone, server, transport) row. */
 struct tw_server_result {
@@ -102,7 +86,7 @@ struct tw_check_result {
 	enum tw_state state;      /* worst zone (unknown when deadline_hit or error) */
 };
 
-/* tw_check_result_free(r): free ${r} and everything it owns; NULL is fine. */
-void tw_check_result_free(struct tw_check_result *r);
+/* tw_result_free(r): free ${r} and everything it owns; NULL is fine. */
+void tw_result_free(struct tw_check_result *r);
 
 #endif

@@ -48,14 +48,14 @@ struct tw_round *tw_round_start(const struct tw_config *cfg, struct tw_engine *e
  * tw_round_finish(round):
  * Cancel whatever is still pending (a round finished early counts as
  * having hit its deadline), build the result and free ${round}.  Returns
- * the result (free with tw_check_result_free) or NULL when memory ran out.
+ * the result (free with tw_result_free) or NULL when memory ran out.
  */
 struct tw_check_result *tw_round_finish(struct tw_round *round);
 
 /*
  * tw_round_run(cfg, opts):
  * Run one round over every zone of ${cfg} on an engine of its own.  Returns a new result (free
- * with tw_check_result_free), or NULL when memory ran out.  States and
+ * with tw_result_free), or NULL when memory ran out.  States and
  * diagnoses are left for verdict.c.
  */
 struct tw_check_result *tw_round_run(const struct tw_config *cfg,

@@ -41,7 +41,7 @@ enum tw_statefile_status {
 
 /*
  * tw_statefile_load(path, doc, err):
- * Read ${path} into ${doc} (zeroed first; free with tw_state_doc_clear).
+ * Read ${path} into ${doc} (zeroed first; free with tw_statefile_doc_clear).
  * Returns the status; for TW_STATEFILE_BAD, ${err} names the file (and
  * line:column for JSON errors) and the reason.
  */
@@ -69,7 +69,7 @@ int tw_statefile_set_aside(const char *path, char *newpath, size_t len);
  */
 int tw_statefile_clean_stale(const char *path);
 
-/* tw_state_doc_clear(doc): free what ${doc} holds and zero it. */
-void tw_state_doc_clear(struct tw_state_doc *doc);
+/* tw_statefile_doc_clear(doc): free what ${doc} holds and zero it. */
+void tw_statefile_doc_clear(struct tw_state_doc *doc);
 
 #endif

@@ -97,8 +97,8 @@ same_ring(const struct tw_ring *a, const struct tw_ring *b)
 
 	FUZZ_CHECK(a->len == b->len);
 	for (i = 0; i < a->len; i++) {
-		x = tw_ring_at(a, i);
-		y = tw_ring_at(b, i);
+		x = tw_history_ring_at(a, i);
+		y = tw_history_ring_at(b, i);
 		FUZZ_CHECK(x != NULL && y != NULL);
 		FUZZ_CHECK(x->round == y->round && x->sent == y->sent &&
 		    x->answered == y->answered && x->outcome == y->outcome);
@@ -299,10 +299,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);
 	free(t1);
 	free(t2);
-	tw_state_doc_clear(&again);
-	tw_state_doc_clear(&back);
+	tw_statefile_doc_clear(&again);
+	tw_statefile_doc_clear(&back);
 
 	carry_on(&doc, input_hash(data, size));
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 	return 0;
 }

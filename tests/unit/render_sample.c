@@ -29,7 +29,7 @@ main(int argc, char **argv)
 		rc = tw_metrics_render(&view, stdout);
 	else
 		rc = tw_statuspage_render(&view, stdout);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 	if (rc != 0) {
 		fprintf(stderr, "render_sample: write error\n");
 		return 1;

@@ -999,7 +999,7 @@ test_transport_str(void **state)
 {
 	assert_string_equal(tw_transport_str(TW_TRANSPORT_UDP), "udp");
 	assert_string_equal(tw_transport_str(TW_TRANSPORT_TCP), "tcp");
-	assert_string_equal(tw_transport_str((enum tw_transport)7), "?");
+	assert_string_equal(tw_transport_str((enum tw_transport)7), "invalid");
 }
 
 /*

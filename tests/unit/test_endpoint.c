@@ -214,9 +214,9 @@ test_loopback(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(lbs) / sizeof(lbs[0]); i++)
-		if (tw_address_is_loopback(lbs[i].address) != lbs[i].loopback)
+		if (tw_endpoint_address_is_loopback(lbs[i].address) != lbs[i].loopback)
 			fail_msg("\"%s\": want loopback=%d", lbs[i].address, lbs[i].loopback);
-	assert_false(tw_address_is_loopback(NULL));
+	assert_false(tw_endpoint_address_is_loopback(NULL));
 	assert_false(tw_endpoint_is_loopback(NULL));
 }
 

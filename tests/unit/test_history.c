@@ -17,7 +17,7 @@
 
 #include "tldwatch/history.h"
 
-/* Building check results (owned, freed by tw_check_result_free). */
+/* Building check results (owned, freed by tw_result_free). */
 
 static char *
 xstrdup(const char *s)
@@ -209,30 +209,30 @@ test_add_basic(void **state)
 	s = find_server(h, "kp", "kp", "127.45.176.15", 10053, TW_TRANSPORT_UDP);
 	assert_non_null(s);
 	assert_int_equal(s->role, TW_ROLE_ZONE);
-	smp = tw_ring_at(&s->ring, 0);
+	smp = tw_history_ring_at(&s->ring, 0);
 	assert_non_null(smp);
 	assert_int_equal(smp->round, 1);
 	assert_int_equal(smp->sent, 3);
 	assert_int_equal(smp->answered, 1);
 	assert_true(smp->rtt_ms == 20.0f);
 	assert_int_equal(smp->outcome, TW_OUTCOME_ANSWER);
-	assert_null(tw_ring_at(&s->ring, 1));
+	assert_null(tw_history_ring_at(&s->ring, 1));
 
 	s = find_server(h, "kp", "kp", "127.45.176.16", 10053, TW_TRANSPORT_UDP);
 	assert_non_null(s);
-	smp = tw_ring_at(&s->ring, 0);
+	smp = tw_history_ring_at(&s->ring, 0);
 	assert_true(smp->rtt_ms < 0);
 	assert_int_equal(smp->outcome, TW_OUTCOME_TIMEOUT);
 
 	hh = find_host(h, "kp", "kcna.kp");
 	assert_non_null(hh);
-	smp = tw_ring_at(&hh->ring, 0);
+	smp = tw_history_ring_at(&hh->ring, 0);
 	assert_int_equal(smp->sent, 1);
 	assert_int_equal(smp->answered, 1);
 	assert_int_equal(smp->outcome, TW_OUTCOME_ANSWER);
 	hh = find_host(h, "kp", "rodong.rep.kp");
 	assert_non_null(hh);
-	smp = tw_ring_at(&hh->ring, 0);
+	smp = tw_history_ring_at(&hh->ring, 0);
 	assert_int_equal(smp->sent, 1);
 	assert_int_equal(smp->answered, 0);
 	assert_int_equal(smp->outcome, TW_OUTCOME_TIMEOUT);
@@ -245,7 +245,7 @@ test_add_basic(void **state)
 	assert_int_equal(h->hosts[1].ring.len, 2);
 	assert_int_equal(h->hosts[1].last_round, 2);
 
-	tw_check_result_free(r);
+	tw_result_free(r);
 	tw_history_free(h);
 }
 
@@ -290,7 +290,7 @@ test_keys(void **state)
 		assert_int_equal(h->servers[i].ring.len, 1);
 
 	/* The duplicate was merged into the first row: sums, the lower RTT. */
-	smp = tw_ring_at(&find_server(h, "kp", "kp", "127.45.176.15", 10053,
+	smp = tw_history_ring_at(&find_server(h, "kp", "kp", "127.45.176.15", 10053,
 	    TW_TRANSPORT_UDP)->ring, 0);
 	assert_non_null(smp);
 	for (i = 0; i < h->n_servers; i++) {
@@ -300,7 +300,7 @@ test_keys(void **state)
 		    strcmp(s->name, "ns1.kptc.kp") == 0 && s->port == 10053 &&
 		    s->transport == TW_TRANSPORT_UDP && strcmp(s->address, "127.45.176.15") == 0 &&
 		    strcmp(s->served, "kp") == 0) {
-			smp = tw_ring_at(&s->ring, 0);
+			smp = tw_history_ring_at(&s->ring, 0);
 			assert_int_equal(smp->sent, 3);
 			assert_int_equal(smp->answered, 1);
 			assert_true(smp->rtt_ms == 3.0f);
@@ -320,7 +320,7 @@ test_keys(void **state)
 		assert_int_equal(null_named, 1);
 		assert_int_equal(empty_named, 1);
 	}
-	smp = tw_ring_at(&find_host(h, "kp", "kcna.kp")->ring, 0);
+	smp = tw_history_ring_at(&find_host(h, "kp", "kcna.kp")->ring, 0);
 	assert_int_equal(smp->sent, 2);
 	assert_int_equal(smp->answered, 1);
 	assert_int_equal(smp->outcome, TW_OUTCOME_ANSWER);
@@ -333,7 +333,7 @@ test_keys(void **state)
 	for (i = 0; i < h->n_servers; i++)
 		assert_int_equal(h->servers[i].ring.len, 2);
 
-	tw_check_result_free(r);
+	tw_result_free(r);
 	tw_history_free(h);
 }
 
@@ -352,11 +352,11 @@ test_sample_clamps(void **state)
 	v.rtt_ms = (double)NAN;
 	res_server(r, z, &v, TW_ROLE_ZONE);
 	assert_int_equal(tw_history_add(h, r, 1), 0);
-	smp = tw_ring_at(&h->servers[0].ring, 0);
+	smp = tw_history_ring_at(&h->servers[0].ring, 0);
 	assert_int_equal(smp->sent, UINT16_MAX);
 	assert_int_equal(smp->answered, UINT16_MAX);
 	assert_true(smp->rtt_ms < 0);
-	tw_check_result_free(r);
+	tw_result_free(r);
 
 	r = res_new();
 	z = res_zone(r, "kp");
@@ -365,11 +365,11 @@ test_sample_clamps(void **state)
 	v.rtt_ms = 1e300;
 	res_server(r, z, &v, TW_ROLE_ZONE);
 	assert_int_equal(tw_history_add(h, r, 2), 0);
-	smp = tw_ring_at(&h->servers[0].ring, 1);
+	smp = tw_history_ring_at(&h->servers[0].ring, 1);
 	assert_int_equal(smp->sent, 2);
 	assert_int_equal(smp->answered, 2);
 	assert_true(smp->rtt_ms > 1e38f);
-	tw_check_result_free(r);
+	tw_result_free(r);
 	tw_history_free(h);
 }
 
@@ -400,20 +400,20 @@ test_ring_wrap(void **state)
 	for (n = 1; n <= 8; n++) {
 		r = numbered_result(n);
 		assert_int_equal(tw_history_add(h, r, n), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 		ring = &h->servers[0].ring;
 		assert_int_equal(ring->len, n < 3 ? n : 3);
 		/* Oldest first, the newest last, whatever the head. */
 		for (i = 0; i < ring->len; i++) {
 			unsigned want = n - ring->len + 1 + i;
 
-			assert_int_equal(tw_ring_at(ring, i)->round, want);
-			assert_int_equal(tw_ring_at(ring, i)->sent, want);
-			assert_int_equal(tw_ring_at(&h->hosts[0].ring, i)->answered, want % 2 == 0);
+			assert_int_equal(tw_history_ring_at(ring, i)->round, want);
+			assert_int_equal(tw_history_ring_at(ring, i)->sent, want);
+			assert_int_equal(tw_history_ring_at(&h->hosts[0].ring, i)->answered, want % 2 == 0);
 		}
-		assert_null(tw_ring_at(ring, ring->len));
+		assert_null(tw_history_ring_at(ring, ring->len));
 	}
-	assert_null(tw_ring_at(NULL, 0));
+	assert_null(tw_history_ring_at(NULL, 0));
 	tw_history_free(h);
 }
 
@@ -458,8 +458,8 @@ test_drop_stale(void **state)
 	assert_int_equal(h->n_servers, 1);
 	assert_int_equal(h->servers[0].last_round, 5);
 
-	tw_check_result_free(both);
-	tw_check_result_free(roots_only);
+	tw_result_free(both);
+	tw_result_free(roots_only);
 	tw_history_free(h);
 }
 
@@ -474,17 +474,17 @@ test_set_window(void **state)
 	for (n = 1; n <= 7; n++) {
 		r = numbered_result(n);
 		assert_int_equal(tw_history_add(h, r, n), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	/* Rounds 3..7 held, the ring wrapped; shrink to 2 keeps 6 and 7. */
 	assert_int_equal(tw_history_set_window(h, 2), 0);
 	assert_int_equal(h->window, 2);
 	ring = &h->servers[0].ring;
 	assert_int_equal(ring->len, 2);
-	assert_int_equal(tw_ring_at(ring, 0)->round, 6);
-	assert_int_equal(tw_ring_at(ring, 1)->round, 7);
+	assert_int_equal(tw_history_ring_at(ring, 0)->round, 6);
+	assert_int_equal(tw_history_ring_at(ring, 1)->round, 7);
 	assert_int_equal(h->hosts[0].ring.len, 2);
-	assert_int_equal(tw_ring_at(&h->hosts[0].ring, 1)->round, 7);
+	assert_int_equal(tw_history_ring_at(&h->hosts[0].ring, 1)->round, 7);
 
 	/* Grow to 4: both kept, then fill and wrap at the new size. */
 	assert_int_equal(tw_history_set_window(h, 4), 0);
@@ -492,12 +492,12 @@ test_set_window(void **state)
 	for (n = 8; n <= 13; n++) {
 		r = numbered_result(n);
 		assert_int_equal(tw_history_add(h, r, n), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	ring = &h->servers[0].ring;
 	assert_int_equal(ring->len, 4);
 	for (i = 0; i < 4; i++)
-		assert_int_equal(tw_ring_at(ring, i)->round, 10 + i);
+		assert_int_equal(tw_history_ring_at(ring, i)->round, 10 + i);
 
 	assert_int_equal(tw_history_set_window(h, 4), 0);   /* unchanged */
 	assert_int_equal(tw_history_set_window(h, 0), -1);
@@ -579,7 +579,7 @@ test_stats_wrapped_large(void **state)
 	for (n = 1; n <= 1500; n++) {
 		r = numbered_result(n);
 		assert_int_equal(tw_history_add(h, r, n), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	tw_history_stats(&h->servers[0].ring, &st);
 	assert_int_equal(st.rounds, 1001);
@@ -635,7 +635,7 @@ test_bounded_long_run(void **state)
 		if (n % 3 == 0)
 			res_host(r, z, "kcna.kp", true, TW_OUTCOME_ANSWER);
 		assert_int_equal(tw_history_add(h, r, n), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 
 		if (h->n_servers > max_servers)
 			max_servers = h->n_servers;
@@ -664,7 +664,7 @@ test_bounded_long_run(void **state)
 	assert_int_equal(find_server(h, "kp", "kp", "127.45.176.16",
 	    (uint16_t)(1024 + rounds % 30000), TW_TRANSPORT_UDP)->ring.len, 1);
 	assert_int_equal(find_host(h, "kp", "kcna.kp")->ring.len, window);
-	assert_int_equal(tw_ring_at(&find_host(h, "kp", "kcna.kp")->ring, 0)->round,
+	assert_int_equal(tw_history_ring_at(&find_host(h, "kp", "kcna.kp")->ring, 0)->round,
 	    rounds - 3 * (window - 1) - rounds % 3);
 	tw_history_free(h);
 }
@@ -680,7 +680,7 @@ test_bad_args(void **state)
 	/* An empty result is fine and drops nothing young. */
 	assert_int_equal(tw_history_add(h, r, 1), 0);
 	assert_int_equal(h->n_servers, 0);
-	tw_check_result_free(r);
+	tw_result_free(r);
 	tw_history_free(h);
 }
 

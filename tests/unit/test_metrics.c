@@ -132,7 +132,7 @@ small_doc(struct tw_state_doc *doc)
 		fx_host(&z->hosts[0], "www.kp", true, round == 1,
 		    round == 1 ? TW_OUTCOME_ANSWER : TW_OUTCOME_TIMEOUT);
 		assert_int_equal(tw_history_add(doc->history, r, round), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	doc->tracker = fx_alloc(1, sizeof(*doc->tracker));
 	doc->tracker->n_zones = 1;
@@ -267,7 +267,7 @@ test_small_view_exact(void **state)
 		fprintf(stderr, "---- got:\n%s---- expected:\n%s", out, small_expected);
 	assert_string_equal(out, small_expected);
 	free(out);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 /* Two renders of one view are byte-identical. */
@@ -285,7 +285,7 @@ test_stable_output(void **state)
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 /* ---- tables ---- */
@@ -421,7 +421,7 @@ test_zone_series(void **state)
 	assert_non_null(strstr(out, "tldwatch_zone_state{zone=\"kp\",state=\"unknown\"} 1\n"));
 	assert_non_null(strstr(out, "tldwatch_zone_state_code{zone=\"kp\"} 5\n"));
 	free(out);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 /* Up: answer for everyone; referral only for roots. */
@@ -464,13 +464,13 @@ test_server_up_rule(void **state)
 		s->ring.s[s->ring.head].outcome = (uint8_t)(cases[i].up ? TW_OUTCOME_TIMEOUT :
 		    TW_OUTCOME_ANSWER);
 		out = render(&v);
-		snprintf(want, sizeof(want), "role=\"%s\"} %d", tw_role_str(cases[i].role),
+		snprintf(want, sizeof(want), "role=\"%s\"} %d", tw_result_role_str(cases[i].role),
 		    cases[i].up);
 		assert_non_null(strstr(line_of(out, "tldwatch_server_up{zone=\"kp\",served=\"kp\","
 		    "server=\"ns2.kptc.kp\""), want));
 		free(out);
 	}
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 /* Duplicate rows (a hand-edited state file) never make duplicate series; order is by labels. */
@@ -539,7 +539,7 @@ test_dedup_and_order(void **state)
 	}
 	assert_int_equal(i, sizeof(order) / sizeof(order[0]));
 	free(out);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -564,7 +564,7 @@ test_hostile_names(void **state)
 		assert_non_null(strchr(p, '\n'));
 	}
 	free(out);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -603,7 +603,7 @@ test_write_error(void **state)
 	fx_view(&v, &doc);
 	assert_int_equal(tw_metrics_render(&v, fp), -1);
 	fclose(fp);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 int

@@ -452,7 +452,7 @@ golden_scenario(const char *name)
 	golden_check(file, out);
 	free(out);
 
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 static void test_golden_healthy(void **state) { golden_scenario("healthy"); }
@@ -480,7 +480,7 @@ test_golden_verbose_text(void **state)
 	assert_non_null(strstr(out, "loss 33.3%"));
 	assert_non_null(strstr(out, "\nroots:\n"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 /* ---- properties that hold for every scenario --------------------------- */
@@ -518,7 +518,7 @@ test_no_control_bytes(void **state)
 			assert_clean(scenarios[i].name, out);
 			free(out);
 		}
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 }
 
@@ -546,7 +546,7 @@ test_nagios_shape(void **state)
 		assert_null(strchr(nl + 1, '|'));
 		assert_int_equal(out[strlen(out) - 1], '\n');
 		free(out);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 }
 
@@ -585,7 +585,7 @@ test_json_fields(void **state)
 	assert_int_equal(json_array_size(json_object_get(host, "addresses")), 2);
 	json_decref(doc);
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 static void
@@ -612,7 +612,7 @@ test_json_invalid_utf8(void **state)
 	    "caf\xc3\xa9\x07.kp");
 	json_decref(doc);
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 static void
@@ -638,21 +638,21 @@ test_text_colour(void **state)
 	assert_null(strstr(out, "\033[31m"));
 	free(out);
 	opts.verbosity = 0;
-	tw_check_result_free(r);
+	tw_result_free(r);
 
 	r = build(scenario("degraded"));
 	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
 	assert_true(strncmp(out, "\033[33mDEGRADED\033[0m", 17) == 0);
 	assert_non_null(strstr(out, "\033[31mtimeout\033[0m"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 
 	r = build(scenario("down"));
 	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
 	assert_true(strncmp(out, "\033[31mDOWN\033[0m", 13) == 0);
 	assert_non_null(strstr(out, "\033[31mFAILED\033[0m"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 
 	r = build(scenario("unknown"));
 	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
@@ -663,7 +663,7 @@ test_text_colour(void **state)
 	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
 	assert_null(strchr(out, '\033'));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 /* Column of ${needle} on the line that contains ${line_key}. */
@@ -704,7 +704,7 @@ test_text_alignment(void **state)
 	/* no trailing blanks */
 	assert_null(strstr(out, " \n"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 struct threshold_case {
@@ -766,7 +766,7 @@ test_nagios_thresholds(void **state)
 		if (c->perf != NULL && strstr(out, c->perf) == NULL)
 			fail_msg("%s: no \"%s\" in\n%s", c->scenario, c->perf, out);
 		free(out);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 }
 
@@ -782,7 +782,7 @@ test_nagios_threshold_reason(void **state)
 	out = render(r, TW_FORMAT_NAGIOS, &opts, NULL);
 	assert_non_null(strstr(out, "(2 answering hits the warning threshold)"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 static void
@@ -796,7 +796,7 @@ test_nagios_perf_labels(void **state)
 	assert_non_null(strstr(out, " 'kp_rtt_it''s_ns2'=0.000250s;;;0"));
 	assert_non_null(strstr(out, " 'kp_rtt_ns1.evil/kp\\x1b[2J'=0.000500s;;;0"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 
 	/* the same server as two child rows gives one RTT datum */
 	r = build(scenario("healthy"));
@@ -807,7 +807,7 @@ test_nagios_perf_labels(void **state)
 	assert_non_null(strstr(out, "'kp_rtt_ns1.kcna.kp'=0.000297s"));
 	assert_null(strstr(out, "'kp_rtt_ns1.kcna.kp'=0.000301s"));
 	free(out);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 static void
@@ -826,7 +826,7 @@ test_nagios_loss(void **state)
 	assert_null(strstr(out, "'kp_loss'"));
 	free(out);
 	r->zones[0].n_servers = N(degraded_servers);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 static void
@@ -864,10 +864,10 @@ test_escape(void **state)
 static void
 test_format_str(void **state)
 {
-	assert_string_equal(tw_format_str(TW_FORMAT_TEXT), "text");
-	assert_string_equal(tw_format_str(TW_FORMAT_JSON), "json");
-	assert_string_equal(tw_format_str(TW_FORMAT_NAGIOS), "nagios");
-	assert_string_equal(tw_format_str((enum tw_format)42), "invalid");
+	assert_string_equal(tw_report_format_str(TW_FORMAT_TEXT), "text");
+	assert_string_equal(tw_report_format_str(TW_FORMAT_JSON), "json");
+	assert_string_equal(tw_report_format_str(TW_FORMAT_NAGIOS), "nagios");
+	assert_string_equal(tw_report_format_str((enum tw_format)42), "invalid");
 }
 
 int

@@ -54,10 +54,10 @@ test_state_out_of_range(void **state)
 static void
 test_roles(void **state)
 {
-	assert_string_equal(tw_role_str(TW_ROLE_ROOT), "root");
-	assert_string_equal(tw_role_str(TW_ROLE_ZONE), "zone");
-	assert_string_equal(tw_role_str(TW_ROLE_CHILD), "child");
-	assert_string_equal(tw_role_str((enum tw_role)7), "invalid");
+	assert_string_equal(tw_result_role_str(TW_ROLE_ROOT), "root");
+	assert_string_equal(tw_result_role_str(TW_ROLE_ZONE), "zone");
+	assert_string_equal(tw_result_role_str(TW_ROLE_CHILD), "child");
+	assert_string_equal(tw_result_role_str((enum tw_role)7), "invalid");
 }
 
 static char *
@@ -76,12 +76,12 @@ test_result_free(void **state)
 	struct tw_zone_result *z;
 	struct tw_host_result *h;
 
-	tw_check_result_free(NULL);
+	tw_result_free(NULL);
 
 	/* empty */
 	r = calloc(1, sizeof(*r));
 	assert_non_null(r);
-	tw_check_result_free(r);
+	tw_result_free(r);
 
 	/* every owned pointer set; ASan reports anything left behind */
 	r = calloc(1, sizeof(*r));
@@ -122,7 +122,7 @@ test_result_free(void **state)
 	r->zones[1].name = xstrdup("");
 	r->deadline_stage = xstrdup("host resolution");
 	r->error = xstrdup("out of sockets");
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 int

@@ -334,8 +334,8 @@ assert_same_ring(const struct tw_ring *a, const struct tw_ring *b)
 
 	assert_int_equal(a->len, b->len);
 	for (i = 0; i < a->len; i++) {
-		x = tw_ring_at(a, i);
-		y = tw_ring_at(b, i);
+		x = tw_history_ring_at(a, i);
+		y = tw_history_ring_at(b, i);
 		assert_non_null(x);
 		assert_non_null(y);
 		assert_int_equal(x->round, y->round);
@@ -465,7 +465,7 @@ write_file(const char *path, const char *data, size_t len)
 static void
 doc_free(struct tw_state_doc *doc)
 {
-	tw_state_doc_clear(doc);
+	tw_statefile_doc_clear(doc);
 }
 
 /*
@@ -489,7 +489,7 @@ small_doc(struct tw_state_doc *doc)
 		if (doc->tracker->n_zones > 0 && doc->history->n_servers > 0 &&
 		    doc->history->n_hosts > 0 && doc->history->window > 3)
 			return;
-		tw_state_doc_clear(doc);
+		tw_statefile_doc_clear(doc);
 	}
 }
 
@@ -968,8 +968,8 @@ test_damaged_files(void **state)
 	assert_int_equal(tw_statefile_load(f->path, &doc, &err), TW_STATEFILE_MISSING);
 	assert_null(doc.tracker);
 	assert_null(doc.history);
-	tw_state_doc_clear(&doc);
-	tw_state_doc_clear(NULL);
+	tw_statefile_doc_clear(&doc);
+	tw_statefile_doc_clear(NULL);
 }
 
 /* Every proper prefix of a good file, with and without a newline put back, is BAD. */

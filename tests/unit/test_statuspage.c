@@ -224,7 +224,7 @@ test_story_page(void **state)
 	assert_null(find_nocase(page, "@import"));
 	assert_true(valid_utf8(page));
 	free(page);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -265,7 +265,7 @@ test_hostile_page(void **state)
 	/* Worst state in the title. */
 	assert_non_null(strstr(page, "<title>tldwatch: unknown</title>"));
 	free(page);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 /* A row missing from some rounds gets grey "no data" cells there. */
@@ -291,7 +291,7 @@ test_nodata_cells(void **state)
 		assert_int_equal(tw_history_add(doc.history, r, round), 0);
 		if (round < 3)
 			r->zones[0].n_hosts = 3;        /* so all three are freed */
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	fx_view(&v, &doc);
 	page = render(&v);
@@ -304,7 +304,7 @@ test_nodata_cells(void **state)
 	assert_int_equal(count(map, "title=\"round 3: no data\""), 0);
 	free(map);
 	free(page);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -334,7 +334,7 @@ test_refresh_interval(void **state)
 		assert_non_null(strstr(page, cases[i].want));
 		free(page);
 	}
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 /* A window of 1000 rounds shows only the newest TW_STATUSPAGE_MAX_COLUMNS. */
@@ -354,7 +354,7 @@ test_column_cap(void **state)
 	for (round = 1; round <= last; round++) {
 		r = fx_round(round % 12 + 1, false);
 		assert_int_equal(tw_history_add(doc.history, r, round), 0);
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	fx_view(&v, &doc);
 	page = render(&v);
@@ -366,7 +366,7 @@ test_column_cap(void **state)
 	assert_int_equal(count(map, "<td class=\"cell "), 7 * TW_STATUSPAGE_MAX_COLUMNS);
 	free(map);
 	free(page);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -400,7 +400,7 @@ test_empty_view(void **state)
 	assert_non_null(strstr(page, "id=\"no-events\""));
 	assert_null(strstr(page, "id=\"roots\""));
 	free(page);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -416,7 +416,7 @@ test_write_error(void **state)
 	fx_view(&v, &doc);
 	assert_int_equal(tw_statuspage_render(&v, fp), -1);
 	fclose(fp);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 int

@@ -105,7 +105,7 @@ feed(struct tw_tracker *t, const struct tw_watch_cfg *cfg, const struct zin *zon
 		assert_null(ev);
 	else
 		assert_non_null(ev);
-	tw_check_result_free(r);
+	tw_result_free(r);
 	return ev;
 }
 
@@ -863,7 +863,7 @@ test_null_and_errors(void **state)
 	assert_int_equal(tw_tracker_update(t, &defaults, r, T0, NULL, &n_ev), -1);
 	assert_int_equal(tw_tracker_update(t, &defaults, r, T0, &ev, NULL), -1);
 	assert_int_equal(t->rounds, 0);
-	tw_check_result_free(r);
+	tw_result_free(r);
 	tw_tracker_free(t);
 }
 

@@ -204,7 +204,7 @@ test_table(void **state)
 			    tw_state_str(c->want), c->want_exit, c->want_diag);
 			fail();
 		}
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 }
 
@@ -230,7 +230,7 @@ test_worst_zone_and_counts(void **state)
 	assert_int_equal(a->zones[0].auth_answering, 2);
 	assert_int_equal(a->zones[0].auth_total, 2);
 	assert_int_equal(a->zones[1].auth_answering, 0);
-	tw_check_result_free(a);
+	tw_result_free(a);
 }
 
 static void
@@ -242,7 +242,7 @@ test_no_zones_is_unknown(void **state)
 	assert_non_null(r);
 	assert_int_equal(tw_verdict_apply(r), 0);
 	assert_int_equal(r->state, TW_STATE_UNKNOWN);
-	tw_check_result_free(r);
+	tw_result_free(r);
 }
 
 int

@@ -64,7 +64,7 @@ fixture(struct tw_state_doc *doc, bool hostile)
 	assert_int_equal(tw_report_json(last, &ro, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	doc->last_round_json = buf;
-	tw_check_result_free(last);
+	tw_result_free(last);
 }
 
 static char *
@@ -135,7 +135,7 @@ views(bool hostile)
 		golden_check(file, out);
 		free(out);
 	}
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 }
 
 static void
@@ -207,7 +207,7 @@ test_state_file(void **state)
 	assert_non_null(out);
 	golden_check("watch-state.json", out);
 	free(out);
-	tw_state_doc_clear(&doc);
+	tw_statefile_doc_clear(&doc);
 	unlink(path);
 	rmdir(dir);
 }

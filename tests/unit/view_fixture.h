@@ -215,7 +215,7 @@ fx_zone(struct tw_zone_track *z, const char *name, enum tw_state st, double sinc
 	z->diagnosis = fx_strdup(diag);
 }
 
-/* Fill ${doc} (free with tw_state_doc_clear): the story, and hostile rows when asked. */
+/* Fill ${doc} (free with tw_statefile_doc_clear): the story, and hostile rows when asked. */
 static inline void
 fx_doc(struct tw_state_doc *doc, bool hostile)
 {
@@ -232,7 +232,7 @@ fx_doc(struct tw_state_doc *doc, bool hostile)
 		r = fx_round(i, hostile);
 		if (tw_history_add(doc->history, r, i) != 0)
 			abort();
-		tw_check_result_free(r);
+		tw_result_free(r);
 	}
 	doc->tracker = fx_alloc(1, sizeof(*doc->tracker));
 	doc->tracker->n_zones = hostile ? 2 : 1;

@@ -1,0 +1,22 @@
+/*
+ * clock.h -- the two clocks and how times are written.
+ *
+ * The wall clock dates what happened (events, outages, the state); the
+ * monotonic clock measures how long things take and schedules rounds, so a
+ * step of the wall clock can neither stretch nor shorten a duration.
+ */
+#ifndef TLDWATCH_CLOCK_H
+#define TLDWATCH_CLOCK_H
+
+#include <stddef.h>
+
+/* tw_clock_wall(): the wall clock, Unix seconds with sub-second precision. */
+double tw_clock_wall(void);
+
+/* tw_clock_mono_ms(): the monotonic clock in milliseconds. */
+double tw_clock_mono_ms(void);
+
+/* tw_clock_iso(t, buf, len): Unix time ${t} as "2026-11-27T08:15:02.250Z" (UTC, ms). */
+char *tw_clock_iso(double t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * transport.c -- the names of the transports, both ways.
+ */
+#include <string.h>
+
+#include "tldwatch/transport.h"
+
+static const char *const names[TW_TRANSPORT_COUNT] = {
+	[TW_TRANSPORT_UDP] = "udp",
+	[TW_TRANSPORT_TCP] = "tcp",
+};
+
+const char *
+tw_transport_str(enum tw_transport t)
+{
+	return (unsigned)t < TW_TRANSPORT_COUNT ? names[t] : "invalid";
+}
+
+int
+tw_transport_from_str(const char *s, enum tw_transport *out)
+{
+	unsigned i;
+
+	for (i = 0; i < TW_TRANSPORT_COUNT; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum tw_transport)i;
+			return 0;
+		}
+	}
+	return -1;
+}
