@@ -1,6 +1,6 @@
 # 75-http.sh -- tldwatch watch --listen: /metrics, /, /status.json, /events, and HTTP hygiene.
 
-HTTP_PORT=29853
+HTTP_PORT=${HTTP_TEST_PORT:-29853}
 URL=http://127.0.0.1:$HTTP_PORT
 
 start_http_watcher() {
