@@ -58,8 +58,8 @@ else
 	dd if=/dev/zero of="$FD_DIR/filler" bs=64k >/dev/null 2>&1 || true
 	[ "$(df --output=avail -B1 "$FD_DIR" | tail -n 1 | tr -d ' ')" = 0 ] ||
 	    fail "the tmpfs is not full: $(df -h "$FD_DIR" | tail -n 1)"
-	fault ns1.kptc.kp silent
-	fault ns2.kptc.kp silent
+	# Both at once, between two rounds: a round that saw only one silent would be degraded.
+	fault ns1.kptc.kp,ns2.kptc.kp silent --next-burst
 	wait_for grep -q 'cannot write the state file.*No space left on device' "$FD_ERR" ||
 	    fail "no message about the full disk: $(head -3 "$FD_ERR")"
 	wait_for grep -q '"event":"outage"' "$FD_EV" ||
