@@ -29,7 +29,8 @@ tw_clock_iso(double t, char *buf, size_t len)
 {
 	time_t secs = (time_t)t;
 	struct tm tm;
-	int ms = (int)((t - (double)secs) * 1000.0);
+	/* A hair over, so a time read back from its own text keeps its millisecond. */
+	int ms = (int)((t - (double)secs) * 1000.0 + 1e-6);
 
 	if (ms < 0)
 		ms = 0;

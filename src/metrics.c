@@ -6,60 +6,19 @@
  * are byte-identical and diffs between scrapes stay readable.
  */
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/escape.h"
 #include "tldwatch/history.h"
 #include "tldwatch/metrics.h"
 #include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
+#include "tldwatch/view.h"
 #include "tldwatch/version.h"
 
-const char *const tw_event_kinds[TW_EVENT_KINDS] = {
-	"degraded", "recovered", "unstable", "stable", "unknown",
-	"partial_outage", "outage", "partial_restoration", "restored",
-};
-
 /* ---- text primitives ---- */
-
-/*
- * A label value as the format wants it: \ " and newline escaped.  The
- * format is UTF-8 and Prometheus rejects a whole scrape over one bad byte,
- * so bytes that are not UTF-8 become U+FFFD.
- */
-static void
-put_label_value(FILE *fp, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t n;
-
-	while (*p != '\0') {
-		if (*p == '\\')
-			fputs("\\\\", fp);
-		else if (*p == '"')
-			fputs("\\\"", fp);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if ((n = tw_text_utf8_len(p)) == 0) {
-			fputs("\xef\xbf\xbd", fp);
-			p++;
-			continue;
-		} else {
-			fwrite(p, 1, n, fp);
-			p += n;
-			continue;
-		}
-		p++;
-	}
-}
-
-char *
-tw_metrics_escape_label(const char *s)
-{
-	return tw_text_capture(put_label_value, s);
-}
 
 char *
 tw_metrics_number(double v, char *buf, size_t len)
@@ -91,7 +50,7 @@ static void
 label(FILE *fp, bool first, const char *name, const char *value)
 {
 	fprintf(fp, "%s%s=\"", first ? "" : ",", name);
-	put_label_value(fp, value);
+	tw_escape_prom_label(fp, value);
 	fputc('"', fp);
 }
 
@@ -213,9 +172,9 @@ struct rows {
 	size_t n_zones;
 	const struct tw_server_history **servers;
 	size_t n_servers;
+	struct tw_window_stats *stats; /* of servers[i], computed once per render */
 	const struct tw_host_history **hosts;
 	size_t n_hosts;
-	json_t *last_round;          /* the latest check result, for host keys; may be NULL */
 };
 
 static void
@@ -223,8 +182,8 @@ rows_free(struct rows *r)
 {
 	free(r->zones);
 	free(r->servers);
+	free(r->stats);
 	free(r->hosts);
-	json_decref(r->last_round);
 }
 
 static int
@@ -232,7 +191,6 @@ rows_init(struct rows *r, const struct tw_state_doc *doc)
 {
 	const struct tw_tracker *t = doc != NULL ? doc->tracker : NULL;
 	const struct tw_history *h = doc != NULL ? doc->history : NULL;
-	json_error_t jerr;
 	size_t i, n;
 
 	memset(r, 0, sizeof(*r));
@@ -257,6 +215,10 @@ rows_init(struct rows *r, const struct tw_state_doc *doc)
 			if (n == 0 || server_cmp_labels(r->servers[n - 1], r->servers[i]) != 0)
 				r->servers[n++] = r->servers[i];
 		r->n_servers = n;
+		if ((r->stats = calloc(n, sizeof(*r->stats))) == NULL)
+			goto fail;
+		for (i = 0; i < n; i++)
+			tw_history_stats(&r->servers[i]->ring, &r->stats[i]);
 	}
 	if (h != NULL && h->n_hosts > 0) {
 		if ((r->hosts = calloc(h->n_hosts, sizeof(*r->hosts))) == NULL)
@@ -269,8 +231,6 @@ rows_init(struct rows *r, const struct tw_state_doc *doc)
 				r->hosts[n++] = r->hosts[i];
 		r->n_hosts = n;
 	}
-	if (doc != NULL && doc->last_round_json != NULL)
-		r->last_round = json_loads(doc->last_round_json, 0, &jerr);
 	return 0;
 fail:
 	rows_free(r);
@@ -278,38 +238,7 @@ fail:
 	return -1;
 }
 
-/* Whether host ${host} of ${zone} is a key host, from the latest result. */
-static bool
-host_is_key(const json_t *last, const char *zone, const char *host)
-{
-	const json_t *z, *hh;
-	size_t i, j;
-
-	json_array_foreach(json_object_get(last, "zones"), i, z) {
-		const char *zn = json_string_value(json_object_get(z, "name"));
-
-		if (zn == NULL || strcmp(zn, zone) != 0)
-			continue;
-		json_array_foreach(json_object_get(z, "hosts"), j, hh) {
-			const char *hn = json_string_value(json_object_get(hh, "name"));
-
-			if (hn != NULL && strcmp(hn, host) == 0)
-				return json_is_true(json_object_get(hh, "key"));
-		}
-	}
-	return false;
-}
-
 /* ---- families ---- */
-
-static enum tw_state
-zone_state(const struct tw_zone_track *z)
-{
-	/* A zone that never published anything is, as far as anyone knows, unknown. */
-	if (!z->started || (unsigned)z->published >= TW_STATE_COUNT)
-		return TW_STATE_UNKNOWN;
-	return z->published;
-}
 
 static void
 zone_labels(FILE *fp, const struct tw_zone_track *z)
@@ -334,7 +263,7 @@ render_zones(FILE *fp, const struct rows *r, double now)
 			zone_labels(fp, z);
 			label(fp, false, "state", tw_state_str((enum tw_state)s));
 			fputc('}', fp);
-			value(fp, zone_state(z) == (enum tw_state)s ? 1 : 0);
+			value(fp, tw_tracker_zone_state(z) == (enum tw_state)s ? 1 : 0);
 		}
 	}
 	family(fp, "tldwatch_zone_state_code", "gauge",
@@ -344,7 +273,7 @@ render_zones(FILE *fp, const struct rows *r, double now)
 		fputs("tldwatch_zone_state_code", fp);
 		zone_labels(fp, r->zones[i]);
 		fputc('}', fp);
-		value(fp, (double)zone_state(r->zones[i]));
+		value(fp, (double)tw_tracker_zone_state(r->zones[i]));
 	}
 	family(fp, "tldwatch_zone_state_since_timestamp_seconds", "gauge",
 	    "When the published state was published (Unix time); 0 before the first round.");
@@ -430,7 +359,6 @@ render_servers(FILE *fp, const struct rows *r)
 	};
 	const struct tw_server_history *s;
 	const struct tw_sample *smp;
-	struct tw_window_stats st;
 	size_t i, q;
 	double ms;
 
@@ -449,13 +377,12 @@ render_servers(FILE *fp, const struct rows *r)
 	    "Unanswered attempts over attempts sent, over the history window (0..1).");
 	for (i = 0; i < r->n_servers; i++) {
 		s = r->servers[i];
-		tw_history_stats(&s->ring, &st);
-		if (st.loss < 0)
+		if (r->stats[i].loss < 0)
 			continue;
 		fputs("tldwatch_server_loss_ratio", fp);
 		server_labels(fp, s);
 		fputc('}', fp);
-		value(fp, st.loss);
+		value(fp, r->stats[i].loss);
 	}
 	family(fp, "tldwatch_server_window_rounds", "gauge",
 	    "Rounds held in the server's history window.");
@@ -477,9 +404,8 @@ render_servers(FILE *fp, const struct rows *r)
 	    "0.5 = median, 1 = max.");
 	for (i = 0; i < r->n_servers; i++) {
 		s = r->servers[i];
-		tw_history_stats(&s->ring, &st);
 		for (q = 0; q < sizeof(quantiles) / sizeof(quantiles[0]); q++) {
-			memcpy(&ms, (const char *)&st + quantiles[q].off, sizeof(ms));
+			memcpy(&ms, (const char *)&r->stats[i] + quantiles[q].off, sizeof(ms));
 			if (ms < 0)
 				continue;
 			fputs("tldwatch_server_rtt_seconds", fp);
@@ -493,7 +419,7 @@ render_servers(FILE *fp, const struct rows *r)
 }
 
 static void
-render_hosts(FILE *fp, const struct rows *r)
+render_hosts(FILE *fp, const struct rows *r, const struct tw_view *v)
 {
 	const struct tw_host_history *hh;
 	const struct tw_sample *smp;
@@ -509,8 +435,8 @@ render_hosts(FILE *fp, const struct rows *r)
 		fputc('{', fp);
 		label(fp, true, "zone", hh->zone);
 		label(fp, false, "host", hh->name);
-		label(fp, false, "key", host_is_key(r->last_round, nz(hh->zone), nz(hh->name)) ?
-		    "true" : "false");
+		label(fp, false, "key", tw_view_host_is_key(v, hh->zone, hh->name) ? "true" :
+		    "false");
 		fputc('}', fp);
 		value(fp, smp->answered > 0 ? 1 : 0);
 	}
@@ -544,9 +470,9 @@ render_process(FILE *fp, const struct tw_view *v)
 	if (v->last_round_seconds >= 0)
 		plain(fp, "tldwatch_round_duration_seconds", v->last_round_seconds);
 	family(fp, "tldwatch_events_total", "counter", "Events emitted by this process, by kind.");
-	for (k = 0; k < TW_EVENT_KINDS; k++) {
+	for (k = 0; k < TW_EVENT_KIND_COUNT; k++) {
 		fputs("tldwatch_events_total{", fp);
-		label(fp, true, "event", tw_event_kinds[k]);
+		label(fp, true, "event", tw_event_kind_str((enum tw_event_kind)k));
 		fprintf(fp, "} %" PRIu64 "\n", v->events_total[k]);
 	}
 	family(fp, "tldwatch_state_write_errors_total", "counter",
@@ -564,7 +490,7 @@ tw_metrics_render(const struct tw_view *view, FILE *fp)
 	render_process(fp, view);
 	render_zones(fp, &r, view->now);
 	render_servers(fp, &r);
-	render_hosts(fp, &r);
+	render_hosts(fp, &r, view);
 	rows_free(&r);
 	if (fflush(fp) != 0 || ferror(fp))
 		return -1;

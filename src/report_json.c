@@ -7,34 +7,12 @@
 
 #include <jansson.h>
 
+#include "tldwatch/escape.h"
 #include "tldwatch/report.h"
 #include "tldwatch/version.h"
 
 /* Enough significant digits for a millisecond time rounded to 3 decimals. */
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
-
-/*
- * A JSON string for ${s}, or null for NULL.  Bytes that are not UTF-8
- * (a label from the config, say) make json_string() fail: fall back to
- * the \xHH-escaped ASCII text rather than drop the document.  NULL only
- * when out of memory.
- */
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *v;
-	char *esc;
-
-	if (s == NULL)
-		return json_null();
-	if ((v = json_string(s)) != NULL)
-		return v;
-	if ((esc = tw_report_escape(s)) == NULL)
-		return NULL;
-	v = json_string(esc);
-	free(esc);
-	return v;
-}
 
 /* ${v} rounded to ${decimals} places, so that the text stays short. */
 static json_t *
@@ -78,9 +56,9 @@ server_json(struct builder *b, const struct tw_server_result *s)
 	unsigned lost = s->answered < s->sent ? s->sent - s->answered : 0;
 
 	set(b, o, "role", json_string(tw_result_role_str(s->role)));
-	set(b, o, "zone", str_or_null(s->zone));
-	set(b, o, "name", str_or_null(s->name));
-	set(b, o, "address", str_or_null(s->address));
+	set(b, o, "zone", tw_escape_json(s->zone));
+	set(b, o, "name", tw_escape_json(s->name));
+	set(b, o, "address", tw_escape_json(s->address));
 	set(b, o, "port", json_integer(s->port));
 	set(b, o, "transport", json_string(tw_transport_str(s->transport)));
 	set(b, o, "pinned", json_boolean(s->pinned));
@@ -122,16 +100,16 @@ host_json(struct builder *b, const struct tw_host_result *h)
 	size_t i;
 
 	for (i = 0; i < h->n_addresses; i++)
-		append(b, addrs, str_or_null(h->addresses[i]));
-	set(b, o, "name", str_or_null(h->name));
-	set(b, o, "label", str_or_null(h->label));
+		append(b, addrs, tw_escape_json(h->addresses[i]));
+	set(b, o, "name", tw_escape_json(h->name));
+	set(b, o, "label", tw_escape_json(h->label));
 	set(b, o, "type", type_json(h->type));
 	set(b, o, "key", json_boolean(h->key));
 	set(b, o, "resolved", json_boolean(h->resolved));
 	set(b, o, "outcome", json_string(tw_outcome_str(h->outcome)));
 	set(b, o, "addresses", addrs);
-	set(b, o, "path", str_or_null(h->path));
-	set(b, o, "detail", str_or_null(h->detail));
+	set(b, o, "path", tw_escape_json(h->path));
+	set(b, o, "detail", tw_escape_json(h->detail));
 	return o;
 }
 
@@ -141,10 +119,10 @@ zone_json(struct builder *b, const struct tw_zone_result *z)
 	json_t *o = json_object(), *hosts = json_array(), *controls = json_object();
 	size_t i;
 
-	set(b, o, "name", str_or_null(z->name));
-	set(b, o, "label", str_or_null(z->label));
+	set(b, o, "name", tw_escape_json(z->name));
+	set(b, o, "label", tw_escape_json(z->label));
 	set(b, o, "state", json_string(tw_state_str(z->state)));
-	set(b, o, "diagnosis", str_or_null(z->diagnosis));
+	set(b, o, "diagnosis", tw_escape_json(z->diagnosis));
 	set(b, o, "auth_answering", json_integer(z->auth_answering));
 	set(b, o, "auth_total", json_integer(z->auth_total));
 	set(b, o, "servers", servers_json(b, z->servers, z->n_servers));
@@ -157,13 +135,12 @@ zone_json(struct builder *b, const struct tw_zone_result *z)
 	return o;
 }
 
-int
-tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opts,
-    FILE *fp)
+json_t *
+tw_report_json_value(const struct tw_check_result *r)
 {
 	struct builder b = { false };
 	json_t *root = json_object(), *zones = json_array();
-	int exit_code, rc = -1;
+	int exit_code;
 	size_t i;
 
 	exit_code = r->error != NULL || r->deadline_hit ? 3 : tw_state_exit_code(r->state);
@@ -172,18 +149,27 @@ tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opt
 	set(&b, root, "exit_code", json_integer(exit_code));
 	set(&b, root, "elapsed_ms", real_rounded(r->elapsed_ms, 3));
 	set(&b, root, "deadline_hit", json_boolean(r->deadline_hit));
-	set(&b, root, "deadline_stage", str_or_null(r->deadline_stage));
-	set(&b, root, "error", str_or_null(r->error));
+	set(&b, root, "deadline_stage", tw_escape_json(r->deadline_stage));
+	set(&b, root, "error", tw_escape_json(r->error));
 	set(&b, root, "roots", servers_json(&b, r->roots, r->n_roots));
 	for (i = 0; i < r->n_zones; i++)
 		append(&b, zones, zone_json(&b, &r->zones[i]));
 	set(&b, root, "zones", zones);
-	if (b.failed)
-		goto out;
-	if (json_dumpf(root, fp, JSON_FLAGS) == -1 || fputc('\n', fp) == EOF)
-		goto out;
-	rc = 0;
-out:
+	if (!b.failed)
+		return root;
+	json_decref(root);
+	return NULL;
+}
+
+int
+tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opts,
+    FILE *fp)
+{
+	json_t *root = tw_report_json_value(r);
+	int rc = -1;
+
+	if (root != NULL && json_dumpf(root, fp, JSON_FLAGS) != -1 && fputc('\n', fp) != EOF)
+		rc = 0;
 	json_decref(root);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tldwatch/escape.h"
 #include "tldwatch/report.h"
 
 static const char *const words[4] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
@@ -16,43 +17,6 @@ zone_name(const char *name)
 	return name == NULL || name[0] == '\0' ? "root" : name;
 }
 
-/*
- * Text from the result on a plugin line: control and non-ASCII bytes as
- * \xHH, and '|' (which would start perfdata) as '/'.
- */
-static void
-put_text(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	if (s == NULL)
-		return;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p >= 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else
-			fputc(*p == '|' ? '/' : *p, fp);
-	}
-}
-
-/* Part of a quoted perfdata label: '' for a quote, no '=' or '|'. */
-static void
-put_label_part(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p >= 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else if (*p == '\'')
-			fputs("''", fp);
-		else if (*p == '=')
-			fputc('_', fp);
-		else
-			fputc(*p == '|' ? '/' : *p, fp);
-	}
-}
-
 /* " '<zone>_<metric><name><suffix>'=" (no zone part for NULL, e.g. 'time'). */
 static void
 put_label(FILE *fp, const char *zone, const char *metric, const char *name,
@@ -60,14 +24,14 @@ put_label(FILE *fp, const char *zone, const char *metric, const char *name,
 {
 	fputs(" '", fp);
 	if (zone != NULL) {
-		put_label_part(fp, zone_name(zone));
+		tw_escape_nagios_label(fp, zone_name(zone));
 		fputc('_', fp);
 	}
-	put_label_part(fp, metric);
+	tw_escape_nagios_label(fp, metric);
 	if (name != NULL)
-		put_label_part(fp, name);
+		tw_escape_nagios_label(fp, name);
 	if (suffix != NULL)
-		put_label_part(fp, suffix);
+		tw_escape_nagios_label(fp, suffix);
 	fputs("'=", fp);
 }
 
@@ -142,7 +106,7 @@ put_summary(const struct tw_check_result *r, const struct tw_report_opts *opts, 
 	int tc;
 
 	if (r->error != NULL) {
-		put_text(fp, r->error);
+		tw_escape_nagios(fp, r->error);
 		return;
 	}
 	if (r->deadline_hit) {
@@ -150,7 +114,7 @@ put_summary(const struct tw_check_result *r, const struct tw_report_opts *opts, 
 		    r->elapsed_ms / 1000));
 		if (r->deadline_stage != NULL) {
 			fputs(" during ", fp);
-			put_text(fp, r->deadline_stage);
+			tw_escape_nagios(fp, r->deadline_stage);
 		}
 		return;
 	}
@@ -160,11 +124,11 @@ put_summary(const struct tw_check_result *r, const struct tw_report_opts *opts, 
 		z = &r->zones[i];
 		if (i > 0)
 			fputs(" / ", fp);
-		put_text(fp, zone_name(z->name));
+		tw_escape_nagios(fp, zone_name(z->name));
 		fprintf(fp, " %s", tw_state_str(z->state));
 		if (z->diagnosis != NULL) {
 			fputs(": ", fp);
-			put_text(fp, z->diagnosis);
+			tw_escape_nagios(fp, z->diagnosis);
 		}
 		if ((tc = threshold_code(z, opts)) > 0)
 			fprintf(fp, " (%u answering hits the %s threshold)", z->auth_answering,
@@ -242,14 +206,14 @@ put_server_line(const struct tw_server_result *s, FILE *fp)
 	char num[64];
 
 	fprintf(fp, "%s ", tw_result_role_str(s->role));
-	put_text(fp, s->name != NULL ? s->name : "-");
+	tw_escape_nagios(fp, s->name != NULL ? s->name : "-");
 	fputc(' ', fp);
 	if (strchr(s->address, ':') != NULL) {
 		fputc('[', fp);
-		put_text(fp, s->address);
+		tw_escape_nagios(fp, s->address);
 		fputc(']', fp);
 	} else
-		put_text(fp, s->address);
+		tw_escape_nagios(fp, s->address);
 	fprintf(fp, ":%u/%s %s %u/%u rtt=", (unsigned)s->port, tw_transport_str(s->transport),
 	    tw_outcome_str(s->outcome), s->answered, s->sent);
 	if (s->rtt_ms >= 0)
@@ -262,7 +226,7 @@ put_server_line(const struct tw_server_result *s, FILE *fp)
 		fputs(" serial=-", fp);
 	if (s->role == TW_ROLE_CHILD) {
 		fputs(" zone=", fp);
-		put_text(fp, zone_name(s->zone));
+		tw_escape_nagios(fp, zone_name(s->zone));
 	}
 	fputc('\n', fp);
 }
@@ -273,13 +237,13 @@ put_host_line(const struct tw_host_result *h, FILE *fp)
 	size_t i;
 
 	fputs("host ", fp);
-	put_text(fp, h->name);
+	tw_escape_nagios(fp, h->name);
 	if (h->resolved) {
 		fputs(" resolved ", fp);
 		for (i = 0; i < h->n_addresses; i++) {
 			if (i > 0)
 				fputc(',', fp);
-			put_text(fp, h->addresses[i]);
+			tw_escape_nagios(fp, h->addresses[i]);
 		}
 		if (h->n_addresses == 0)
 			fputc('-', fp);
@@ -287,7 +251,7 @@ put_host_line(const struct tw_host_result *h, FILE *fp)
 		fprintf(fp, " FAILED %s", tw_outcome_str(h->outcome));
 		if (h->detail != NULL) {
 			fputs(": ", fp);
-			put_text(fp, h->detail);
+			tw_escape_nagios(fp, h->detail);
 		}
 	}
 	fputc('\n', fp);

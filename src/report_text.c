@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/escape.h"
 #include "tldwatch/report.h"
 
 enum colour {
@@ -74,28 +75,12 @@ outcome_failed(const struct tw_server_result *s)
 	return !(s->role == TW_ROLE_ROOT && s->outcome == TW_OUTCOME_REFERRAL);
 }
 
-/* Write ${s} escaped, without allocating. */
-static void
-put_esc(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	if (s == NULL)
-		return;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p >= 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else
-			fputc(*p, fp);
-	}
-}
-
 static void
 put_coloured(FILE *fp, bool color, enum colour c, const char *s)
 {
 	if (color && c != COL_NONE)
 		fputs(ansi[c], fp);
-	put_esc(fp, s);
+	tw_escape_term(fp, s);
 	if (color && c != COL_NONE)
 		fputs(ANSI_RESET, fp);
 }
@@ -163,7 +148,7 @@ table_set(struct table *t, long row, size_t col, enum colour c, const char *s)
 		return;
 	cell = &t->cells[(size_t)row * t->ncols + col];
 	free(cell->text);
-	if ((cell->text = tw_report_escape(s)) == NULL)
+	if ((cell->text = tw_escape_dup(tw_escape_term, s)) == NULL)
 		t->oom = true;
 	cell->colour = c;
 }
@@ -377,17 +362,17 @@ print_zone(const struct tw_zone_result *z, const struct tw_report_opts *opts, FI
 	size_t i;
 
 	fputc('\n', fp);
-	put_esc(fp, zone_name(z->name));
+	tw_escape_term(fp, zone_name(z->name));
 	if (z->label != NULL) {
 		fputs(" (", fp);
-		put_esc(fp, z->label);
+		tw_escape_term(fp, z->label);
 		fputc(')', fp);
 	}
 	fputs(": ", fp);
 	put_state_word(fp, opts->color, z->state);
 	if (z->diagnosis != NULL) {
 		fputs(" - ", fp);
-		put_esc(fp, z->diagnosis);
+		tw_escape_term(fp, z->diagnosis);
 	}
 	fputc('\n', fp);
 
@@ -423,13 +408,13 @@ print_summary(const struct tw_check_result *r, const struct tw_report_opts *opts
 		put_state_word(fp, opts->color, TW_STATE_UNKNOWN);
 		if (r->error != NULL) {
 			fputs(" - check failed: ", fp);
-			put_esc(fp, r->error);
+			tw_escape_term(fp, r->error);
 		} else {
 			fputs(" - deadline hit after ", fp);
 			put_elapsed(fp, r->elapsed_ms);
 			if (r->deadline_stage != NULL) {
 				fputs(" during ", fp);
-				put_esc(fp, r->deadline_stage);
+				tw_escape_term(fp, r->deadline_stage);
 			}
 		}
 		fputc('\n', fp);
@@ -441,7 +426,7 @@ print_summary(const struct tw_check_result *r, const struct tw_report_opts *opts
 		z = &r->zones[i];
 		if (i > 0)
 			fputs(", ", fp);
-		put_esc(fp, zone_name(z->name));
+		tw_escape_term(fp, zone_name(z->name));
 		fprintf(fp, " %s (%u/%u authoritative servers answering)",
 		    tw_state_str(z->state), z->auth_answering, z->auth_total);
 	}

@@ -15,8 +15,10 @@
  *                 "servers": [{"zone", "served", "name", "address", "port",
  *                              "transport", "role", "last_round", "samples": [[...], ...]}],
  *                 "hosts": [{"zone", "name", "last_round", "samples": [...]}]},
- *     "last_round": {the latest check --format json document} or null,
- *     "events": [the recent events] or null
+ *     "last_round": {the latest check --format json document} or null
+ *                   (written for people and scripts; a loader checks it is
+ *                   an object and leaves it),
+ *     "events": [the recent events, as the event log writes them] or null
  *   }
  *
  * Samples are oldest first.  Times are Unix seconds.  Every real number
@@ -42,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tldwatch/report.h"
 #include "tldwatch/statefile.h"
 
 #define FORMAT_NAME "tldwatch-state"
@@ -60,9 +63,6 @@
 #define DIGITS_DOUBLE 17              /* enough for any double */
 #define DIGITS_FLOAT 9                /* enough for any float */
 
-/* How report_json.c and events.c print, so that what is restored reads the same. */
-#define LAST_ROUND_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15))
-#define EVENTS_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 static const char *const sample_fields[] = { "round", "sent", "answered", "rtt_ms", "outcome" };
 #define N_SAMPLE_FIELDS (sizeof(sample_fields) / sizeof(sample_fields[0]))
@@ -564,27 +564,23 @@ put_history(struct buf *b, const struct tw_history *h, const char *path, struct 
 	return 0;
 }
 
-/* Parses ${text} (may be NULL: JSON null) and checks that it is an object / array. */
-static json_t *
-embedded(const char *text, bool want_object, const char *what, const char *path,
-    struct tw_error *err)
+static int
+check_events(const struct tw_event_ring *ring, const char *path, struct tw_error *err)
 {
-	json_error_t jerr;
-	json_t *v;
+	size_t i;
 
-	if (text == NULL)
-		return json_null();
-	if ((v = json_loads(text, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		tw_error_set(err, path, 0, 0, "cannot save: %s is not valid JSON (%d:%d: %s)",
-		    what, jerr.line, jerr.column, jerr.text);
-		return NULL;
-	}
-	if (want_object ? !json_is_object(v) : !json_is_array(v)) {
-		json_decref(v);
-		tw_error_set(err, path, 0, 0, "cannot save: %s is not a JSON %s", what,
-		    want_object ? "object" : "array");
-		return NULL;
-	}
+	for (i = 0; ring != NULL && i < ring->len; i++)
+		if (!tw_event_valid(tw_event_ring_at(ring, i)))
+			return werr(err, path, "cannot save the events: an invalid event");
+	return 0;
+}
+
+/* A value the document is built from; NULL (with ${err}) when memory ran out. */
+static json_t *
+built(json_t *v, const char *what, const char *path, struct tw_error *err)
+{
+	if (v == NULL)
+		tw_error_set(err, path, 0, 0, "cannot save %s: out of memory", what);
 	return v;
 }
 
@@ -617,9 +613,12 @@ render(const struct tw_state_doc *doc, const char *path, size_t *len, struct tw_
 		werr(err, path, "out of memory");
 		return NULL;
 	}
-	if ((tracker = tracker_json(doc->tracker, path, err)) == NULL ||
-	    (last = embedded(doc->last_round_json, true, "the last round", path, err)) == NULL ||
-	    (events = embedded(doc->events_json, false, "the events", path, err)) == NULL)
+	if (check_events(doc->events, path, err) != 0 ||
+	    (tracker = tracker_json(doc->tracker, path, err)) == NULL ||
+	    (last = built(doc->last != NULL ? tw_report_json_value(doc->last) : json_null(),
+	    "the last round", path, err)) == NULL ||
+	    (events = built(doc->events != NULL ? tw_event_ring_json(doc->events) : json_null(),
+	    "the events", path, err)) == NULL)
 		goto fail;
 
 	put(&b, "{\n");
@@ -1267,37 +1266,50 @@ fail:
 	return -1;
 }
 
-/* "last_round" / "events": absent or null -> NULL; else re-encoded as its writer does. */
+/* "last_round": absent, null or an object (not read: the next round replaces it). */
 static int
-load_embedded(struct ld *l, const json_t *root, const char *key, bool want_object,
-    char **out)
+check_last_round(struct ld *l, const json_t *root)
 {
-	json_t *v = json_object_get(root, key);
-	char *text, *nl;
-	size_t n;
+	json_t *v = json_object_get(root, "last_round");
+
+	if (v != NULL && !json_is_null(v) && !json_is_object(v))
+		return bad(l, "state.last_round: expected an object or null, got %s",
+		    type_name(v));
+	return 0;
+}
+
+/* "events": absent or null (none), or an array of events, oldest first. */
+static int
+load_events(struct ld *l, const json_t *root, struct tw_event_ring **out)
+{
+	json_t *v = json_object_get(root, "events");
+	struct tw_event_ring *ring;
+	struct tw_event ev;
+	struct tw_error e;
+	char what[48];
+	size_t i, n;
 
 	*out = NULL;
 	if (v == NULL || json_is_null(v))
 		return 0;
-	if (want_object ? !json_is_object(v) : !json_is_array(v))
-		return bad(l, "state.%s: expected %s or null, got %s", key,
-		    want_object ? "an object" : "an array", type_name(v));
-	text = json_dumps(v, want_object ? LAST_ROUND_FLAGS : EVENTS_FLAGS);
-	if (text == NULL)
+	if (!json_is_array(v))
+		return bad(l, "state.events: expected an array or null, got %s", type_name(v));
+	if ((ring = calloc(1, sizeof(*ring))) == NULL)
 		return bad(l, "out of memory");
-	if (!want_object) {
-		*out = text;
-		return 0;
+	*out = ring;
+	/* The ring keeps the newest; older ones would only be dropped. */
+	n = json_array_size(v);
+	for (i = n > TW_EVENT_RING_SIZE ? n - TW_EVENT_RING_SIZE : 0; i < n; i++) {
+		snprintf(what, sizeof(what), "state.events[%zu]", i);
+		memset(&e, 0, sizeof(e));
+		if (tw_event_from_json(json_array_get(v, i), &ev, what, &e) != 0)
+			return bad(l, "%s", e.msg);
+		if (tw_event_ring_push(ring, &ev) != 0) {
+			tw_event_clear(&ev);
+			return bad(l, "out of memory");
+		}
+		tw_event_clear(&ev);
 	}
-	/* check --format json ends its document with a newline. */
-	n = strlen(text);
-	if ((nl = realloc(text, n + 2)) == NULL) {
-		free(text);
-		return bad(l, "out of memory");
-	}
-	nl[n] = '\n';
-	nl[n + 1] = '\0';
-	*out = nl;
 	return 0;
 }
 
@@ -1328,8 +1340,7 @@ load_doc(struct ld *l, const json_t *root, struct tw_state_doc *doc)
 	doc->interval_ms = (uint32_t)n;
 	if (load_tracker(l, root, &doc->tracker) != 0 ||
 	    load_history(l, root, &doc->history) != 0 ||
-	    load_embedded(l, root, "last_round", true, &doc->last_round_json) != 0 ||
-	    load_embedded(l, root, "events", false, &doc->events_json) != 0)
+	    check_last_round(l, root) != 0 || load_events(l, root, &doc->events) != 0)
 		return -1;
 	return 0;
 }
@@ -1457,8 +1468,10 @@ tw_statefile_doc_clear(struct tw_state_doc *doc)
 		return;
 	tw_tracker_free(doc->tracker);
 	tw_history_free(doc->history);
-	free(doc->last_round_json);
-	free(doc->events_json);
+	if (doc->events != NULL) {
+		tw_event_ring_clear(doc->events);
+		free(doc->events);
+	}
 	memset(doc, 0, sizeof(*doc));
 }
 

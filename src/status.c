@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "tldwatch/clock.h"
-#include "tldwatch/events.h"
+#include "tldwatch/escape.h"
 #include "tldwatch/history.h"
 #include "tldwatch/status.h"
 #include "tldwatch/text.h"
+#include "tldwatch/tracker.h"
 
 #define MIN_MAX_AGE_S 10.0
 
@@ -28,83 +29,63 @@ max_age(const struct tw_state_doc *doc, const struct tw_status_opts *o)
 	return m < MIN_MAX_AGE_S ? MIN_MAX_AGE_S : m;
 }
 
-static enum tw_state
-overall(const struct tw_tracker *t)
-{
-	enum tw_state s = TW_STATE_UP;
-	size_t i;
-
-	if (t == NULL || t->n_zones == 0)
-		return TW_STATE_UNKNOWN;
-	for (i = 0; i < t->n_zones; i++)
-		if (t->zones[i].published > s)
-			s = t->zones[i].published;
-	return s;
-}
-
 /* The summary for one zone, e.g. "kp down for 6m 3s: <diagnosis>" (escaped). */
 static void
-zone_line(const struct tw_zone_track *z, double now, FILE *fp, bool pipe_safe)
+zone_line(const struct tw_zone_track *z, double now, FILE *fp, tw_escape_fn *esc)
 {
 	char a[40], b[40];
-	char *name = tw_report_escape(z->name), *diag = NULL, *p;
 
-	fprintf(fp, "%s %s for %s", name != NULL ? name : "?", tw_state_str(z->published),
+	esc(fp, z->name);
+	fprintf(fp, " %s for %s", tw_state_str(tw_tracker_zone_state(z)),
 	    tw_text_span(now - z->published_since, a, sizeof(a)));
 	if (z->in_outage)
 		fprintf(fp, " (outage since %s, %s)", tw_clock_iso(z->outage_start, b, sizeof(b)),
 		    tw_text_span(now - z->outage_start, a, sizeof(a)));
-	if (z->diagnosis != NULL && (diag = tw_report_escape(z->diagnosis)) != NULL) {
-		if (pipe_safe)
-			for (p = diag; *p != '\0'; p++)
-				if (*p == '|')
-					*p = '/';
-		fprintf(fp, ": %s", diag);
+	if (z->diagnosis != NULL) {
+		fputs(": ", fp);
+		esc(fp, z->diagnosis);
 	}
-	free(diag);
-	free(name);
 }
 
 static void
-server_line(const struct tw_server_history *s, FILE *fp, bool pipe_safe)
+server_line(const struct tw_server_history *s, FILE *fp, tw_escape_fn *esc)
 {
 	struct tw_window_stats st;
-	char *name = tw_report_escape(s->name != NULL ? s->name : s->address);
-	char *served = tw_report_escape(s->served);
-	char *p;
 
-	if (pipe_safe)
-		for (p = name; p != NULL && *p != '\0'; p++)
-			if (*p == '|')
-				*p = '/';
 	tw_history_stats(&s->ring, &st);
-	fprintf(fp, "%s %s %s:%u/%s zone=%s rounds=%u", tw_result_role_str(s->role),
-	    name != NULL ? name : "?", s->address, (unsigned)s->port,
-	    tw_transport_str(s->transport), served != NULL && served[0] ? served : ".",
-	    st.rounds);
+	fprintf(fp, "%s ", tw_result_role_str(s->role));
+	esc(fp, s->name != NULL ? s->name : s->address);
+	fprintf(fp, " %s:%u/%s zone=", s->address, (unsigned)s->port,
+	    tw_transport_str(s->transport));
+	if (s->served != NULL && s->served[0] != '\0')
+		esc(fp, s->served);
+	else
+		fputc('.', fp);
+	fprintf(fp, " rounds=%u", st.rounds);
 	if (st.loss >= 0)
 		fprintf(fp, " loss=%.1f%%", st.loss * 100.0);
 	if (st.rtt_median_ms >= 0)
 		fprintf(fp, " rtt=%.1f/%.1f/%.1fms", st.rtt_min_ms, st.rtt_median_ms,
 		    st.rtt_max_ms);
 	fputc('\n', fp);
-	free(name);
-	free(served);
 }
 
 static int
 render_problem(const char *problem, const struct tw_status_opts *o, FILE *fp)
 {
-	char *esc = tw_report_escape(problem);
 	json_t *j;
 
+	if (problem == NULL)
+		problem = "no usable state";
 	switch (o->format) {
 	case TW_FORMAT_NAGIOS:
-		fprintf(fp, "TLDWATCH UNKNOWN - %s\n", esc != NULL ? esc : "no usable state");
+		fputs("TLDWATCH UNKNOWN - ", fp);
+		tw_escape_term(fp, problem);
+		fputc('\n', fp);
 		break;
 	case TW_FORMAT_JSON:
-		j = json_pack("{s:s, s:i, s:s?}", "state", "unknown", "exit_code", 3, "error",
-		    esc);
+		j = json_pack("{s:s, s:i, s:o}", "state", "unknown", "exit_code", 3, "error",
+		    tw_escape_json(problem));
 		if (j != NULL) {
 			json_dumpf(j, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputc('\n', fp);
@@ -112,10 +93,11 @@ render_problem(const char *problem, const struct tw_status_opts *o, FILE *fp)
 		}
 		break;
 	case TW_FORMAT_TEXT:
-		fprintf(fp, "UNKNOWN - %s\n", esc != NULL ? esc : "no usable state");
+		fputs("UNKNOWN - ", fp);
+		tw_escape_term(fp, problem);
+		fputc('\n', fp);
 		break;
 	}
-	free(esc);
 	return 3;
 }
 
@@ -128,7 +110,6 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 	const struct tw_server_history *s;
 	struct tw_window_stats st;
 	json_t *root, *zones, *zo, *servers, *so, *events;
-	json_error_t jerr;
 	char iso[40];
 	size_t i, j;
 
@@ -156,13 +137,12 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 			json_decref(servers);
 			continue;
 		}
-		json_object_set_new(zo, "name", json_string(z->name));
-		json_object_set_new(zo, "state", json_string(tw_state_str(z->published)));
+		json_object_set_new(zo, "name", tw_escape_json(z->name));
+		json_object_set_new(zo, "state", json_string(tw_state_str(tw_tracker_zone_state(z))));
 		json_object_set_new(zo, "since", json_string(tw_clock_iso(z->published_since, iso,
 		    sizeof(iso))));
 		json_object_set_new(zo, "raw", json_string(tw_state_str(z->last_raw)));
-		json_object_set_new(zo, "diagnosis", z->diagnosis != NULL ?
-		    json_string(z->diagnosis) : json_null());
+		json_object_set_new(zo, "diagnosis", tw_escape_json(z->diagnosis));
 		json_object_set_new(zo, "flapping", json_boolean(z->flapping));
 		json_object_set_new(zo, "in_outage", json_boolean(z->in_outage));
 		if (z->in_outage) {
@@ -182,8 +162,8 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 			if (so == NULL)
 				continue;
 			json_object_set_new(so, "role", json_string(tw_result_role_str(s->role)));
-			json_object_set_new(so, "zone", json_string(s->served));
-			json_object_set_new(so, "name", s->name ? json_string(s->name) : json_null());
+			json_object_set_new(so, "zone", tw_escape_json(s->served));
+			json_object_set_new(so, "name", tw_escape_json(s->name));
 			json_object_set_new(so, "address", json_string(s->address));
 			json_object_set_new(so, "port", json_integer(s->port));
 			json_object_set_new(so, "transport", json_string(tw_transport_str(s->transport)));
@@ -201,7 +181,7 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 		json_array_append_new(zones, zo);
 	}
 	json_object_set_new(root, "zones", zones);
-	events = doc->events_json != NULL ? json_loads(doc->events_json, 0, &jerr) : NULL;
+	events = tw_event_ring_json(doc->events);
 	json_object_set_new(root, "events", events != NULL ? events : json_array());
 	return root;
 }
@@ -223,7 +203,7 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 	t = doc->tracker;
 	age = now - doc->written;
 	limit = max_age(doc, o);
-	state = overall(t);
+	state = tw_tracker_overall(t);
 	if (age > limit) {
 		snprintf(buf, sizeof(buf), "%.0f", limit);
 		if (o->format != TW_FORMAT_JSON) {
@@ -249,36 +229,37 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 		for (i = 0; i < t->n_zones; i++) {
 			if (i > 0)
 				fprintf(fp, " / ");
-			zone_line(&t->zones[i], now, fp, true);
+			zone_line(&t->zones[i], now, fp, tw_escape_nagios);
 		}
 		fprintf(fp, " |");
 		for (i = 0; i < t->n_zones; i++) {
-			char *n = tw_report_escape(t->zones[i].name);
+			const char *n = t->zones[i].name != NULL && t->zones[i].name[0] != '\0' ?
+			    t->zones[i].name : "root";
 
-			for (j = 0; n != NULL && n[j] != '\0'; j++)
-				if (n[j] == '\'' || n[j] == '=' || n[j] == '|')
-					n[j] = '_';
-			fprintf(fp, " '%s_state'=%d;;;0;%d", n != NULL && n[0] ? n : "root",
-			    (int)t->zones[i].published, TW_STATE_COUNT - 1);
-			fprintf(fp, " '%s_outage_seconds'=%.3fs;;;0", n != NULL && n[0] ? n : "root",
+			fputs(" '", fp);
+			tw_escape_nagios_label(fp, n);
+			fprintf(fp, "_state'=%d;;;0;%d", (int)tw_tracker_zone_state(&t->zones[i]),
+			    TW_STATE_COUNT - 1);
+			fputs(" '", fp);
+			tw_escape_nagios_label(fp, n);
+			fprintf(fp, "_outage_seconds'=%.3fs;;;0",
 			    t->zones[i].in_outage ? now - t->zones[i].outage_start : 0.0);
-			free(n);
 		}
 		fprintf(fp, " 'age'=%.3fs;;;0\n", age);
 		for (j = 0; doc->history != NULL && j < doc->history->n_servers; j++)
-			server_line(&doc->history->servers[j], fp, true);
+			server_line(&doc->history->servers[j], fp, tw_escape_nagios);
 		break;
 	case TW_FORMAT_TEXT:
 		fprintf(fp, "%s - %llu rounds, state written %s ago\n", tw_state_nagios(state),
 		    (unsigned long long)t->rounds, tw_text_span(age, a, sizeof(a)));
 		for (i = 0; i < t->n_zones; i++) {
 			fprintf(fp, "\n");
-			zone_line(&t->zones[i], now, fp, false);
+			zone_line(&t->zones[i], now, fp, tw_escape_term);
 			fprintf(fp, "\n");
 			for (j = 0; doc->history != NULL && j < doc->history->n_servers; j++)
 				if (strcmp(doc->history->servers[j].zone, t->zones[i].name) == 0) {
 					fprintf(fp, "  ");
-					server_line(&doc->history->servers[j], fp, false);
+					server_line(&doc->history->servers[j], fp, tw_escape_term);
 				}
 		}
 		break;

@@ -1,15 +1,14 @@
 /*
  * statuspage.c -- the watcher's view as one self-contained HTML5 page:
  * zone verdicts, a DNSMON-style heat map per zone, the event timeline.
- * Inline CSS only; every string from the view goes through html_put().
+ * Inline CSS only; every string from the view goes through tw_escape_html().
  */
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tldwatch/clock.h"
-#include "tldwatch/events.h"
+#include "tldwatch/escape.h"
 #include "tldwatch/history.h"
 #include "tldwatch/statuspage.h"
 #include "tldwatch/text.h"
@@ -17,65 +16,6 @@
 
 #define MIN_REFRESH_S 5
 #define EVENTS_SHOWN 200
-
-/* ---- escaping ---- */
-
-/*
- * ${s} as HTML text or attribute value: & < > " ' as references; bytes
- * that are not UTF-8, and control characters (which HTML forbids, C1
- * included), as U+FFFD, so that the page stays valid UTF-8 whatever a
- * server or a state file sent.
- */
-static void
-html_put(FILE *fp, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t n;
-
-	while (*p != '\0') {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		case '\t':
-		case '\n':
-			fputc(*p, fp);
-			break;
-		default:
-			/* One U+FFFD per invalid byte, or per whole control character. */
-			if ((n = tw_text_utf8_len(p)) == 0) {
-				fputs("\xef\xbf\xbd", fp);
-				p++;
-			} else if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0)) {
-				fputs("\xef\xbf\xbd", fp);
-				p += n;
-			} else {
-				fwrite(p, 1, n, fp);
-				p += n;
-			}
-			continue;
-		}
-		p++;
-	}
-}
-
-char *
-tw_statuspage_escape(const char *s)
-{
-	return tw_text_capture(html_put, s);
-}
 
 /* ${s} as the tail of an id: letters, digits, '-', '_' and '.' kept, the rest '_'. */
 static void
@@ -111,14 +51,6 @@ state_put(FILE *fp, enum tw_state s)
 	const char *name = tw_state_str(s);
 
 	fprintf(fp, "<span class=\"state state-%s\">%s</span>", name, name);
-}
-
-static enum tw_state
-zone_state(const struct tw_zone_track *z)
-{
-	if (!z->started || (unsigned)z->published >= TW_STATE_COUNT)
-		return TW_STATE_UNKNOWN;
-	return z->published;
 }
 
 /* ---- the page ---- */
@@ -342,14 +274,14 @@ heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *
 		fprintf(fp, "<tr class=\"server role-%s\"><td>%s</td><td>", tw_result_role_str(s->role),
 		    tw_result_role_str(s->role));
 		if (s->name != NULL)
-			html_put(fp, s->name);
+			tw_escape_html(fp, s->name);
 		else
 			fputs("<span class=\"muted\">(address only)</span>", fp);
 		fputs("</td><td>", fp);
-		html_put(fp, s->address);
+		tw_escape_html(fp, s->address);
 		fprintf(fp, " port %u</td><td>%s</td><td>", (unsigned)s->port,
 		    tw_transport_str(s->transport));
-		html_put(fp, s->served == NULL || s->served[0] == '\0' ? "." : s->served);
+		tw_escape_html(fp, s->served == NULL || s->served[0] == '\0' ? "." : s->served);
 		fputs("</td>", fp);
 		cells_put(fp, &s->ring, c, false);
 		fputs("</tr>\n", fp);
@@ -359,7 +291,7 @@ heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *
 		if (strcmp(nz(hh->zone), zone) != 0)
 			continue;
 		fputs("<tr class=\"host\"><td>host</td><td colspan=\"4\">", fp);
-		html_put(fp, hh->name);
+		tw_escape_html(fp, hh->name);
 		fputs("</td>", fp);
 		cells_put(fp, &hh->ring, c, true);
 		fputs("</tr>\n", fp);
@@ -369,39 +301,32 @@ heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *
 	return 0;
 }
 
-/* The zone's label ("North Korea (lab)") from the latest result, or NULL. */
+/* The zone's label ("North Korea (lab)") from the configuration, or NULL. */
 static const char *
-zone_label(const json_t *last, const char *zone)
+zone_label(const struct tw_view *v, const char *zone)
 {
-	const json_t *z;
-	size_t i;
+	const struct tw_zone_cfg *z = tw_view_zone(v, zone);
 
-	json_array_foreach(json_object_get(last, "zones"), i, z) {
-		const char *zn = json_string_value(json_object_get(z, "name"));
-
-		if (zn != NULL && strcmp(zn, zone) == 0)
-			return json_string_value(json_object_get(z, "label"));
-	}
-	return NULL;
+	return z != NULL ? z->label : NULL;
 }
 
 static int
-zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z, const json_t *last,
+zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z,
     const struct columns *c)
 {
-	enum tw_state st = zone_state(z);
-	const char *label = zone_label(last, nz(z->name));
+	enum tw_state st = tw_tracker_zone_state(z);
+	const char *label = zone_label(v, nz(z->name));
 	char a[40];
 
 	fprintf(fp, "<section class=\"zone zone-%s\" id=\"zone-", tw_state_str(st));
 	id_put(fp, z->name);
 	fputs("\">\n<h2><span class=\"zone-name\">", fp);
-	html_put(fp, z->name);
+	tw_escape_html(fp, z->name);
 	fputs("</span> ", fp);
 	state_put(fp, st);
 	if (label != NULL) {
 		fputs(" <span class=\"zone-label muted\">", fp);
-		html_put(fp, label);
+		tw_escape_html(fp, label);
 		fputs("</span>", fp);
 	}
 	fputs("</h2>\n", fp);
@@ -427,7 +352,7 @@ zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z, const
 		fputs("<p class=\"flapping\">flapping: the raw state keeps changing</p>\n", fp);
 	fputs("<p class=\"diagnosis\">", fp);
 	if (z->diagnosis != NULL)
-		html_put(fp, z->diagnosis);
+		tw_escape_html(fp, z->diagnosis);
 	else
 		fputs("<span class=\"muted\">no diagnosis</span>", fp);
 	fputs("</p>\n", fp);
@@ -450,65 +375,52 @@ legend_put(FILE *fp)
 	    "Hover a cell for its round, outcome and RTT.</p></section>\n", fp);
 }
 
-static const char *
-json_str(const json_t *o, const char *key)
+static void
+state_cell(FILE *fp, enum tw_state st)
 {
-	return json_string_value(json_object_get(o, key));
+	const char *s = tw_state_str(st);
+
+	fputs("<span class=\"state state-", fp);
+	id_put(fp, s);
+	fputs("\">", fp);
+	tw_escape_html(fp, s);
+	fputs("</span>", fp);
 }
 
 static void
-events_put(FILE *fp, const char *events_json)
+events_put(FILE *fp, const struct tw_event_ring *ring)
 {
-	json_error_t jerr;
-	json_t *a = NULL, *ev;
-	size_t i, n, shown = 0;
-	const char *s;
-	char buf[40];
+	const struct tw_event *ev;
+	size_t i, n = ring != NULL ? ring->len : 0, shown = 0;
+	char iso[40], buf[40];
 
 	fputs("<section id=\"events\"><h2>Events</h2>\n", fp);
-	if (events_json != NULL)
-		a = json_loads(events_json, 0, &jerr);
-	n = json_is_array(a) ? json_array_size(a) : 0;
 	if (n == 0) {
 		fputs("<p class=\"muted\" id=\"no-events\">no events</p>\n</section>\n", fp);
-		json_decref(a);
 		return;
 	}
 	fputs("<table>\n<thead><tr><th>time</th><th>zone</th><th>event</th><th>from</th>"
 	    "<th></th><th>to</th><th>outage</th><th>diagnosis</th></tr></thead>\n<tbody>\n", fp);
-	/* The array is oldest first; people want the newest on top. */
+	/* The ring is oldest first; people want the newest on top. */
 	for (i = n; i-- > 0 && shown < EVENTS_SHOWN;) {
-		ev = json_array_get(a, i);
-		if (!json_is_object(ev))
-			continue;
+		ev = tw_event_ring_at(ring, i);
 		shown++;
 		fputs("<tr class=\"event event-", fp);
-		id_put(fp, json_str(ev, "event"));
+		id_put(fp, tw_event_kind_str(ev->kind));
 		fputs("\"><td>", fp);
-		html_put(fp, json_str(ev, "time"));
+		tw_escape_html(fp, tw_clock_iso(ev->time, iso, sizeof(iso)));
 		fputs("</td><td>", fp);
-		html_put(fp, json_str(ev, "zone"));
+		tw_escape_html(fp, ev->zone);
 		fputs("</td><td class=\"event-name\">", fp);
-		html_put(fp, json_str(ev, "event"));
+		tw_escape_html(fp, tw_event_kind_str(ev->kind));
 		fputs("</td><td>", fp);
-		if ((s = json_str(ev, "from")) != NULL) {
-			fputs("<span class=\"state state-", fp);
-			id_put(fp, s);
-			fputs("\">", fp);
-			html_put(fp, s);
-			fputs("</span>", fp);
-		}
+		state_cell(fp, ev->from);
 		fputs("</td><td>&rarr;</td><td>", fp);
-		if ((s = json_str(ev, "to")) != NULL) {
-			fputs("<span class=\"state state-", fp);
-			id_put(fp, s);
-			fputs("\">", fp);
-			html_put(fp, s);
-			fputs("</span>", fp);
-		}
+		state_cell(fp, ev->to);
 		fputs("</td><td class=\"outage-seconds\"", fp);
-		if (json_is_number(json_object_get(ev, "outage_seconds"))) {
-			double secs = json_number_value(json_object_get(ev, "outage_seconds"));
+		if (ev->has_outage_seconds) {
+			/* As the event's JSON gives it: to the millisecond. */
+			double secs = (double)(long long)(ev->outage_seconds * 1000.0 + 0.5) / 1000.0;
 
 			fprintf(fp, " title=\"%.3f s\">%s", secs,
 			    tw_text_span(secs, buf, sizeof(buf)));
@@ -516,25 +428,10 @@ events_put(FILE *fp, const char *events_json)
 			fputc('>', fp);
 		}
 		fputs("</td><td class=\"diagnosis\">", fp);
-		html_put(fp, json_str(ev, "diagnosis"));
+		tw_escape_html(fp, ev->diagnosis);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</tbody>\n</table>\n</section>\n", fp);
-	json_decref(a);
-}
-
-static enum tw_state
-overall(const struct tw_tracker *t)
-{
-	enum tw_state s = TW_STATE_UP;
-	size_t i;
-
-	if (t == NULL || t->n_zones == 0)
-		return TW_STATE_UNKNOWN;
-	for (i = 0; i < t->n_zones; i++)
-		if (zone_state(&t->zones[i]) > s)
-			s = zone_state(&t->zones[i]);
-	return s;
 }
 
 /* Whether an earlier zone of ${t} has the same name as zone ${i} (a duplicate id). */
@@ -566,10 +463,8 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 	const struct tw_state_doc *doc = v->doc;
 	const struct tw_tracker *t = doc != NULL ? doc->tracker : NULL;
 	const struct tw_history *h = doc != NULL ? doc->history : NULL;
-	json_t *last = NULL;
-	json_error_t jerr;
 	struct columns c;
-	enum tw_state all = overall(t);
+	enum tw_state all = tw_tracker_overall(t);
 	unsigned refresh;
 	char a[40];
 	size_t i;
@@ -578,8 +473,6 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 	refresh = doc != NULL ? (doc->interval_ms + 999) / 1000 : 0;
 	if (refresh < MIN_REFRESH_S)
 		refresh = MIN_REFRESH_S;
-	if (doc != NULL && doc->last_round_json != NULL)
-		last = json_loads(doc->last_round_json, 0, &jerr);
 	columns_find(h, &c);
 
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -607,7 +500,7 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 	for (i = 0; t != NULL && i < t->n_zones; i++) {
 		if (seen_before(t, i))
 			continue;
-		if (zone_put(fp, v, &t->zones[i], last, &c) != 0)
+		if (zone_put(fp, v, &t->zones[i], &c) != 0)
 			goto out;
 	}
 	if (has_roots(h)) {
@@ -618,11 +511,10 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 		fputs("</section>\n", fp);
 	}
 	legend_put(fp);
-	events_put(fp, doc != NULL ? doc->events_json : NULL);
+	events_put(fp, doc != NULL ? doc->events : NULL);
 	fputs("</body>\n</html>\n", fp);
 	rc = 0;
 out:
-	json_decref(last);
 	if (fflush(fp) != 0 || ferror(fp))
 		rc = -1;
 	return rc;

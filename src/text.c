@@ -1,6 +1,5 @@
 /*
- * text.c -- UTF-8 validity, human durations and escapers' string forms, shared by the
- * renderers.
+ * text.c -- UTF-8 validity and human durations, shared by the renderers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,22 +45,5 @@ tw_text_span(double s, char *buf, size_t len)
 		snprintf(buf, len, "%ldh %ldm", t / 3600, (t % 3600) / 60);
 	else
 		snprintf(buf, len, "%ldd %ldh", t / 86400, (t % 86400) / 3600);
-	return buf;
-}
-
-char *
-tw_text_capture(void (*put)(FILE *fp, const char *s), const char *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	put(fp, s);
-	if (fclose(fp) != 0) {
-		free(buf);
-		return NULL;
-	}
 	return buf;
 }

@@ -12,7 +12,7 @@
 /* An event without its strings: they are copied once the round is done. */
 struct pending {
 	bool have;
-	const char *event;
+	enum tw_event_kind kind;
 	enum tw_state from, to;
 	bool has_outage_seconds;
 	double outage_seconds;
@@ -105,37 +105,37 @@ publish(struct tw_zone_track *z, enum tw_state to, double now, struct pending *e
 	ev->from = from;
 	ev->to = to;
 	if (to == TW_STATE_UNKNOWN)
-		ev->event = "unknown";
+		ev->kind = TW_EVENT_UNKNOWN;
 	else if (to == TW_STATE_UNSTABLE)
-		ev->event = "unstable";
+		ev->kind = TW_EVENT_UNSTABLE;
 	else if (is_bad(to)) {
 		if (!z->in_outage) {
 			/* It began with the run that led here, not when hysteresis agreed. */
 			z->in_outage = true;
 			z->outage_start = z->bad_since != 0 ? z->bad_since : now;
-			ev->event = to == TW_STATE_DOWN ? "outage" : "partial_outage";
+			ev->kind = to == TW_STATE_DOWN ? TW_EVENT_OUTAGE : TW_EVENT_PARTIAL_OUTAGE;
 		} else if (to == TW_STATE_PARTIAL && z->outage_state == TW_STATE_DOWN) {
-			ev->event = "partial_restoration";
+			ev->kind = TW_EVENT_PARTIAL_RESTORATION;
 			ev->has_outage_seconds = true;
 			ev->outage_seconds = outage_seconds(z, z->run_since);
 		} else
-			ev->event = to == TW_STATE_DOWN ? "outage" : "partial_outage";
+			ev->kind = to == TW_STATE_DOWN ? TW_EVENT_OUTAGE : TW_EVENT_PARTIAL_OUTAGE;
 		z->outage_state = to;
 		ev->outage_start = z->outage_start;
 	} else if (z->in_outage) {
-		ev->event = "restored";
+		ev->kind = TW_EVENT_RESTORED;
 		ev->has_outage_seconds = true;
 		ev->outage_seconds = outage_seconds(z, z->good_since != 0 ? z->good_since : now);
 		ev->outage_start = z->outage_start;
 		z->in_outage = false;
 	} else if (from == TW_STATE_UNSTABLE)
-		ev->event = "stable";
+		ev->kind = TW_EVENT_STABLE;
 	else if (from == TW_STATE_UNKNOWN)
-		ev->event = "recovered";
+		ev->kind = TW_EVENT_RECOVERED;
 	else if (to == TW_STATE_DEGRADED)
-		ev->event = "degraded";
+		ev->kind = TW_EVENT_DEGRADED;
 	else
-		ev->event = "recovered";
+		ev->kind = TW_EVENT_RECOVERED;
 	z->published = to;
 	z->published_since = now;
 }
@@ -189,7 +189,7 @@ step(struct tw_zone_track *z, const struct limits *l, enum tw_state s, double no
 		}
 		publish(z, s, now, ev);
 		if (s == TW_STATE_DEGRADED)
-			ev->event = "degraded";
+			ev->kind = TW_EVENT_DEGRADED;
 		return;
 	}
 
@@ -259,6 +259,29 @@ tw_tracker_free(struct tw_tracker *t)
 	free(t);
 }
 
+enum tw_state
+tw_tracker_zone_state(const struct tw_zone_track *z)
+{
+	/* A zone that never published anything is, as far as anyone knows, unknown. */
+	if (z == NULL || !z->started || (unsigned)z->published >= TW_STATE_COUNT)
+		return TW_STATE_UNKNOWN;
+	return z->published;
+}
+
+enum tw_state
+tw_tracker_overall(const struct tw_tracker *t)
+{
+	enum tw_state s = TW_STATE_UP, zs;
+	size_t i;
+
+	if (t == NULL || t->n_zones == 0)
+		return TW_STATE_UNKNOWN;
+	for (i = 0; i < t->n_zones; i++)
+		if ((zs = tw_tracker_zone_state(&t->zones[i])) > s)
+			s = zs;
+	return s;
+}
+
 struct tw_zone_track *
 tw_tracker_find(struct tw_tracker *t, const char *zone)
 {
@@ -282,20 +305,6 @@ result_zone(const struct tw_check_result *r, const char *name)
 		if (r->zones[i].name != NULL && strcmp(r->zones[i].name, name) == 0)
 			return &r->zones[i];
 	return NULL;
-}
-
-void
-tw_events_free(struct tw_event *ev, size_t n)
-{
-	size_t i;
-
-	if (ev == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(ev[i].zone);
-		free(ev[i].diagnosis);
-	}
-	free(ev);
 }
 
 static char *
@@ -332,7 +341,7 @@ advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_re
 	e = &ev[(*n_ev)++];
 	memset(e, 0, sizeof(*e));
 	e->time = now;
-	e->event = p.event;
+	e->kind = p.kind;
 	e->from = p.from;
 	e->to = p.to;
 	e->has_outage_seconds = p.has_outage_seconds;
@@ -442,6 +451,6 @@ fail:
 	}
 	free(nz);
 	free(fresh);
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	return -1;
 }

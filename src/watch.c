@@ -14,7 +14,8 @@
 #include "tldwatch/clock.h"
 #include "tldwatch/config.h"
 #include "tldwatch/engine.h"
-#include "tldwatch/events.h"
+#include "tldwatch/event.h"
+#include "tldwatch/eventlog.h"
 #include "tldwatch/history.h"
 #include "tldwatch/http.h"
 #include "tldwatch/metrics.h"
@@ -42,14 +43,15 @@ struct watcher {
 	struct tw_timer *grace;        /* abandons the round in flight after a stop signal */
 	struct tw_tracker *tracker;
 	struct tw_history *history;
-	struct tw_event_log *events;
-	char *last_json;               /* the latest round as check --format json */
+	struct tw_eventlog *eventlog;  /* where events are written */
+	struct tw_event_ring recent;   /* the most recent events, kept for the views */
+	struct tw_check_result *last;  /* the latest round, judged */
 	uint64_t rounds_here;          /* rounds completed by this process */
 	double started;                /* wall clock, process start */
 	double started_mono;           /* monotonic ms at the same moment */
 	double last_round_seconds;     /* duration of the latest round; < 0 none */
 	double last_round_start;       /* wall clock; 0 none */
-	uint64_t events_total[TW_EVENT_KINDS];
+	uint64_t events_total[TW_EVENT_KIND_COUNT];
 	uint64_t state_write_errors;
 	struct tw_http *http;
 	bool stopping;
@@ -109,17 +111,17 @@ do_reload(struct watcher *w)
 	fprintf(stderr, "tldwatch: SIGHUP: configuration reloaded from %s\n", cfg->source);
 }
 
-/* The live state as a state document; the caller frees doc->events_json. */
+/* The live state as a state document (it points into the watcher). */
 static void
-fill_doc(const struct watcher *w, struct tw_state_doc *doc)
+fill_doc(struct watcher *w, struct tw_state_doc *doc)
 {
 	memset(doc, 0, sizeof(*doc));
 	doc->written = tw_clock_wall();
 	doc->interval_ms = interval_ms(w);
 	doc->tracker = w->tracker;
 	doc->history = w->history;
-	doc->last_round_json = w->last_json;
-	doc->events_json = tw_event_log_recent_json(w->events);
+	doc->events = &w->recent;
+	doc->last = w->last;
 }
 
 static void
@@ -146,41 +148,30 @@ save_state(struct watcher *w)
 		    w->opts.state_path);
 		w->save_error[0] = '\0';
 	}
-	free(doc.events_json);
-}
-
-static char *
-result_json(const struct tw_check_result *r)
-{
-	struct tw_report_opts ro;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	memset(&ro, 0, sizeof(ro));
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	if (tw_report_json(r, &ro, fp) != 0) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	if (fclose(fp) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }
 
 static void
 count_events(struct watcher *w, const struct tw_event *ev, size_t n)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < n; i++)
-		for (k = 0; k < TW_EVENT_KINDS; k++)
-			if (strcmp(ev[i].event, tw_event_kinds[k]) == 0)
-				w->events_total[k]++;
+		if ((unsigned)ev[i].kind < TW_EVENT_KIND_COUNT)
+			w->events_total[ev[i].kind]++;
+}
+
+/* /events: the recent events, oldest first, one JSON array. */
+static void
+serve_events(const struct tw_event_ring *ring, FILE *fp)
+{
+	json_t *a = tw_event_ring_json(ring);
+
+	if (a != NULL)
+		json_dumpf(a, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	else
+		fputs("[]", fp);
+	fputc('\n', fp);
+	json_decref(a);
 }
 
 /* The HTTP endpoint: every page is rendered from the live state on request. */
@@ -196,6 +187,7 @@ serve(void *cookie, const char *path, FILE *fp, const char **type)
 	fill_doc(w, &doc);
 	memset(&view, 0, sizeof(view));
 	view.doc = &doc;
+	view.cfg = w->cfg;
 	view.now = doc.written;
 	view.started = w->started;
 	view.last_round_start = w->last_round_start;
@@ -203,6 +195,10 @@ serve(void *cookie, const char *path, FILE *fp, const char **type)
 	view.rounds_total = w->rounds_here;
 	memcpy(view.events_total, w->events_total, sizeof(view.events_total));
 	view.state_write_errors_total = w->state_write_errors;
+	if (tw_view_index(&view) != 0) {
+		fprintf(fp, "out of memory\n");
+		return 503;
+	}
 	if (strcmp(path, "/metrics") == 0) {
 		*type = "text/plain; version=0.0.4; charset=utf-8";
 		tw_metrics_render(&view, fp);
@@ -216,40 +212,41 @@ serve(void *cookie, const char *path, FILE *fp, const char **type)
 		tw_status_render(&doc, view.now, &so, NULL, fp);
 	} else if (strcmp(path, "/events") == 0) {
 		*type = "application/json";
-		fprintf(fp, "%s\n", doc.events_json != NULL ? doc.events_json : "[]");
+		serve_events(&w->recent, fp);
 	} else {
 		status = 404;
 		fprintf(fp, "not found: try /, /metrics, /status.json or /events\n");
 	}
-	free(doc.events_json);
+	tw_view_clear(&view);
 	return status;
 }
 
-/* One finished round: judge it, track it, report its events, keep it. */
+/* One finished round: judge it, track it, report its events, keep it (takes ${r}). */
 static void
 process(struct watcher *w, struct tw_check_result *r)
 {
 	struct tw_event *ev = NULL;
 	size_t n_ev = 0, i;
-	char *json;
 
 	tw_verdict_apply(r);
 	if (tw_tracker_update(w->tracker, &w->cfg->watch, r, w->round_wall, &ev, &n_ev) != 0) {
 		fprintf(stderr, "tldwatch: out of memory tracking a round; round skipped\n");
+		tw_result_free(r);
 		return;
 	}
-	if (n_ev > 0 && tw_event_log_write(w->events, ev, n_ev) != 0)
+	if (n_ev > 0 && tw_eventlog_write(w->eventlog, ev, n_ev) != 0)
 		fprintf(stderr, "tldwatch: cannot write events: %s\n", strerror(errno));
+	for (i = 0; i < n_ev; i++)
+		if (tw_event_ring_push(&w->recent, &ev[i]) != 0)
+			fprintf(stderr, "tldwatch: out of memory keeping an event\n");
 	count_events(w, ev, n_ev);
 	w->last_round_start = w->round_wall;
 	w->last_round_seconds = r->elapsed_ms / 1000.0;
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	if (tw_history_add(w->history, r, w->tracker->rounds) != 0)
 		fprintf(stderr, "tldwatch: out of memory recording history\n");
-	if ((json = result_json(r)) != NULL) {
-		free(w->last_json);
-		w->last_json = json;
-	}
+	tw_result_free(w->last);
+	w->last = r;
 	w->rounds_here++;
 	if (w->opts.verbosity > 0) {
 		for (i = 0; i < r->n_zones; i++) {
@@ -282,10 +279,8 @@ on_round_done(void *cookie)
 	r = tw_round_finish(w->round);
 	w->round = NULL;
 	tw_timer_cancel(w->grace);
-	if (r != NULL) {
+	if (r != NULL)
 		process(w, r);
-		tw_result_free(r);
-	}
 	save_state(w);
 	if (w->stopping || (w->opts.max_rounds > 0 && w->rounds_here >= w->opts.max_rounds)) {
 		stop_now(w);
@@ -343,12 +338,27 @@ on_grace(void *cookie)
 	stop_now(w);
 }
 
+/* SIGHUP: the logrotate convention (the events file was moved away: write a new one). */
+static void
+reopen_events(struct watcher *w)
+{
+	struct tw_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (tw_eventlog_reopen(w->eventlog, &err) != 0) {
+		fprintf(stderr, "tldwatch: SIGHUP: cannot reopen the events file (still writing "
+		    "the old one): ");
+		tw_error_print(&err, stderr);
+	}
+}
+
 static void
 on_signal(int signo, void *cookie)
 {
 	struct watcher *w = cookie;
 
 	if (signo == SIGHUP) {
+		reopen_events(w);
 		if (w->round != NULL)
 			w->reload = true;   /* between rounds, not in the middle of one */
 		else
@@ -386,9 +396,12 @@ restore_state(struct watcher *w)
 		doc.history = NULL;
 		if (tw_history_set_window(w->history, w->cfg->watch.window) != 0)
 			fprintf(stderr, "tldwatch: out of memory resizing the history\n");
-		tw_event_log_restore(w->events, doc.events_json);
-		w->last_json = doc.last_round_json;
-		doc.last_round_json = NULL;
+		if (doc.events != NULL) {
+			/* Taken over whole: the ring's events move, nothing is copied. */
+			w->recent = *doc.events;
+			free(doc.events);
+			doc.events = NULL;
+		}
 		tw_statefile_doc_clear(&doc);
 		return 0;
 	case TW_STATEFILE_MISSING:
@@ -416,17 +429,19 @@ watcher_free(struct watcher *w)
 	tw_timer_free(w->next);
 	tw_timer_free(w->grace);
 	tw_engine_free(w->eng);
-	tw_event_log_close(w->events);
+	tw_eventlog_close(w->eventlog);
+	tw_event_ring_clear(&w->recent);
 	tw_tracker_free(w->tracker);
 	tw_history_free(w->history);
 	tw_config_free(w->cfg);
-	free(w->last_json);
+	tw_result_free(w->last);
 }
 
 int
 tw_watch_run(const struct tw_watch_opts *opts)
 {
 	struct tw_engine_opts eo;
+	struct tw_error terr;
 	struct watcher w;
 	char err[512];
 	int rc = 3;
@@ -439,8 +454,10 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	signal(SIGPIPE, SIG_IGN);
 	if ((w.cfg = load_config(&w)) == NULL)
 		return 3;
-	if ((w.events = tw_event_log_open(opts->events_path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tldwatch: events: %s\n", err);
+	memset(&terr, 0, sizeof(terr));
+	if ((w.eventlog = tw_eventlog_open(opts->events_path, &terr)) == NULL) {
+		fprintf(stderr, "tldwatch: events: ");
+		tw_error_print(&terr, stderr);
 		goto out;
 	}
 	w.tracker = tw_tracker_new();

@@ -4,12 +4,13 @@
  * Each renderer only reads a tw_check_result after verdict.c has filled
  * in the states; none recomputes anything except the Nagios threshold
  * test, which is part of that format.  Everything a server sent us
- * (names, and strings in general) is escaped for the format: control
- * characters never reach a terminal, '|' never reaches a Nagios line.
+ * (names, and strings in general) is escaped for the format (escape.h):
+ * control characters never reach a terminal, '|' never reaches a Nagios line.
  */
 #ifndef TLDWATCH_REPORT_H
 #define TLDWATCH_REPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -22,15 +23,6 @@ enum tw_format {
 	TW_FORMAT_NAGIOS,
 };
 const char *tw_report_format_str(enum tw_format f);
-
-/*
- * tw_report_escape(s):
- * A malloc'd copy of ${s} (NULL reads as "") in which every control
- * character (< 0x20, 0x7f) and every non-ASCII byte is written as \xHH,
- * so that bytes a server sent cannot drive a terminal.  For the
- * renderers.  Returns NULL only when out of memory.
- */
-char *tw_report_escape(const char *s);
 
 struct tw_report_opts {
 	int verbosity;          /* -v count */
@@ -56,6 +48,13 @@ void tw_report_text(const struct tw_check_result *r,
  */
 int tw_report_json(const struct tw_check_result *r,
     const struct tw_report_opts *opts, FILE *fp);
+
+/*
+ * tw_report_json_value(r):
+ * The same document as a JSON value (for the state file); NULL when memory
+ * ran out.
+ */
+json_t *tw_report_json_value(const struct tw_check_result *r);
 
 /*
  * tw_report_nagios(r, opts, fp):

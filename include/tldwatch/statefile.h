@@ -3,8 +3,9 @@
  *
  * The state file is one JSON document (format "tldwatch-state", version
  * 1): when it was written, the tracker (published states, streaks, flap
- * rings, outage starts), the history rings, and the latest round's result
- * as `tldwatch check --format json` prints it.  It is rewritten after every
+ * rings, outage starts), the history rings, the recent events, and the
+ * latest round's result as `tldwatch check --format json` prints it (for
+ * people and scripts: it is written, never read back).  It is rewritten after every
  * round through a temporary file in the same directory: created 0600,
  * written, fsync'ed, renamed over the old one, and the directory fsync'ed,
  * so a crash at any moment leaves either the old or the new file, whole.
@@ -20,17 +21,23 @@
 #include <stdbool.h>
 
 #include "tldwatch/error.h"
+#include "tldwatch/event.h"
 #include "tldwatch/history.h"
 #include "tldwatch/result.h"
 #include "tldwatch/tracker.h"
 
+/*
+ * What a watcher knows, typed.  A loaded document owns its tracker, history
+ * and events (tw_statefile_doc_clear frees them); the watcher's own document
+ * only points at the watcher's.
+ */
 struct tw_state_doc {
 	double written;               /* Unix time of the write */
 	uint32_t interval_ms;         /* the watcher's interval when written */
 	struct tw_tracker *tracker;
 	struct tw_history *history;
-	char *last_round_json;        /* the latest result as check --format json; may be NULL */
-	char *events_json;            /* JSON array of the most recent events (bounded); may be NULL */
+	struct tw_event_ring *events; /* the most recent events; may be NULL */
+	const struct tw_check_result *last; /* the latest round; written, never loaded; may be NULL */
 };
 
 enum tw_statefile_status {

@@ -4,7 +4,7 @@
  * Each zone's published verdict and diagnosis, a DNSMON-style heat map
  * (rows: servers and hosts; columns: rounds; colour: answered, lossy,
  * timeout, error) and the event timeline under it.  No external assets,
- * no scripts needed; everything from the view is HTML-escaped.
+ * no scripts needed; everything from the view is HTML-escaped (escape.h).
  */
 #ifndef TLDWATCH_STATUSPAGE_H
 #define TLDWATCH_STATUSPAGE_H
@@ -18,14 +18,5 @@ int tw_statuspage_render(const struct tw_view *view, FILE *fp);
 
 /* The heat map shows at most this many rounds (the newest), whatever the window. */
 #define TW_STATUSPAGE_MAX_COLUMNS 240
-
-/*
- * tw_statuspage_escape(s):
- * ${s} (NULL reads as "") as HTML text or attribute value: & < > " ' as
- * character references; bytes that are not UTF-8 and control characters
- * as U+FFFD, so the page stays valid UTF-8.  Malloc'd; NULL when out of
- * memory.
- */
-char *tw_statuspage_escape(const char *s);
 
 #endif

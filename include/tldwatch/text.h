@@ -25,11 +25,4 @@ size_t tw_text_utf8_len(const unsigned char *p);
  */
 char *tw_text_span(double seconds, char *buf, size_t len);
 
-/*
- * tw_text_capture(put, s):
- * What ${put} writes for ${s}, as a malloc'd string (the escapers'
- * string forms); NULL when memory runs out.
- */
-char *tw_text_capture(void (*put)(FILE *fp, const char *s), const char *s);
-
 #endif

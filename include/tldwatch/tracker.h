@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "tldwatch/config.h"
+#include "tldwatch/event.h"
 #include "tldwatch/result.h"
 
 #define TW_FLAP_WINDOW_MAX 64
@@ -76,22 +77,22 @@ struct tw_tracker {
 	double last_round;            /* start time of the latest round; 0 = none */
 };
 
-struct tw_event {
-	double time;                  /* start of the round that caused it */
-	char *zone;
-	const char *event;            /* static: "outage", "restored", ... */
-	enum tw_state from, to;
-	char *diagnosis;              /* may be NULL */
-	bool has_outage_seconds;
-	double outage_seconds;
-	double outage_start;          /* when in or ending an outage; 0 otherwise */
-};
-
 /* tw_tracker_new(): an empty tracker; NULL on allocation failure. */
 struct tw_tracker *tw_tracker_new(void);
 
 /* tw_tracker_free(t): NULL is fine. */
 void tw_tracker_free(struct tw_tracker *t);
+
+/*
+ * tw_tracker_zone_state(z):
+ * The state ${z} publishes: its published state once it has published one,
+ * unknown before (or for a value that is not a state).  Every output asks
+ * this, so `status`, /status.json, /metrics and the page always agree.
+ */
+enum tw_state tw_tracker_zone_state(const struct tw_zone_track *z);
+
+/* tw_tracker_overall(t): the worst zone state of ${t}; unknown when it has no zone. */
+enum tw_state tw_tracker_overall(const struct tw_tracker *t);
 
 /* tw_tracker_find(t, zone): the track of ${zone}, or NULL. */
 struct tw_zone_track *tw_tracker_find(struct tw_tracker *t, const char *zone);
@@ -105,14 +106,11 @@ struct tw_zone_track *tw_tracker_find(struct tw_tracker *t, const char *zone);
  * tracked zones absent from ${r} are dropped.
  * The round's state is unknown for every zone when r->deadline_hit or
  * r->error.  On success *events is a new array of *n_events events (free
- * with tw_events_free; NULL when none) and 0 is returned; -1 on
+ * with tw_event_array_free; NULL when none) and 0 is returned; -1 on
  * allocation failure (the tracker is then unchanged).
  */
 int tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
     const struct tw_check_result *r, double now, struct tw_event **events,
     size_t *n_events);
-
-/* tw_events_free(ev, n): NULL is fine. */
-void tw_events_free(struct tw_event *ev, size_t n);
 
 #endif

@@ -133,6 +133,30 @@ kill -TERM $pid
 set +e; wait $pid; RC=$?; set -e
 expect_rc 0
 
+scenario "watch: SIGHUP reopens the events file (logrotate: move it away, then HUP)"
+watch_cfg 100ms 1
+rm -f "$WORK/state.json" "$WORK/rot.jsonl" "$WORK/rot.jsonl.1"
+heal all
+"$TW" watch -f "$WORK/watch.yaml" --state "$WORK/state.json" --events "$WORK/rot.jsonl" \
+    >"$OUT" 2>"$ERR" &
+pid=$!
+wait_for test -s "$WORK/state.json" || fail "no state file"
+fault ns1.kptc.kp,ns2.kptc.kp silent --next-burst
+wait_for grep -q '"event":"outage"' "$WORK/rot.jsonl" || fail "no outage event"
+mv "$WORK/rot.jsonl" "$WORK/rot.jsonl.1"
+kill -HUP $pid
+wait_for test -e "$WORK/rot.jsonl" || fail "SIGHUP did not open a new events file"
+[ "$(stat -c %a "$WORK/rot.jsonl")" = 640 ] || fail "new events file mode is not 0640"
+heal all
+wait_for grep -q '"event":"restored"' "$WORK/rot.jsonl" ||
+    fail "the restored event did not go to the new file"
+grep -q '"event":"restored"' "$WORK/rot.jsonl.1" && fail "an event went to the moved file"
+expect_equal "$(jq -r .event "$WORK/rot.jsonl.1" | paste -sd' ' -)" "outage" "the moved file"
+kill -TERM $pid
+set +e; wait $pid; RC=$?; set -e
+expect_rc 0
+expect_equal "$(grep -c 'cannot reopen' "$ERR")" 0 "messages about reopening"
+
 scenario "watch: a corrupt state file is set aside, never overwritten"
 watch_cfg 100ms
 printf '{"format": "tldwatch-state", "version": 1, "tracker": {' >"$WORK/state.json"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "tldwatch/escape.h"
 #include "tldwatch/report.h"
 #include "golden.h"
 
@@ -850,12 +851,12 @@ test_escape(void **state)
 	size_t i;
 
 	for (i = 0; i < N(cases); i++) {
-		out = tw_report_escape(cases[i].in);
+		out = tw_escape_dup(tw_escape_term, cases[i].in);
 		assert_non_null(out);
 		assert_string_equal(out, cases[i].out);
 		free(out);
 	}
-	out = tw_report_escape(NULL);
+	out = tw_escape_dup(tw_escape_term, NULL);
 	assert_non_null(out);
 	assert_string_equal(out, "");
 	free(out);

@@ -30,8 +30,6 @@
 
 #include "tldwatch/statefile.h"
 
-#define LAST_ROUND_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15))
-#define EVENTS_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 /* A fresh directory per test. */
 struct fx {
@@ -253,48 +251,62 @@ rnd_history(void)
 	return h;
 }
 
-static char *
-rnd_last_round(void)
+/* The latest round a document points at: one, built once (the state only writes it). */
+static const struct tw_check_result *
+some_round(void)
 {
-	json_t *o = json_pack("{s:s, s:f, s:f, s:[{s:s, s:s, s:i, s:b, s:n, s:f}], s:s}",
-	    "state", tw_state_str(rnd_state()),
-	    "elapsed_ms", (double)rndn(100000) / 7.0,
-	    "whole", 5.0,
-	    "zones", "name", rnd_str(), "diagnosis", rnd_str(), "auth_total", (int)rndn(9),
-	    "key", 1, "detail", "rtt_ms", 1e-7 * (double)rndn(1000000),
-	    "note", rnd_str());
-	char *s, *t;
-	size_t n;
+	static struct tw_check_result r;
+	static struct tw_zone_result z;
+	static char kp[] = "kp", label[] = "North \"Korea\"", diag[] = "all fine\n|tab\t";
 
-	assert_non_null(o);
-	s = json_dumps(o, LAST_ROUND_FLAGS);
-	json_decref(o);
-	assert_non_null(s);
-	n = strlen(s);
-	t = realloc(s, n + 2);
-	assert_non_null(t);
-	t[n] = '\n';
-	t[n + 1] = '\0';
-	return t;
+	if (r.zones == NULL) {
+		z.name = kp;
+		z.label = label;
+		z.diagnosis = diag;
+		z.state = TW_STATE_DEGRADED;
+		z.auth_total = 2;
+		r.zones = &z;
+		r.n_zones = 1;
+		r.elapsed_ms = 12.5;
+		r.state = TW_STATE_DEGRADED;
+	}
+	return &r;
 }
 
-static char *
+/* Random events, each at times the state keeps exactly (multiples of 1/8 s). */
+static struct tw_event_ring *
 rnd_events(void)
 {
-	json_t *a = json_array();
-	unsigned i, n = rndn(4);
-	char *s;
+	struct tw_event_ring *ring = calloc(1, sizeof(*ring));
+	struct tw_event ev;
+	unsigned i, n = rndn(4) == 0 ? TW_EVENT_RING_SIZE + rndn(20) : rndn(5);
 
-	assert_non_null(a);
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:f, s:s, s:s, s:s, s:s, s:f}",
-		    "time", 1795767302.25 + rndn(100), "zone", rnd_str(),
-		    "event", "outage", "from", "up", "to", "down",
-		    "outage_seconds", (double)rndn(100000) / 3.0));
-	s = json_dumps(a, EVENTS_FLAGS);
-	json_decref(a);
-	assert_non_null(s);
-	return s;
+	assert_non_null(ring);
+	for (i = 0; i < n; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.time = 1795767302.25 + (double)rndn(100000) / 8.0;
+		ev.zone = (char *)(uintptr_t)rnd_str();   /* the ring copies */
+		ev.kind = (enum tw_event_kind)rndn(TW_EVENT_KIND_COUNT);
+		ev.from = rnd_state();
+		ev.to = rnd_state();
+		ev.diagnosis = rndn(3) == 0 ? NULL : (char *)(uintptr_t)rnd_str();
+		if (rndn(2) == 0) {
+			ev.has_outage_seconds = true;
+			ev.outage_seconds = (double)rndn(1000000) / 8.0;
+		}
+		if (rndn(2) == 0)
+			ev.outage_start = 1795000000.0 + (double)rndn(100000) / 8.0;
+		assert_int_equal(tw_event_ring_push(ring, &ev), 0);
+	}
+	return ring;
+}
+
+static void
+ring_free(struct tw_event_ring *ring)
+{
+	if (ring != NULL)
+		tw_event_ring_clear(ring);
+	free(ring);
 }
 
 static void
@@ -305,8 +317,8 @@ rnd_doc(struct tw_state_doc *doc)
 	doc->interval_ms = rndn(3) == 0 ? UINT32_MAX : (uint32_t)rnd();
 	doc->tracker = rnd_tracker();
 	doc->history = rnd_history();
-	doc->last_round_json = rndn(4) == 0 ? NULL : rnd_last_round();
-	doc->events_json = rndn(4) == 0 ? NULL : rnd_events();
+	doc->last = rndn(4) == 0 ? NULL : some_round();
+	doc->events = rndn(4) == 0 ? NULL : rnd_events();
 }
 
 /* Exact equality, telling -0.0 from 0.0. */
@@ -356,8 +368,28 @@ assert_same_doc(const struct tw_state_doc *a, const struct tw_state_doc *b)
 
 	assert_same_double(a->written, b->written);
 	assert_int_equal(a->interval_ms, b->interval_ms);
-	assert_same_str(a->last_round_json, b->last_round_json);
-	assert_same_str(a->events_json, b->events_json);
+	/* The latest round is written, never read back. */
+	assert_null(b->last);
+	if (a->events == NULL || a->events->len == 0) {
+		assert_true(b->events == NULL || b->events->len == 0);
+	} else {
+		assert_non_null(b->events);
+		assert_int_equal(a->events->len, b->events->len);
+		for (i = 0; i < a->events->len; i++) {
+			const struct tw_event *e = tw_event_ring_at(a->events, i);
+			const struct tw_event *g = tw_event_ring_at(b->events, i);
+
+			assert_same_double(e->time, g->time);
+			assert_same_str(e->zone, g->zone);
+			assert_int_equal(e->kind, g->kind);
+			assert_int_equal(e->from, g->from);
+			assert_int_equal(e->to, g->to);
+			assert_same_str(e->diagnosis, g->diagnosis);
+			assert_int_equal(e->has_outage_seconds, g->has_outage_seconds);
+			assert_same_double(e->outage_seconds, g->outage_seconds);
+			assert_same_double(e->outage_start, g->outage_start);
+		}
+	}
 
 	assert_non_null(b->tracker);
 	assert_int_equal(a->tracker->rounds, b->tracker->rounds);
@@ -465,7 +497,7 @@ write_file(const char *path, const char *data, size_t len)
 static void
 doc_free(struct tw_state_doc *doc)
 {
-	tw_statefile_doc_clear(doc);
+	tw_statefile_doc_clear(doc);   /* not doc->last: some_round() keeps it */
 }
 
 /*
@@ -484,9 +516,10 @@ small_doc(struct tw_state_doc *doc)
 		doc->interval_ms = 60000;
 		doc->tracker = rnd_tracker();
 		doc->history = rnd_history();
-		doc->last_round_json = rnd_last_round();
-		doc->events_json = rnd_events();
+		doc->last = some_round();
+		doc->events = rnd_events();
 		if (doc->tracker->n_zones > 0 && doc->history->n_servers > 0 &&
+		    doc->events->len > 0 &&
 		    doc->history->n_hosts > 0 && doc->history->window > 3)
 			return;
 		tw_statefile_doc_clear(doc);
@@ -540,8 +573,9 @@ test_round_trip_layout(void **state)
 	doc.interval_ms = 1500;
 	assert_non_null(doc.tracker = tw_tracker_new());
 	assert_non_null(doc.history = tw_history_new(60));
-	doc.last_round_json = xstrdup("{\n  \"state\": \"up\"\n}\n");
-	doc.events_json = xstrdup("[]");
+	doc.last = some_round();
+	doc.events = calloc(1, sizeof(*doc.events));
+	assert_non_null(doc.events);
 	assert_int_equal(tw_statefile_save(f->path, &doc, &err), 0);
 	text = read_file(f->path, NULL);
 	root = json_loads(text, 0, &jerr);
@@ -553,7 +587,7 @@ test_round_trip_layout(void **state)
 	/* last_round is embedded as an object, events as an array, not as strings */
 	assert_true(json_is_object(json_object_get(root, "last_round")));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(root,
-	    "last_round"), "state")), "up");
+	    "last_round"), "state")), "degraded");
 	assert_true(json_is_array(json_object_get(root, "events")));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "history"),
 	    "window")), 60);
@@ -564,14 +598,18 @@ test_round_trip_layout(void **state)
 	assert_same_doc(&doc, &back);
 	doc_free(&back);
 
-	/* NULL last round and events come back NULL. */
-	free(doc.last_round_json);
-	free(doc.events_json);
-	doc.last_round_json = doc.events_json = NULL;
+	/* No last round and no events: null in the file, nothing back. */
+	ring_free(doc.events);
+	doc.events = NULL;
+	doc.last = NULL;
 	assert_int_equal(tw_statefile_save(f->path, &doc, &err), 0);
+	text = read_file(f->path, NULL);
+	assert_non_null(strstr(text, "\"last_round\": null,\n"));
+	assert_non_null(strstr(text, "\"events\": null\n"));
+	free(text);
 	assert_int_equal(tw_statefile_load(f->path, &back, &err), TW_STATEFILE_OK);
-	assert_null(back.last_round_json);
-	assert_null(back.events_json);
+	assert_null(back.last);
+	assert_null(back.events);
 	assert_non_null(back.tracker);
 	assert_non_null(back.history);
 	doc_free(&back);
@@ -812,8 +850,8 @@ assert_bad(const char *path, const char *reason)
 	assert_string_equal(err.file, path);
 	assert_null(doc.tracker);
 	assert_null(doc.history);
-	assert_null(doc.last_round_json);
-	assert_null(doc.events_json);
+	assert_null(doc.last);
+	assert_null(doc.events);
 }
 
 static void
@@ -1230,6 +1268,7 @@ test_save_refuses(void **state)
 	struct tw_state_doc doc;
 	struct tw_error err;
 	struct tw_tracker *keep_t;
+	struct tw_event *ev;
 	unsigned window;
 	char *keep;
 	int c;
@@ -1240,21 +1279,19 @@ test_save_refuses(void **state)
 		memset(&err, 0, sizeof(err));
 		switch (c) {
 		case 0:
-			keep = doc.last_round_json;
-			doc.last_round_json = (char *)(uintptr_t)"{\"state\": ";
+			/* an event the loader would not take back */
+			ev = (struct tw_event *)(uintptr_t)tw_event_ring_at(doc.events, 0);
+			ev->kind = (enum tw_event_kind)42;
 			assert_int_equal(tw_statefile_save(f->path, &doc, &err), -1);
-			assert_non_null(strstr(err.msg, "the last round is not valid JSON"));
-			doc.last_round_json = (char *)(uintptr_t)"[1]";
-			assert_int_equal(tw_statefile_save(f->path, &doc, &err), -1);
-			assert_non_null(strstr(err.msg, "not a JSON object"));
-			doc.last_round_json = keep;
+			assert_non_null(strstr(err.msg, "an invalid event"));
+			ev->kind = TW_EVENT_OUTAGE;
 			break;
 		case 1:
-			keep = doc.events_json;
-			doc.events_json = (char *)(uintptr_t)"{}";
+			ev = (struct tw_event *)(uintptr_t)tw_event_ring_at(doc.events, 0);
+			ev->time = (double)NAN;
 			assert_int_equal(tw_statefile_save(f->path, &doc, &err), -1);
-			assert_non_null(strstr(err.msg, "not a JSON array"));
-			doc.events_json = keep;
+			assert_non_null(strstr(err.msg, "an invalid event"));
+			ev->time = 1795767302.25;
 			break;
 		case 2:
 			keep_t = doc.tracker;

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "tldwatch/escape.h"
 #include "tldwatch/statuspage.h"
 #include "view_fixture.h"
 
@@ -126,7 +127,7 @@ test_escape(void **state)
 	char *got;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		got = tw_statuspage_escape(cases[i].in);
+		got = tw_escape_dup(tw_escape_html, cases[i].in);
 		assert_non_null(got);
 		if (strcmp(got, cases[i].out) != 0)
 			fprintf(stderr, "case %zu\n", i);
@@ -386,12 +387,12 @@ test_empty_view(void **state)
 	assert_non_null(strstr(page, "</html>\n"));
 	free(page);
 
-	/* A document with nothing in it yet, and events text that is not JSON. */
+	/* A document with nothing in it yet, and an empty ring of events. */
 	memset(&doc, 0, sizeof(doc));
 	doc.interval_ms = 60000;
 	doc.tracker = tw_tracker_new();
 	doc.history = tw_history_new(10);
-	doc.events_json = fx_strdup("[{\"broken\"");
+	doc.events = fx_alloc(1, sizeof(*doc.events));
 	assert_non_null(doc.tracker);
 	assert_non_null(doc.history);
 	v.doc = &doc;

@@ -336,11 +336,11 @@ run_scenario(const struct scenario *sc)
 
 			if (k >= MAX_EVENTS || w->event == NULL || w->round != (int)i)
 				fail_msg("%s: round %zu: unexpected event %s %c -> %c", sc->what, i,
-				    ev->event, letter(ev->from), letter(ev->to));
-			if (strcmp(ev->event, w->event) != 0 || letter(ev->from) != w->from ||
+				    tw_event_kind_str(ev->kind), letter(ev->from), letter(ev->to));
+			if (strcmp(tw_event_kind_str(ev->kind), w->event) != 0 || letter(ev->from) != w->from ||
 			    letter(ev->to) != w->to)
 				fail_msg("%s: round %zu: got %s %c -> %c, want %s %c -> %c",
-				    sc->what, i, ev->event, letter(ev->from), letter(ev->to),
+				    sc->what, i, tw_event_kind_str(ev->kind), letter(ev->from), letter(ev->to),
 				    w->event, w->from, w->to);
 			assert_true(ev->time == T0 + (double)i);
 			assert_string_equal(ev->zone, "kp");
@@ -360,7 +360,7 @@ run_scenario(const struct scenario *sc)
 			k++;
 		} else if (k < MAX_EVENTS && sc->ev[k].event != NULL && sc->ev[k].round == (int)i)
 			fail_msg("%s: round %zu: no event, want %s", sc->what, i, sc->ev[k].event);
-		tw_events_free(ev, n_ev);
+		tw_event_array_free(ev, n_ev);
 	}
 	if (strcmp(got, sc->published) != 0)
 		fail_msg("%s: published %s, want %s", sc->what, got, sc->published);
@@ -394,7 +394,7 @@ test_first_round(void **state)
 	assert_int_equal(t->rounds, 0);
 	ev = feed(t, &defaults, z, 1, 0, T0 + 100, &n_ev);
 	assert_int_equal(n_ev, 1);
-	assert_string_equal(ev[0].event, "partial_outage");
+	assert_string_equal(tw_event_kind_str(ev[0].kind), "partial_outage");
 	assert_string_equal(ev[0].zone, "kp");
 	assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
 	assert_int_equal(ev[0].to, TW_STATE_PARTIAL);
@@ -414,7 +414,7 @@ test_first_round(void **state)
 	assert_true(zt->bad_since == T0 + 100);
 	assert_true(zt->good_since == 0);
 	assert_int_equal(zt->ring_len, 1);
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 
 	/* Down for two rounds: "outage" within the outage that began at the start. */
 	z[0].state = TW_STATE_DOWN;
@@ -423,14 +423,14 @@ test_first_round(void **state)
 	assert_int_equal(n_ev, 0);
 	ev = feed(t, &defaults, z, 1, 0, T0 + 102, &n_ev);
 	assert_int_equal(n_ev, 1);
-	assert_string_equal(ev[0].event, "outage");
+	assert_string_equal(tw_event_kind_str(ev[0].kind), "outage");
 	assert_int_equal(ev[0].from, TW_STATE_PARTIAL);
 	assert_int_equal(ev[0].to, TW_STATE_DOWN);
 	assert_true(ev[0].outage_start == T0 + 100);
 	assert_false(ev[0].has_outage_seconds);
 	assert_string_equal(ev[0].diagnosis, "both kp servers silent");
 	assert_string_equal(tw_tracker_find(t, "kp")->diagnosis, "both kp servers silent");
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	tw_tracker_free(t);
 }
 
@@ -492,11 +492,11 @@ test_first_round_states(void **state)
 			assert_true(zt->outage_start == 0);
 		if (cases[i].event == NULL) {
 			if (n_ev != 0)
-				fail_msg("case %zu: unexpected event %s", i, ev[0].event);
+				fail_msg("case %zu: unexpected event %s", i, tw_event_kind_str(ev[0].kind));
 		} else {
 			if (n_ev != 1)
 				fail_msg("case %zu: %zu events, want %s", i, n_ev, cases[i].event);
-			assert_string_equal(ev[0].event, cases[i].event);
+			assert_string_equal(tw_event_kind_str(ev[0].kind), cases[i].event);
 			assert_string_equal(ev[0].zone, "kp");
 			assert_string_equal(ev[0].diagnosis, "why");
 			assert_true(ev[0].time == now);
@@ -505,7 +505,7 @@ test_first_round_states(void **state)
 			assert_false(ev[0].has_outage_seconds);
 			assert_true(ev[0].outage_start == (cases[i].in_outage ? now : 0));
 		}
-		tw_events_free(ev, n_ev);
+		tw_event_array_free(ev, n_ev);
 
 		/* The same round again changes nothing and says nothing. */
 		ev = feed(t, &defaults, &z, 1, cases[i].blind, now + 1, &n_ev);
@@ -543,13 +543,13 @@ test_zones_added_removed(void **state)
 	ev = feed(t, &defaults, r1, 2, 0, T0 + 1, &n_ev);
 	assert_int_equal(n_ev, 1);
 	assert_string_equal(ev[0].zone, "kr");
-	assert_string_equal(ev[0].event, "outage");
+	assert_string_equal(tw_event_kind_str(ev[0].kind), "outage");
 	assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
 	assert_int_equal(ev[0].to, TW_STATE_DOWN);
 	assert_string_equal(ev[0].diagnosis, "kr dark");
 	assert_true(ev[0].outage_start == T0 + 1);
 	assert_false(ev[0].has_outage_seconds);
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	assert_int_equal(t->n_zones, 2);
 	assert_string_equal(t->zones[0].name, "kp");
 	assert_string_equal(t->zones[1].name, "kr");
@@ -581,16 +581,16 @@ test_zones_added_removed(void **state)
 	ev = feed(t, &defaults, r4, 2, 0, T0 + 5, &n_ev);
 	assert_int_equal(n_ev, 2);
 	assert_string_equal(ev[0].zone, "kr");
-	assert_string_equal(ev[0].event, "restored");
+	assert_string_equal(tw_event_kind_str(ev[0].kind), "restored");
 	assert_null(ev[0].diagnosis);
 	assert_true(ev[0].outage_start == T0 + 1);
 	assert_true(ev[0].has_outage_seconds);
 	assert_true(ev[0].outage_seconds == 3);
 	assert_string_equal(ev[1].zone, "kp");
-	assert_string_equal(ev[1].event, "outage");
+	assert_string_equal(tw_event_kind_str(ev[1].kind), "outage");
 	assert_string_equal(ev[1].diagnosis, "kp dark");
 	assert_true(ev[1].outage_start == T0 + 4);
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	assert_int_equal(t->rounds, 6);
 
 	/* No zones at all: everything is dropped. */
@@ -609,14 +609,14 @@ test_zones_added_removed(void **state)
 	/* b starts down and a degraded: an event each, in the zones' order */
 	assert_int_equal(n_ev, 2);
 	assert_string_equal(ev[0].zone, "b");
-	assert_string_equal(ev[0].event, "outage");
+	assert_string_equal(tw_event_kind_str(ev[0].kind), "outage");
 	assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
 	assert_true(ev[0].outage_start == T0 + 7);
 	assert_string_equal(ev[1].zone, "a");
-	assert_string_equal(ev[1].event, "degraded");
+	assert_string_equal(tw_event_kind_str(ev[1].kind), "degraded");
 	assert_int_equal(ev[1].from, TW_STATE_UNKNOWN);
 	assert_true(ev[1].outage_start == 0);
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	assert_int_equal(t->n_zones, 3);
 	assert_string_equal(t->zones[0].name, "c");
 	assert_int_equal(t->zones[0].published, TW_STATE_UP);
@@ -654,7 +654,7 @@ test_config_defaults(void **state)
 			size_t n_ev;
 
 			ev = feed(t, &cfg->watch, &z, 1, 0, T0 + (double)j, &n_ev);
-			tw_events_free(ev, n_ev);
+			tw_event_array_free(ev, n_ev);
 			got[j] = letter(tw_tracker_find(t, "kp")->published);
 		}
 		got[j] = '\0';
@@ -685,9 +685,9 @@ test_window_shrinks(void **state)
 		if (i == 0) {
 			/* starts degraded: said at once */
 			assert_int_equal(n_ev, 1);
-			assert_string_equal(ev[0].event, "degraded");
+			assert_string_equal(tw_event_kind_str(ev[0].kind), "degraded");
 			assert_int_equal(ev[0].from, TW_STATE_UNKNOWN);
-			tw_events_free(ev, n_ev);
+			tw_event_array_free(ev, n_ev);
 		} else
 			assert_int_equal(n_ev, 0);	/* 7 changes < 10 */
 	}
@@ -710,9 +710,9 @@ test_window_shrinks(void **state)
 	assert_int_equal(zt->ring[3], TW_STATE_DEGRADED);
 	assert_true(zt->flapping);
 	assert_int_equal(n_ev, 1);
-	assert_string_equal(ev[0].event, "unstable");
+	assert_string_equal(tw_event_kind_str(ev[0].kind), "unstable");
 	assert_int_equal(ev[0].from, TW_STATE_DEGRADED);
-	tw_events_free(ev, n_ev);
+	tw_event_array_free(ev, n_ev);
 	tw_tracker_free(t);
 }
 
@@ -789,7 +789,7 @@ test_random_properties(void **state)
 				assert_int_equal(zt->published, first);
 				assert_int_equal(n_ev, want != NULL);
 				if (want != NULL)
-					assert_string_equal(ev->event, want);
+					assert_string_equal(tw_event_kind_str(ev->kind), want);
 				if (want != NULL && first != TW_STATE_DEGRADED) {
 					assert_true(ev->outage_start == T0 + (double)i);
 					counts[3]++;
@@ -798,28 +798,28 @@ test_random_properties(void **state)
 			if (n_ev == 1) {
 				if (ev->from == ev->to)
 					fail_msg("run %u round %u: %s from %s to itself", run, i,
-					    ev->event, tw_state_str(ev->from));
+					    tw_event_kind_str(ev->kind), tw_state_str(ev->from));
 				assert_int_equal(ev->from, before);
 				assert_int_equal(ev->to, zt->published);
-				if (strcmp(ev->event, "restored") == 0) {
+				if (strcmp(tw_event_kind_str(ev->kind), "restored") == 0) {
 					assert_true(expect_outage);
 					expect_outage = false;
 					counts[0]++;
-				} else if (starts_outage(ev->event) && !expect_outage) {
+				} else if (starts_outage(tw_event_kind_str(ev->kind)) && !expect_outage) {
 					expect_outage = true;
 					counts[1]++;
 				}
 				/* outage_start exactly on events in or ending an outage */
 				assert_int_equal(ev->outage_start != 0,
-				    starts_outage(ev->event) || ev->has_outage_seconds);
+				    starts_outage(tw_event_kind_str(ev->kind)) || ev->has_outage_seconds);
 				if (ev->has_outage_seconds && ev->outage_seconds < 0)
 					fail_msg("run %u round %u: %s after %g seconds", run, i,
-					    ev->event, ev->outage_seconds);
-				assert_int_equal(strcmp(ev->event, "unstable") == 0,
+					    tw_event_kind_str(ev->kind), ev->outage_seconds);
+				assert_int_equal(strcmp(tw_event_kind_str(ev->kind), "unstable") == 0,
 				    ev->to == TW_STATE_UNSTABLE);
-				assert_int_equal(strcmp(ev->event, "unknown") == 0,
+				assert_int_equal(strcmp(tw_event_kind_str(ev->kind), "unknown") == 0,
 				    ev->to == TW_STATE_UNKNOWN);
-				if (strcmp(ev->event, "partial_restoration") == 0)
+				if (strcmp(tw_event_kind_str(ev->kind), "partial_restoration") == 0)
 					counts[2]++;
 			} else if (started)
 				assert_int_equal(zt->published, before);
@@ -833,7 +833,7 @@ test_random_properties(void **state)
 			if (zt->published == TW_STATE_UP || zt->published == TW_STATE_DEGRADED)
 				assert_false(zt->in_outage);
 			assert_true(zt->ring_len >= 1 && zt->ring_len <= cfg.flap_window);
-			tw_events_free(ev, n_ev);
+			tw_event_array_free(ev, n_ev);
 		}
 		tw_tracker_free(t);
 	}
@@ -851,8 +851,8 @@ test_null_and_errors(void **state)
 
 	assert_non_null(t);
 	tw_tracker_free(NULL);
-	tw_events_free(NULL, 0);
-	tw_events_free(NULL, 3);
+	tw_event_array_free(NULL, 0);
+	tw_event_array_free(NULL, 3);
 	assert_null(tw_tracker_find(NULL, "kp"));
 	assert_null(tw_tracker_find(t, NULL));
 	assert_int_equal(tw_tracker_update(NULL, &defaults, r, T0, &ev, &n_ev), -1);

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "tldwatch/events.h"
+#include "tldwatch/event.h"
 #include "tldwatch/metrics.h"
 #include "tldwatch/report.h"
 #include "tldwatch/status.h"
@@ -27,44 +27,17 @@
 #include "golden.h"
 #include "view_fixture.h"
 
-/* The fixture's events and latest round, the way a watcher holds them. */
-static void
+/* The fixture view's document, with its latest round (judged) as a watcher keeps it. */
+static struct tw_check_result *
 fixture(struct tw_state_doc *doc, bool hostile)
 {
-	struct tw_report_opts ro;
 	struct tw_check_result *last;
-	struct tw_event *ev = fx_events();
-	char *buf = NULL, *line;
-	size_t len = 0, i;
-	FILE *fp;
 
 	fx_doc(doc, hostile);
-	free(doc->events_json);
-	free(doc->last_round_json);
-	fp = open_memstream(&buf, &len);
-	assert_non_null(fp);
-	fputc('[', fp);
-	for (i = 0; i < FX_N_EVENTS; i++) {
-		line = tw_event_json_line(&ev[i]);
-		assert_non_null(line);
-		fprintf(fp, "%s%s", i > 0 ? "," : "", line);
-		free(line);
-	}
-	fputc(']', fp);
-	assert_int_equal(fclose(fp), 0);
-	doc->events_json = buf;
-	tw_events_free(ev, FX_N_EVENTS);
-
 	last = fx_round(FX_ROUNDS, hostile);
 	tw_verdict_apply(last);
-	memset(&ro, 0, sizeof(ro));
-	buf = NULL;
-	fp = open_memstream(&buf, &len);
-	assert_non_null(fp);
-	assert_int_equal(tw_report_json(last, &ro, fp), 0);
-	assert_int_equal(fclose(fp), 0);
-	doc->last_round_json = buf;
-	tw_result_free(last);
+	doc->last = last;
+	return last;
 }
 
 static char *
@@ -109,8 +82,8 @@ views(bool hostile)
 	char file[128], *out;
 	unsigned i;
 	int code;
+	struct tw_check_result *last = fixture(&doc, hostile);
 
-	fixture(&doc, hostile);
 	fx_view(&v, &doc);
 
 	out = render_view(&v, false);
@@ -136,6 +109,7 @@ views(bool hostile)
 		free(out);
 	}
 	tw_statefile_doc_clear(&doc);
+	tw_result_free(last);
 }
 
 static void
@@ -187,7 +161,7 @@ test_event_lines(void **state)
 	assert_int_equal(fclose(fp), 0);
 	golden_check("watch-events.jsonl", buf);
 	free(buf);
-	tw_events_free(ev, FX_N_EVENTS);
+	tw_event_array_free(ev, FX_N_EVENTS);
 }
 
 /* The state file the fixture saves to. */
@@ -200,7 +174,9 @@ test_state_file(void **state)
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/state", dir);
-	fixture(&doc, false);   /* the hostile one holds names that are not UTF-8: refused */
+	struct tw_check_result *last;
+
+	last = fixture(&doc, false); /* the hostile one holds names that are not UTF-8: refused */
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(tw_statefile_save(path, &doc, &err), 0);
 	out = golden_slurp(path);
@@ -208,8 +184,65 @@ test_state_file(void **state)
 	golden_check("watch-state.json", out);
 	free(out);
 	tw_statefile_doc_clear(&doc);
+	tw_result_free(last);
 	unlink(path);
 	rmdir(dir);
+}
+
+/*
+ * Every output asks the tracker for a zone's state: a zone that has not
+ * published anything yet (a state file that says so) is unknown everywhere,
+ * whatever its "published" field holds, and so is the overall state.
+ */
+static void
+test_outputs_agree(void **state)
+{
+	static const enum tw_format fmt[] = { TW_FORMAT_TEXT, TW_FORMAT_JSON, TW_FORMAT_NAGIOS };
+	struct tw_state_doc doc;
+	struct tw_view v;
+	json_error_t jerr;
+	json_t *j;
+	char *out;
+	unsigned i;
+	int code;
+
+	fx_doc(&doc, false);
+	doc.tracker->zones[0].started = false;          /* its "published" says partial */
+	fx_view(&v, &doc);
+
+	out = render_view(&v, false);
+	assert_non_null(strstr(out, "tldwatch_zone_state_code{zone=\"kp\"} 5\n"));
+	assert_non_null(strstr(out, "tldwatch_zone_state{zone=\"kp\",state=\"unknown\"} 1\n"));
+	free(out);
+	out = render_view(&v, true);
+	assert_non_null(strstr(out, "<title>tldwatch: unknown</title>"));
+	assert_non_null(strstr(out, "<section class=\"zone zone-unknown\" id=\"zone-kp\">"));
+	free(out);
+	for (i = 0; i < 3; i++) {
+		out = render_status(&doc, v.now, fmt[i], &code);
+		assert_int_equal(code, 3);
+		switch (fmt[i]) {
+		case TW_FORMAT_TEXT:
+			assert_true(strncmp(out, "UNKNOWN - ", 10) == 0);
+			assert_non_null(strstr(out, "\nkp unknown for "));
+			break;
+		case TW_FORMAT_NAGIOS:
+			assert_true(strncmp(out, "TLDWATCH UNKNOWN - kp unknown for ", 34) == 0);
+			assert_non_null(strstr(out, " 'kp_state'=5;;;0;5 "));
+			break;
+		case TW_FORMAT_JSON:
+			j = json_loads(out, 0, &jerr);
+			assert_non_null(j);
+			assert_string_equal(json_string_value(json_object_get(j, "state")),
+			    "unknown");
+			assert_string_equal(json_string_value(json_object_get(json_array_get(
+			    json_object_get(j, "zones"), 0), "state")), "unknown");
+			json_decref(j);
+			break;
+		}
+		free(out);
+	}
+	tw_statefile_doc_clear(&doc);
 }
 
 int
@@ -221,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_status_problem),
 		cmocka_unit_test(test_event_lines),
 		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_outputs_agree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,7 +148,8 @@ fx_event(struct tw_event *ev, double t, const char *zone, const char *kind, enum
 	memset(ev, 0, sizeof(*ev));
 	ev->time = t;
 	ev->zone = fx_strdup(zone);
-	ev->event = kind;
+	if (tw_event_kind_from_str(kind, &ev->kind) != 0)
+		abort();
 	ev->from = from;
 	ev->to = to;
 	ev->diagnosis = fx_strdup(diag);
@@ -176,32 +177,6 @@ fx_events(void)
 	return ev;
 }
 
-static const char fx_last_round_json[] =
-	"{\"version\":\"0.1.0\",\"state\":\"partial\",\"zones\":[{\"name\":\"kp\","
-	"\"label\":\"North Korea (lab)\",\"state\":\"partial\",\"hosts\":["
-	"{\"name\":\"kcna.kp\",\"key\":true},{\"name\":\"rodong.rep.kp\",\"key\":true},"
-	"{\"name\":\"naenara.com.kp\",\"key\":false}]},"
-	"{\"name\":\"<script>alert(\\\"z\\\")</script>\",\"label\":\"<i>evil</i>\","
-	"\"hosts\":[{\"name\":\"line\\nbreak\\\\host\",\"key\":true}]}]}";
-
-/* Oldest first, as the event log keeps them. */
-static const char fx_events_json[] =
-	"[{\"time\":\"2014-12-19T14:44:00.000Z\",\"unix\":1419000240,\"zone\":\"kp\","
-	"\"event\":\"degraded\",\"from\":\"up\",\"to\":\"degraded\","
-	"\"diagnosis\":\"1/2 authoritative servers answer\"},"
-	"{\"time\":\"2014-12-19T14:47:00.000Z\",\"unix\":1419000420,\"zone\":\"kp\","
-	"\"event\":\"outage\",\"from\":\"degraded\",\"to\":\"down\","
-	"\"diagnosis\":\"no authoritative server answers\","
-	"\"outage_start\":\"2014-12-19T14:46:00.000Z\"},"
-	"{\"time\":\"2014-12-19T14:51:00.000Z\",\"unix\":1419000660,\"zone\":\"kp\","
-	"\"event\":\"partial_restoration\",\"from\":\"down\",\"to\":\"partial\","
-	"\"diagnosis\":\"kcna.kp and rodong.rep.kp resolve; naenara.com.kp does not\","
-	"\"outage_seconds\":34260.5,\"outage_start\":\"2014-12-19T14:46:00.000Z\"},"
-	"{\"time\":\"2014-12-19T14:51:00.000Z\",\"unix\":1419000660,"
-	"\"zone\":\"<script>alert(\\\"z\\\")</script>\",\"event\":\"unknown\","
-	"\"from\":\"up\",\"to\":\"unknown\","
-	"\"diagnosis\":\"<script>alert('e')</script> & \\\"quoted\\\"\"}]";
-
 static inline void
 fx_zone(struct tw_zone_track *z, const char *name, enum tw_state st, double since,
     const char *diag)
@@ -221,6 +196,7 @@ fx_doc(struct tw_state_doc *doc, bool hostile)
 {
 	struct tw_check_result *r;
 	struct tw_zone_track *z;
+	struct tw_event *ev;
 	unsigned i;
 
 	memset(doc, 0, sizeof(*doc));
@@ -250,23 +226,66 @@ fx_doc(struct tw_state_doc *doc, bool hostile)
 		fx_zone(z, FX_EVIL_ZONE, TW_STATE_UNKNOWN, fx_round_time(11), FX_EVIL_DIAG);
 		z->flapping = true;
 	}
-	doc->last_round_json = fx_strdup(fx_last_round_json);
-	doc->events_json = fx_strdup(fx_events_json);
+	doc->events = fx_alloc(1, sizeof(*doc->events));
+	ev = fx_events();
+	for (i = 0; i < FX_N_EVENTS; i++)
+		if (tw_event_ring_push(doc->events, &ev[i]) != 0)
+			abort();
+	tw_event_array_free(ev, FX_N_EVENTS);
+}
+
+/*
+ * The configuration the fixture's watcher runs: where the views find zone
+ * labels and key hosts.  Static, built on first use.
+ */
+static inline const struct tw_config *
+fx_config(void)
+{
+	static char kp[] = "kp", kp_label[] = "North Korea (lab)", kcna[] = "kcna.kp",
+	    rodong[] = "rodong.rep.kp", naenara[] = "naenara.com.kp", evil[] = FX_EVIL_ZONE,
+	    evil_label[] = "<i>evil</i>", evil_host[] = FX_EVIL_HOST, source[] = "fixture";
+	static struct tw_host_cfg kp_hosts[3], evil_hosts[1];
+	static struct tw_zone_cfg zones[2];
+	static struct tw_config cfg;
+
+	if (cfg.source == NULL) {
+		kp_hosts[0] = (struct tw_host_cfg){ kcna, NULL, TW_RR_A, true };
+		kp_hosts[1] = (struct tw_host_cfg){ rodong, NULL, TW_RR_A, true };
+		kp_hosts[2] = (struct tw_host_cfg){ naenara, NULL, TW_RR_A, false };
+		evil_hosts[0] = (struct tw_host_cfg){ evil_host, NULL, TW_RR_A, true };
+		zones[0] = (struct tw_zone_cfg){ kp, kp_label, NULL, 0, kp_hosts, 3 };
+		zones[1] = (struct tw_zone_cfg){ evil, evil_label, NULL, 0, evil_hosts, 1 };
+		cfg.source = source;
+		cfg.zones = zones;
+		cfg.n_zones = 2;
+	}
+	return &cfg;
 }
 
 static inline void
 fx_view(struct tw_view *v, const struct tw_state_doc *doc)
 {
+	static struct tw_view index;
+
+	/* The index lives as long as the static config it points into. */
+	if (index.cfg == NULL) {
+		index.cfg = fx_config();
+		if (tw_view_index(&index) != 0)
+			abort();
+	}
 	memset(v, 0, sizeof(*v));
 	v->doc = doc;
+	v->cfg = index.cfg;
+	v->zones_by_name = index.zones_by_name;
+	v->n_zones_by_name = index.n_zones_by_name;
 	v->now = fx_round_time(FX_ROUNDS) + 30.25;
 	v->started = FX_T0 - 0.5;
 	v->last_round_start = fx_round_time(FX_ROUNDS);
 	v->last_round_seconds = 1.75;
 	v->rounds_total = FX_ROUNDS;
-	v->events_total[0] = 1;   /* degraded */
-	v->events_total[6] = 1;   /* outage */
-	v->events_total[7] = 1;   /* partial_restoration */
+	v->events_total[TW_EVENT_DEGRADED] = 1;
+	v->events_total[TW_EVENT_OUTAGE] = 1;
+	v->events_total[TW_EVENT_PARTIAL_RESTORATION] = 1;
 	v->state_write_errors_total = 0;
 }
 

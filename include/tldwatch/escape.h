@@ -1,0 +1,39 @@
+/*
+ * escape.h -- every way tldwatch shows a string it did not write itself.
+ *
+ * Names and diagnoses come from DNS answers, config files and state files:
+ * any byte may be in them.  Each output has one writer here, and nowhere
+ * else escapes by hand:
+ *
+ *   term         terminals and logs: control and non-ASCII bytes as \xHH
+ *   nagios       a plugin line: as term, and '|' (which starts perfdata) as '/'
+ *   nagios_label a quoted perfdata label: as nagios, ' as '', '=' as '_'
+ *   html         HTML text and attribute values: & < > " ' as references,
+ *                invalid UTF-8 and control characters as U+FFFD
+ *   prom_label   a Prometheus label value: \ " and newline escaped, invalid
+ *                UTF-8 as U+FFFD (one bad byte would lose the whole scrape)
+ *   json         a JSON string; text that is not UTF-8 becomes its term form
+ *
+ * NULL reads as "" everywhere.
+ */
+#ifndef TLDWATCH_ESCAPE_H
+#define TLDWATCH_ESCAPE_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+typedef void tw_escape_fn(FILE *fp, const char *s);
+
+void tw_escape_term(FILE *fp, const char *s);
+void tw_escape_nagios(FILE *fp, const char *s);
+void tw_escape_nagios_label(FILE *fp, const char *s);
+void tw_escape_html(FILE *fp, const char *s);
+void tw_escape_prom_label(FILE *fp, const char *s);
+
+/* tw_escape_dup(fn, s): what ${fn} writes for ${s}, as a malloc'd string; NULL when out of memory. */
+char *tw_escape_dup(tw_escape_fn *fn, const char *s);
+
+/* tw_escape_json(s): a JSON string for ${s} (its term form when not UTF-8), JSON null for NULL. */
+json_t *tw_escape_json(const char *s);
+
+#endif

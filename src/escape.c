@@ -1,0 +1,178 @@
+/*
+ * escape.c -- the escapers of every output (see escape.h).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tldwatch/escape.h"
+#include "tldwatch/text.h"
+
+#define REPLACEMENT "\xef\xbf\xbd"   /* U+FFFD */
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static bool
+unsafe_byte(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f;
+}
+
+static void
+put_hex(FILE *fp, unsigned char c)
+{
+	fprintf(fp, "\\x%02x", c);
+}
+
+void
+tw_escape_term(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)nz(s); *p != '\0'; p++) {
+		if (unsafe_byte(*p))
+			put_hex(fp, *p);
+		else
+			fputc(*p, fp);
+	}
+}
+
+void
+tw_escape_nagios(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)nz(s); *p != '\0'; p++) {
+		if (unsafe_byte(*p))
+			put_hex(fp, *p);
+		else
+			fputc(*p == '|' ? '/' : *p, fp);
+	}
+}
+
+void
+tw_escape_nagios_label(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)nz(s); *p != '\0'; p++) {
+		if (unsafe_byte(*p))
+			put_hex(fp, *p);
+		else if (*p == '\'')
+			fputs("''", fp);
+		else if (*p == '=')
+			fputc('_', fp);
+		else
+			fputc(*p == '|' ? '/' : *p, fp);
+	}
+}
+
+void
+tw_escape_html(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)nz(s);
+	size_t n;
+
+	while (*p != '\0') {
+		switch (*p) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		case '\t':
+		case '\n':
+			fputc(*p, fp);
+			break;
+		default:
+			/* One U+FFFD per invalid byte, or per whole control character (C1 too). */
+			if ((n = tw_text_utf8_len(p)) == 0) {
+				fputs(REPLACEMENT, fp);
+				p++;
+			} else if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0)) {
+				fputs(REPLACEMENT, fp);
+				p += n;
+			} else {
+				fwrite(p, 1, n, fp);
+				p += n;
+			}
+			continue;
+		}
+		p++;
+	}
+}
+
+void
+tw_escape_prom_label(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)nz(s);
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p == '\\')
+			fputs("\\\\", fp);
+		else if (*p == '"')
+			fputs("\\\"", fp);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if ((n = tw_text_utf8_len(p)) == 0) {
+			fputs(REPLACEMENT, fp);
+			p++;
+			continue;
+		} else {
+			fwrite(p, 1, n, fp);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
+char *
+tw_escape_dup(tw_escape_fn *fn, const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	fn(fp, s);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+json_t *
+tw_escape_json(const char *s)
+{
+	json_t *v;
+	char *esc;
+
+	if (s == NULL)
+		return json_null();
+	if ((v = json_string(s)) != NULL)
+		return v;
+	/* Not UTF-8 (or out of memory): the term form is ASCII, so it always fits. */
+	if ((esc = tw_escape_dup(tw_escape_term, s)) == NULL)
+		return NULL;
+	v = json_string(esc);
+	free(esc);
+	return v;
+}
