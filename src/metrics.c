@@ -49,7 +49,10 @@ family(FILE *fp, const char *name, const char *type, const char *help)
 static void
 label(FILE *fp, bool first, const char *name, const char *value)
 {
-	fprintf(fp, "%s%s=\"", first ? "" : ",", name);
+	if (!first)
+		fputc(',', fp);
+	fputs(name, fp);
+	fputs("=\"", fp);
 	tw_escape_prom_label(fp, value);
 	fputc('"', fp);
 }
@@ -59,7 +62,9 @@ value(FILE *fp, double v)
 {
 	char num[48];
 
-	fprintf(fp, " %s\n", tw_metrics_number(v, num, sizeof(num)));
+	fputc(' ', fp);
+	fputs(tw_metrics_number(v, num, sizeof(num)), fp);
+	fputc('\n', fp);
 }
 
 /* A series without labels. */
