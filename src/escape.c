@@ -179,6 +179,35 @@ tw_escape_prom_label(FILE *fp, const char *s)
 	}
 }
 
+void
+tw_escape_csv(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)nz(s), *q;
+	size_t n;
+
+	fputc('"', fp);
+	if (*p == '=' || *p == '+' || *p == '-' || *p == '@')
+		fputc('\'', fp);
+	for (;;) {
+		for (q = p; *q >= 0x20 && *q < 0x7f && *q != '"'; q++)
+			;
+		put_run(fp, p, q);
+		p = q;
+		if (*p == '\0')
+			break;
+		if (*p == '"')
+			fputs("\"\"", fp);
+		else if (*p >= 0x80 && (n = tw_text_utf8_len(p)) > 0) {
+			fwrite(p, 1, n, fp);
+			p += n;
+			continue;
+		} else
+			put_hex(fp, *p);
+		p++;
+	}
+	fputc('"', fp);
+}
+
 char *
 tw_escape_dup(tw_escape_fn *fn, const char *s)
 {

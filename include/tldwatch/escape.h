@@ -13,6 +13,9 @@
  *   prom_label   a Prometheus label value: \ " and newline escaped, invalid
  *                UTF-8 as U+FFFD (one bad byte would lose the whole scrape)
  *   json         a JSON string; text that is not UTF-8 becomes its term form
+ *   csv          an RFC 4180 field, always quoted ("" for a quote); control
+ *                bytes and invalid UTF-8 as \xHH; a leading = + - @ gets a '
+ *                so that a spreadsheet never runs it as a formula
  *
  * NULL reads as "" everywhere.
  */
@@ -29,6 +32,7 @@ void tw_escape_nagios(FILE *fp, const char *s);
 void tw_escape_nagios_label(FILE *fp, const char *s);
 void tw_escape_html(FILE *fp, const char *s);
 void tw_escape_prom_label(FILE *fp, const char *s);
+void tw_escape_csv(FILE *fp, const char *s);
 
 /* tw_escape_dup(fn, s): what ${fn} writes for ${s}, as a malloc'd string; NULL when out of memory. */
 char *tw_escape_dup(tw_escape_fn *fn, const char *s);
