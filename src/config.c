@@ -347,35 +347,6 @@ get_uint(struct ld *ld, const struct field *f, const yaml_node_t *v, const char 
 	return 0;
 }
 
-/* Duration syntax without the range: digits[.digits][ms|s|m]. */
-static bool
-looks_like_duration(const char *s)
-{
-	const char *p = s;
-
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == s)
-		return false;
-	if (*p == '.') {
-		s = ++p;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p == s)
-			return false;
-	}
-	return *p == '\0' || strcmp(p, "ms") == 0 || strcmp(p, "s") == 0 || strcmp(p, "m") == 0;
-}
-
-static void
-format_ms(char *buf, size_t len, uint64_t ms)
-{
-	if (ms != 0 && ms % 1000 == 0)
-		snprintf(buf, len, "%llus", (unsigned long long)(ms / 1000));
-	else
-		snprintf(buf, len, "%llums", (unsigned long long)ms);
-}
-
 /*
  * Endpoint lists (roots, servers).  The array and its count are set
  * before the items are parsed so that tw_config_free cleans up a
@@ -447,18 +418,19 @@ static int
 get_duration(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path,
     uint32_t *out)
 {
-	char shown[SHOW_LEN], lo[32], hi[32];
+	char shown[SHOW_LEN], lo[TW_DURATION_STRLEN], hi[TW_DURATION_STRLEN];
 	const char *s;
 	uint64_t ms;
+	int rc;
 
 	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
 		return -1;
-	if (!looks_like_duration(s))
+	if ((rc = tw_duration_parse(s, &ms)) == -1)
 		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
 		    show(shown, sizeof(shown), s, strlen(s)));
-	if (tw_duration_parse(s, &ms) == -1 || ms < f->min || ms > f->max) {
-		format_ms(lo, sizeof(lo), f->min);
-		format_ms(hi, sizeof(hi), f->max);
+	if (rc != 0 || ms < f->min || ms > f->max) {
+		tw_duration_format(f->min, lo, sizeof(lo));
+		tw_duration_format(f->max, hi, sizeof(hi));
 		return fail(ld, v, "%s: %.*s%s is out of range (%s..%s)", path, 20, s,
 		    strlen(s) > 20 ? "..." : "", lo, hi);
 	}
@@ -607,7 +579,8 @@ h_window(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const 
 }
 
 static const struct field watch_fields[] = {
-	{ "interval", N_SCALAR, false, 10, 24 * 3600 * 1000, "a duration like 500ms, 30s or 5m",
+	{ "interval", N_SCALAR, false, TW_WATCH_INTERVAL_MIN_MS, TW_WATCH_INTERVAL_MAX_MS,
+	    "a duration like 500ms, 30s or 5m",
 	    h_interval },
 	{ "fall", N_SCALAR, false, 1, 100, "an integer 1..100", h_fall },
 	{ "rise", N_SCALAR, false, 1, 100, "an integer 1..100", h_rise },
@@ -1412,13 +1385,13 @@ tw_config_print(const struct tw_config *cfg, FILE *fp)
 {
 	const struct tw_zone_cfg *zone;
 	const struct tw_host_cfg *host;
-	char timeout[32], interval[32];
+	char timeout[TW_DURATION_STRLEN], interval[TW_DURATION_STRLEN];
 	size_t i, j;
 	int t, nt = 0;
 
 	if (cfg == NULL || fp == NULL)
 		return;
-	format_ms(timeout, sizeof(timeout), cfg->probe.timeout_ms);
+	tw_duration_format(cfg->probe.timeout_ms, timeout, sizeof(timeout));
 	fputs("# tldwatch configuration\n", fp);
 	fprintf(fp, "probe:\n  timeout: %s\n  attempts: %u\n  transports: [", timeout,
 	    (unsigned)cfg->probe.attempts);
@@ -1428,7 +1401,7 @@ tw_config_print(const struct tw_config *cfg, FILE *fp)
 			    tw_transport_str((enum tw_transport)t));
 	fprintf(fp, "]\n  port: %u\n", (unsigned)cfg->probe.port);
 
-	format_ms(interval, sizeof(interval), cfg->watch.interval_ms);
+	tw_duration_format(cfg->watch.interval_ms, interval, sizeof(interval));
 	fprintf(fp, "watch:\n  interval: %s\n  fall: %u\n  rise: %u\n  flap_changes: %u\n"
 	    "  flap_window: %u\n  flap_settle: %u\n  window: %u\n", interval,
 	    (unsigned)cfg->watch.fall, (unsigned)cfg->watch.rise,

@@ -57,6 +57,10 @@ struct tw_zone_cfg {
 	size_t n_hosts;
 };
 
+/* watch.interval's range, shared with --interval. */
+#define TW_WATCH_INTERVAL_MIN_MS 10u
+#define TW_WATCH_INTERVAL_MAX_MS (24u * 3600u * 1000u)
+
 /* The watch: section; see tracker.h for what the numbers mean. */
 struct tw_watch_cfg {
 	uint32_t interval_ms;  /* between round starts; 10 ms .. 24 h; default 60 s */

@@ -384,7 +384,9 @@ static const struct bad bads[] = {
 	/* probe values */
 	{ "probe:\n  timeout: fast\n" KP, 2, 12,
 	    "probe.timeout: expected a duration like 500ms, 2s or 1m, got \"fast\"" },
-	{ "probe:\n  timeout: 1h\n" KP, 2, 12, "expected a duration like 500ms" },
+	{ "probe:\n  timeout: 1h\n" KP, 2, 12, "probe.timeout: 1h is out of range (1ms..60s)" },
+	{ "probe:\n  timeout: 1w\n" KP, 2, 12, "expected a duration like 500ms" },
+	{ "probe:\n  timeout: 3651d\n" KP, 2, 12, "3651d is out of range (1ms..60s)" },
 	{ "probe:\n  timeout: -1s\n" KP, 2, 12, "expected a duration like 500ms" },
 	{ "probe:\n  timeout: 0\n" KP, 2, 12, "probe.timeout: 0 is out of range (1ms..60s)" },
 	{ "probe:\n  timeout: 61s\n" KP, 2, 12, "61s is out of range (1ms..60s)" },
@@ -442,13 +444,15 @@ static const struct bad bads[] = {
 	/* watch: */
 #define W(body) "watch:\n" body KP
 	{ W("  interval: 5ms\n"), 2, 13,
-	    "watch.interval: 5ms is out of range (10ms..86400s)" },
-	{ W("  interval: 9ms\n"), 2, 13, "9ms is out of range (10ms..86400s)" },
-	{ W("  interval: 0\n"), 2, 13, "watch.interval: 0 is out of range (10ms..86400s)" },
+	    "watch.interval: 5ms is out of range (10ms..24h)" },
+	{ W("  interval: 9ms\n"), 2, 13, "9ms is out of range (10ms..24h)" },
+	{ W("  interval: 0\n"), 2, 13, "watch.interval: 0 is out of range (10ms..24h)" },
 	{ W("  interval: 1441m\n"), 2, 13, "watch.interval: 1441m is out of range" },
-	{ W("  interval: 86400.001s\n"), 2, 13, "86400.001s is out of range (10ms..86400s)" },
-	{ W("  interval: 25h\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
-	    "30s or 5m, got \"25h\"" },
+	{ W("  interval: 86400.001s\n"), 2, 13, "86400.001s is out of range (10ms..24h)" },
+	{ W("  interval: 2d\n"), 2, 13, "watch.interval: 2d is out of range (10ms..24h)" },
+	{ W("  interval: 25h\n"), 2, 13, "watch.interval: 25h is out of range (10ms..24h)" },
+	{ W("  interval: 1H\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
+	    "30s or 5m, got \"1H\"" },
 	{ W("  interval: -1s\n"), 2, 13, "expected a duration like 500ms, 30s or 5m" },
 	{ W("  interval: [60s]\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
 	    "30s or 5m, got a sequence" },
@@ -639,6 +643,10 @@ static const struct watch_good watch_goods[] = {
 	    "  flap_window: 64\n  flap_settle: 64\n  window: 10000\n" KP,
 	    { 86400000, 100, 100, 63, 64, 64, 10000 } },
 	{ "watch: {interval: 86400s}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 24h}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 1d}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 1.5h}\n" KP, { 5400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 0.1s}\n" KP, { 100, 2, 2, 4, 10, 5, 60 } },
 	/* a smaller window that still holds the default flap_changes */
 	{ "watch: {flap_window: 5}\n" KP, { 60000, 2, 2, 4, 5, 5, 60 } },
 	{ "watch: {flap_changes: 9}\n" KP, { 60000, 2, 2, 9, 10, 5, 60 } },
