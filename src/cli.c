@@ -205,11 +205,11 @@ parse_duration_opt(const char *opt, const char *text, uint64_t min, uint64_t max
 static int
 parse_range_opt(const char *opt, const char *text, struct tw_range *range)
 {
-	char why[128];
+	struct tw_error err;
 
-	if (tw_range_parse(text, range, why, sizeof(why)) == 0)
+	if (tw_range_parse(text, range, &err) == 0)
 		return 0;
-	fprintf(stderr, "%s: %s \"%s\": %s\n", progname, opt, text, why);
+	fprintf(stderr, "%s: %s \"%s\": %s\n", progname, opt, text, err.msg);
 	return -1;
 }
 

@@ -357,7 +357,8 @@ get_endpoints(struct ld *ld, yaml_node_t *v, const char *path, struct tw_endpoin
     size_t *n_out)
 {
 	static const char expect[] = "a server like NAME=ADDRESS[:PORT]";
-	char child[PATH_LEN], why[200];
+	char child[PATH_LEN];
+	struct tw_error why;
 	struct tw_endpoint *eps;
 	size_t i, n = seq_len(v);
 	const char *s;
@@ -376,8 +377,8 @@ get_endpoints(struct ld *ld, yaml_node_t *v, const char *path, struct tw_endpoin
 			return fail(ld, v, "%s: broken YAML document", child);
 		if ((s = need_text(ld, NULL, item, child, expect)) == NULL)
 			return -1;
-		if (tw_endpoint_parse(s, &eps[i], why, sizeof(why)) == -1)
-			return fail(ld, item, "%s: %s", child, why);
+		if (tw_endpoint_parse(s, &eps[i], &why) == -1)
+			return fail(ld, item, "%s: %s", child, why.msg);
 	}
 	return 0;
 }
@@ -386,14 +387,14 @@ get_endpoints(struct ld *ld, yaml_node_t *v, const char *path, struct tw_endpoin
 static char *
 get_name(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path)
 {
-	char why[300];
+	struct tw_error why;
 	const char *s;
 	char *name;
 
 	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
 		return NULL;
-	if ((name = tw_endpoint_name_dup(s, strlen(s), why, sizeof(why))) == NULL)
-		fail(ld, v, "%s: expected %s: %s", path, f->expect, why);
+	if ((name = tw_endpoint_name_dup(s, strlen(s), &why)) == NULL)
+		fail(ld, v, "%s: expected %s: %s", path, f->expect, why.msg);
 	return name;
 }
 
@@ -1254,7 +1255,7 @@ tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 	for (i = 0; i < n; i++) {
 		const char *want = names[i] != NULL ? names[i] : "";
 
-		name = tw_endpoint_name_dup(want, strlen(want), NULL, 0);
+		name = tw_endpoint_name_dup(want, strlen(want), NULL);
 		for (z = 0; name != NULL && z < cfg->n_zones; z++)
 			if (strcmp(cfg->zones[z].name, name) == 0)
 				break;

@@ -4,32 +4,17 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "tldwatch/endpoint.h"
+#include "tldwatch/error.h"
 
 #define NAME_MAX_LEN 253
 #define LABEL_MAX_LEN 63
 #define SHOW_MAX 64		/* bytes of user text quoted in a reason */
-
-static void reason(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-reason(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Copy ${n} bytes of user text into ${buf} for a message: control bytes
@@ -66,30 +51,30 @@ name_char_ok(unsigned char c)
 }
 
 char *
-tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen)
+tw_endpoint_name_dup(const char *text, size_t len, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	char *name;
 	size_t i, label = 0;
 
 	if (text == NULL || len == 0) {
-		reason(why, whylen, "empty name");
+		tw_error_set(err, NULL, 0, 0, "empty name");
 		return NULL;
 	}
 	if (len == 1 && text[0] == '.') {
 		if ((name = strdup("")) == NULL)
-			reason(why, whylen, "out of memory");
+			tw_error_set(err, NULL, 0, 0, "out of memory");
 		return name;
 	}
 	if (text[len - 1] == '.')
 		len--;
 	if (len > NAME_MAX_LEN) {
-		reason(why, whylen, "name \"%s\" is longer than %d characters",
+		tw_error_set(err, NULL, 0, 0, "name \"%s\" is longer than %d characters",
 		    show(shown, sizeof(shown), text, len), NAME_MAX_LEN);
 		return NULL;
 	}
 	if ((name = malloc(len + 1)) == NULL) {
-		reason(why, whylen, "out of memory");
+		tw_error_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < len; i++) {
@@ -103,16 +88,16 @@ tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen)
 			label = 0;
 		} else if (name_char_ok(c)) {
 			if (++label > LABEL_MAX_LEN) {
-				reason(why, whylen, "label in \"%s\" is longer than %d characters",
+				tw_error_set(err, NULL, 0, 0, "label in \"%s\" is longer than %d characters",
 				    show(shown, sizeof(shown), text, len), LABEL_MAX_LEN);
 				goto fail;
 			}
 		} else {
 			if (c >= 0x20 && c < 0x7f)
-				reason(why, whylen, "bad character '%c' in name \"%s\"",
+				tw_error_set(err, NULL, 0, 0, "bad character '%c' in name \"%s\"",
 				    c, show(shown, sizeof(shown), text, len));
 			else
-				reason(why, whylen, "bad character 0x%02x in name \"%s\"",
+				tw_error_set(err, NULL, 0, 0, "bad character 0x%02x in name \"%s\"",
 				    c, show(shown, sizeof(shown), text, len));
 			goto fail;
 		}
@@ -124,7 +109,7 @@ tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen)
 	return name;
 
 empty_label:
-	reason(why, whylen, "empty label in name \"%s\"", show(shown, sizeof(shown), text, len));
+	tw_error_set(err, NULL, 0, 0, "empty label in name \"%s\"", show(shown, sizeof(shown), text, len));
 fail:
 	free(name);
 	return NULL;
@@ -132,7 +117,7 @@ fail:
 
 /* A port given in the text: decimal digits only, 1..65535. */
 static int
-parse_port(const char *s, uint16_t *port, char *why, size_t whylen)
+parse_port(const char *s, uint16_t *port, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	unsigned long v = 0;
@@ -148,19 +133,20 @@ parse_port(const char *s, uint16_t *port, char *why, size_t whylen)
 	*port = (uint16_t)v;
 	return 0;
 bad:
-	reason(why, whylen, "bad port \"%s\" (expected 1..65535)",
+	tw_error_set(err, NULL, 0, 0, "bad port \"%s\" (expected 1..65535)",
 	    show(shown, sizeof(shown), s, strlen(s)));
 	return -1;
 }
 
 int
-tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t whylen)
+tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	char host[TW_ADDRSTRLEN + 1];
 	unsigned char bin[sizeof(struct in6_addr)];
 	const char *eq, *addr, *end, *port = NULL, *p;
-	char *name = NULL, namewhy[200];
+	char *name = NULL;
+	struct tw_error name_err;
 	size_t colons = 0, hostlen;
 	int family;
 	bool bracket = false;
@@ -169,23 +155,23 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t wh
 		return -1;
 	memset(ep, 0, sizeof(*ep));
 	if (text == NULL || *text == '\0') {
-		reason(why, whylen, "empty server address");
+		tw_error_set(err, NULL, 0, 0, "empty server address");
 		return -1;
 	}
 	addr = text;
 	if ((eq = strchr(text, '=')) != NULL) {
-		name = tw_endpoint_name_dup(text, (size_t)(eq - text), namewhy, sizeof(namewhy));
+		name = tw_endpoint_name_dup(text, (size_t)(eq - text), &name_err);
 		if (name == NULL) {
-			reason(why, whylen, "bad server name: %s", namewhy);
+			tw_error_set(err, NULL, 0, 0, "bad server name: %s", name_err.msg);
 			return -1;
 		}
 		if (name[0] == '\0') {
-			reason(why, whylen, "the root \".\" is not a server name");
+			tw_error_set(err, NULL, 0, 0, "the root \".\" is not a server name");
 			goto fail;
 		}
 		addr = eq + 1;
 		if (*addr == '\0') {
-			reason(why, whylen, "missing address after \"=\"");
+			tw_error_set(err, NULL, 0, 0, "missing address after \"=\"");
 			goto fail;
 		}
 	}
@@ -195,14 +181,14 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t wh
 		bracket = true;
 		addr++;
 		if ((end = strchr(addr, ']')) == NULL) {
-			reason(why, whylen, "missing \"]\" after \"[%s\"",
+			tw_error_set(err, NULL, 0, 0, "missing \"]\" after \"[%s\"",
 			    show(shown, sizeof(shown), addr, strlen(addr)));
 			goto fail;
 		}
 		if (end[1] == ':')
 			port = end + 2;
 		else if (end[1] != '\0') {
-			reason(why, whylen, "expected \":PORT\" after \"]\", got \"%s\"",
+			tw_error_set(err, NULL, 0, 0, "expected \":PORT\" after \"]\", got \"%s\"",
 			    show(shown, sizeof(shown), end + 1, strlen(end + 1)));
 			goto fail;
 		}
@@ -230,10 +216,10 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t wh
 	else
 		goto not_numeric;
 
-	if (port != NULL && parse_port(port, &ep->port, why, whylen) == -1)
+	if (port != NULL && parse_port(port, &ep->port, err) == -1)
 		goto fail;
 	if (inet_ntop(family, bin, ep->address, sizeof(ep->address)) == NULL) {
-		reason(why, whylen, "cannot format address \"%s\"", host);
+		tw_error_set(err, NULL, 0, 0, "cannot format address \"%s\"", host);
 		goto fail;
 	}
 	ep->family = family;
@@ -242,10 +228,10 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t wh
 
 not_numeric:
 	if (bracket)
-		reason(why, whylen, "\"%s\" is not a numeric IPv6 address",
+		tw_error_set(err, NULL, 0, 0, "\"%s\" is not a numeric IPv6 address",
 		    show(shown, sizeof(shown), addr, hostlen));
 	else
-		reason(why, whylen, "\"%s\" is not a numeric IPv4 or IPv6 address",
+		tw_error_set(err, NULL, 0, 0, "\"%s\" is not a numeric IPv4 or IPv6 address",
 		    show(shown, sizeof(shown), addr, hostlen));
 fail:
 	free(name);
