@@ -138,43 +138,21 @@ bad:
 	return -1;
 }
 
-int
-tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err)
+/*
+ * ADDRESS, ADDRESS:PORT or [IPv6]:PORT at ${addr} into ep->address,
+ * ep->family and ep->port (0 when none is given).  A bare IPv6 address
+ * has no port; with ${need_port}, a port must be given.
+ */
+static int
+parse_address(const char *addr, struct tw_endpoint *ep, bool need_port, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	char host[TW_ADDRSTRLEN + 1];
 	unsigned char bin[sizeof(struct in6_addr)];
-	const char *eq, *addr, *end, *port = NULL, *p;
-	char *name = NULL;
-	struct tw_error name_err;
+	const char *end, *port = NULL, *p;
 	size_t colons = 0, hostlen;
 	int family;
 	bool bracket = false;
-
-	if (ep == NULL)
-		return -1;
-	memset(ep, 0, sizeof(*ep));
-	if (text == NULL || *text == '\0') {
-		tw_error_set(err, NULL, 0, 0, "empty server address");
-		return -1;
-	}
-	addr = text;
-	if ((eq = strchr(text, '=')) != NULL) {
-		name = tw_endpoint_name_dup(text, (size_t)(eq - text), &name_err);
-		if (name == NULL) {
-			tw_error_set(err, NULL, 0, 0, "bad server name: %s", name_err.msg);
-			return -1;
-		}
-		if (name[0] == '\0') {
-			tw_error_set(err, NULL, 0, 0, "the root \".\" is not a server name");
-			goto fail;
-		}
-		addr = eq + 1;
-		if (*addr == '\0') {
-			tw_error_set(err, NULL, 0, 0, "missing address after \"=\"");
-			goto fail;
-		}
-	}
 
 	if (addr[0] == '[') {
 		/* [IPv6]:PORT; the brackets are what make a port possible. */
@@ -183,14 +161,14 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err
 		if ((end = strchr(addr, ']')) == NULL) {
 			tw_error_set(err, NULL, 0, 0, "missing \"]\" after \"[%s\"",
 			    show(shown, sizeof(shown), addr, strlen(addr)));
-			goto fail;
+			return -1;
 		}
 		if (end[1] == ':')
 			port = end + 2;
 		else if (end[1] != '\0') {
 			tw_error_set(err, NULL, 0, 0, "expected \":PORT\" after \"]\", got \"%s\"",
 			    show(shown, sizeof(shown), end + 1, strlen(end + 1)));
-			goto fail;
+			return -1;
 		}
 	} else {
 		/* One colon: IPv4:PORT.  More: a bare IPv6 address, no port. */
@@ -216,14 +194,20 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err
 	else
 		goto not_numeric;
 
+	if (port == NULL && need_port) {
+		tw_error_set(err, NULL, 0, 0, "missing port after \"%s\"%s",
+		    show(shown, sizeof(shown), addr, hostlen),
+		    family == AF_INET6 && !bracket ? " (an IPv6 address takes brackets: "
+		    "[ADDRESS]:PORT)" : "");
+		return -1;
+	}
 	if (port != NULL && parse_port(port, &ep->port, err) == -1)
-		goto fail;
+		return -1;
 	if (inet_ntop(family, bin, ep->address, sizeof(ep->address)) == NULL) {
 		tw_error_set(err, NULL, 0, 0, "cannot format address \"%s\"", host);
-		goto fail;
+		return -1;
 	}
 	ep->family = family;
-	ep->name = name;
 	return 0;
 
 not_numeric:
@@ -233,8 +217,76 @@ not_numeric:
 	else
 		tw_error_set(err, NULL, 0, 0, "\"%s\" is not a numeric IPv4 or IPv6 address",
 		    show(shown, sizeof(shown), addr, hostlen));
+	return -1;
+}
+
+int
+tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err)
+{
+	const char *eq, *addr;
+	char *name = NULL;
+	struct tw_error name_err;
+
+	if (ep == NULL)
+		return -1;
+	memset(ep, 0, sizeof(*ep));
+	if (text == NULL || *text == '\0') {
+		tw_error_set(err, NULL, 0, 0, "empty server address");
+		return -1;
+	}
+	addr = text;
+	if ((eq = strchr(text, '=')) != NULL) {
+		name = tw_endpoint_name_dup(text, (size_t)(eq - text), &name_err);
+		if (name == NULL) {
+			tw_error_set(err, NULL, 0, 0, "bad server name: %s", name_err.msg);
+			return -1;
+		}
+		if (name[0] == '\0') {
+			tw_error_set(err, NULL, 0, 0, "the root \".\" is not a server name");
+			goto fail;
+		}
+		addr = eq + 1;
+		if (*addr == '\0') {
+			tw_error_set(err, NULL, 0, 0, "missing address after \"=\"");
+			goto fail;
+		}
+	}
+	if (parse_address(addr, ep, false, err) == -1)
+		goto fail;
+	ep->name = name;
+	return 0;
+
 fail:
 	free(name);
+	memset(ep, 0, sizeof(*ep));
+	return -1;
+}
+
+int
+tw_endpoint_parse_listen(const char *text, struct tw_endpoint *ep, struct tw_error *err)
+{
+	const char *p;
+
+	if (ep == NULL)
+		return -1;
+	memset(ep, 0, sizeof(*ep));
+	if (text == NULL || *text == '\0') {
+		tw_error_set(err, NULL, 0, 0, "empty listen address");
+		return -1;
+	}
+	for (p = text; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*p == '\0') {
+		/* A bare port: loopback only, never every interface by accident. */
+		if (parse_port(text, &ep->port, err) == -1)
+			goto fail;
+		snprintf(ep->address, sizeof(ep->address), "127.0.0.1");
+		ep->family = AF_INET;
+		return 0;
+	}
+	if (parse_address(text, ep, true, err) == 0)
+		return 0;
+fail:
 	memset(ep, 0, sizeof(*ep));
 	return -1;
 }

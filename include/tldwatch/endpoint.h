@@ -33,6 +33,16 @@ struct tw_endpoint {
 int tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err);
 
 /*
+ * tw_endpoint_parse_listen(text, ep, err):
+ * A local address to listen on: "PORT" (binds 127.0.0.1),
+ * "ADDRESS:PORT" or "[ADDRESS]:PORT"; numeric addresses only, the port is
+ * required (1..65535).  Same address and port rules as
+ * tw_endpoint_parse; ep->name stays NULL.  Returns 0, or -1 with a reason
+ * in err->msg.
+ */
+int tw_endpoint_parse_listen(const char *text, struct tw_endpoint *ep, struct tw_error *err);
+
+/*
  * tw_endpoint_is_loopback(ep):
  * True when the address is in 127.0.0.0/8 or is ::1.
  */

@@ -193,6 +193,82 @@ test_format_small_buffer(void **state)
 	tw_endpoint_clear(&ep);
 }
 
+/* --listen values: what binds where, and what is refused. */
+struct listen_case {
+	const char *text;
+	const char *address;	/* NULL: must be rejected */
+	int family;
+	uint16_t port;
+	const char *why;	/* fragment of the reason when rejected */
+};
+
+static const struct listen_case listens[] = {
+	{ "9853", "127.0.0.1", AF_INET, 9853, NULL },		/* a bare port: loopback */
+	{ "1", "127.0.0.1", AF_INET, 1, NULL },
+	{ "65535", "127.0.0.1", AF_INET, 65535, NULL },
+	{ "127.0.0.1:9853", "127.0.0.1", AF_INET, 9853, NULL },
+	{ "0.0.0.0:80", "0.0.0.0", AF_INET, 80, NULL },
+	{ "[::1]:9853", "::1", AF_INET6, 9853, NULL },
+	{ "[0:0::1]:9853", "::1", AF_INET6, 9853, NULL },
+	{ "[::]:9853", "::", AF_INET6, 9853, NULL },
+	{ "0", NULL, 0, 0, "bad port \"0\"" },
+	{ "65536", NULL, 0, 0, "bad port \"65536\"" },
+	{ "99999999999999999999", NULL, 0, 0, "bad port" },
+	{ "", NULL, 0, 0, "empty listen address" },
+	{ "nonsense:port", NULL, 0, 0, "\"nonsense\" is not a numeric" },
+	{ "localhost:9853", NULL, 0, 0, "is not a numeric" },
+	{ "127.0.0.1", NULL, 0, 0, "missing port after \"127.0.0.1\"" },
+	{ "127.0.0.1:", NULL, 0, 0, "bad port \"\"" },
+	{ ":9853", NULL, 0, 0, "is not a numeric" },
+	{ "::1", NULL, 0, 0, "an IPv6 address takes brackets" },
+	{ "::1:9853", NULL, 0, 0, "an IPv6 address takes brackets" },
+	{ "[::1]", NULL, 0, 0, "missing port" },
+	{ "[::1]:", NULL, 0, 0, "bad port" },
+	{ "[::1]x", NULL, 0, 0, "expected \":PORT\" after \"]\"" },
+	{ "[::1:9853", NULL, 0, 0, "missing \"]\"" },
+	{ "[127.0.0.1]:9853", NULL, 0, 0, "is not a numeric IPv6 address" },
+	{ "ns=127.0.0.1:9853", NULL, 0, 0, "is not a numeric" },	/* no NAME= here */
+	{ "127.0.0.1:98 53", NULL, 0, 0, "bad port" },
+	{ " 9853", NULL, 0, 0, "is not a numeric" },
+	{ "+9853", NULL, 0, 0, "is not a numeric" },
+};
+
+static void
+test_parse_listen(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
+		const struct listen_case *c = &listens[i];
+		struct tw_endpoint ep;
+		struct tw_error err;
+		int rc;
+
+		memset(&ep, 'x', sizeof(ep));
+		memset(&err, 0, sizeof(err));
+		rc = tw_endpoint_parse_listen(c->text, &ep, &err);
+		if (c->address == NULL) {
+			if (rc != -1)
+				fail_msg("\"%s\" accepted as %s port %u", c->text, ep.address,
+				    (unsigned)ep.port);
+			if (strstr(err.msg, c->why) == NULL)
+				fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", c->text, err.msg,
+				    c->why);
+			assert_string_equal(ep.address, "");
+			assert_null(ep.name);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("\"%s\" rejected: %s", c->text, err.msg);
+		assert_string_equal(ep.address, c->address);
+		assert_int_equal(ep.family, c->family);
+		assert_int_equal(ep.port, c->port);
+		assert_null(ep.name);
+	}
+	assert_int_equal(tw_endpoint_parse_listen(NULL, &(struct tw_endpoint){ 0 }, NULL), -1);
+	assert_int_equal(tw_endpoint_parse_listen("80", NULL, NULL), -1);
+}
+
 struct lb {
 	const char *address;
 	bool loopback;
@@ -296,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_format_small_buffer),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_name_dup),
+		cmocka_unit_test(test_parse_listen),
 	};
 
 	return cmocka_run_group_tests_name("endpoint", tests, NULL, NULL);
