@@ -493,9 +493,13 @@ run_config(struct check_args *a)
 
 	if ((cfg = load_config(a->config_path)) == NULL)
 		return TW_EXIT_USAGE;
-	tw_config_print(cfg, stdout);
+	if (tw_config_print(cfg, stdout) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot print the configuration\n", progname);
+		tw_config_free(cfg);
+		return 3;
+	}
 	tw_config_free(cfg);
-	return fflush(stdout) == 0 ? 0 : 3;
+	return 0;
 }
 
 static int

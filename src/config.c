@@ -383,6 +383,22 @@ cmember(const void *obj, size_t off)
 	return (const char *)obj + off;
 }
 
+static uint32_t
+get_uint(const struct key *k, const void *obj)
+{
+	if (k->size == sizeof(uint16_t)) {
+		uint16_t v;
+
+		memcpy(&v, cmember(obj, k->off), sizeof(v));
+		return v;
+	} else {
+		uint32_t v;
+
+		memcpy(&v, cmember(obj, k->off), sizeof(v));
+		return v;
+	}
+}
+
 static void
 set_uint(const struct key *k, void *obj, uint32_t value)
 {
@@ -1416,154 +1432,199 @@ out:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- printing */
+
 /*
- * Print a string so that the loader reads back the same bytes: plain
- * when it is a harmless word, else double-quoted with every character
- * escaped that YAML would fold, reject or read as a line break.
+ * The scalar style that reads back as the same string: plain for a
+ * harmless word (a letter first, or for a server a digit too; letters,
+ * digits, ".", "-", "_", single inner spaces; for a server also "=", ":",
+ * "[" and "]", not ":" last) unless YAML 1.1 gives the word a meaning;
+ * anything else double-quoted, with libyaml doing the escaping.
  */
-static void
-put_str(FILE *fp, const char *s)
+static yaml_scalar_style_t
+style_for(const char *s, bool server)
 {
 	static const char *const words[] = {
 		"null", "true", "false", "yes", "no", "on", "off", "y", "n"
 	};
-	const unsigned char *p;
-	bool plain;
 	size_t i, n = strlen(s);
+	char c;
 
-	plain = n > 0 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) &&
-	    s[n - 1] != ' ';
-	for (p = (const unsigned char *)s; plain && *p != '\0'; p++)
-		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_' ||
-		    (*p == ' ' && p[1] != ' ');
-	for (i = 0; plain && i < sizeof(words) / sizeof(words[0]); i++)
+	if (n == 0 || s[n - 1] == ' ' || s[n - 1] == ':')
+		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	c = s[0];
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (server && c >= '0' && c <= '9')))
+		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '-' || c == '_' || (c == ' ' && s[i + 1] != ' ') ||
+		    (server && (c == '=' || c == ':' || c == '[' || c == ']'))))
+			return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcasecmp(s, words[i]) == 0)
-			plain = false;
-	if (plain) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (*p == '\r')
-			fputs("\\r", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\x%02X", *p);
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			/* C1 controls, NEL among them */
-			fprintf(fp, "\\x%02X", p[1]);
-			p++;
-		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-			/* U+2028, U+2029: line and paragraph separators */
-			fprintf(fp, "\\u%04X", 0x2000 | (p[2] - 0x80));
-			p += 2;
-		} else if ((p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) ||
-		    (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))) {
-			/* U+FEFF, U+FFFE, U+FFFF */
-			fprintf(fp, "\\u%04X", ((p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) |
-			    (p[2] & 0x3f));
-			p += 2;
-		} else
-			fputc(*p, fp);
-	}
-	fputc('"', fp);
+			return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	return YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* An emitter and whether every event so far went out. */
+struct em {
+	yaml_emitter_t e;
+	bool ok;
+};
+
+/* Emit ${ev}, once initialised (${init} is the initialiser's result). */
+static void
+emit(struct em *em, int init, yaml_event_t *ev)
+{
+	if (!init || !em->ok || !yaml_emitter_emit(&em->e, ev))
+		em->ok = false;
 }
 
 static void
-put_endpoints(FILE *fp, const char *indent, const struct tw_endpoint *eps, size_t n)
+emit_scalar(struct em *em, const char *text, yaml_scalar_style_t style)
 {
-	char buf[TW_ADDRSTRLEN + 300];
-	size_t i, len;
+	yaml_event_t ev;
 
-	for (i = 0; i < n; i++) {
-		tw_endpoint_format(&eps[i], buf, sizeof(buf));
-		len = strlen(buf);
-		/*
-		 * Plain unless it starts with '[' or ':' (flow sequence, IPv6) or
-		 * ends with ':' ("2001:db8::" plain is a mapping key).
-		 */
-		if (((buf[0] >= 'a' && buf[0] <= 'z') || (buf[0] >= '0' && buf[0] <= '9')) &&
-		    len > 0 && buf[len - 1] != ':')
-			fprintf(fp, "%s- %s\n", indent, buf);
-		else {
-			fprintf(fp, "%s- ", indent);
-			put_str(fp, buf);
-			fputc('\n', fp);
-		}
-	}
+	if (em->ok)
+		emit(em, yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (const yaml_char_t *)text, (int)strlen(text), 1, 1, style), &ev);
 }
 
-void
-tw_config_print(const struct tw_config *cfg, FILE *fp)
+static void
+emit_start(struct em *em, bool seq, bool flow)
 {
-	const struct tw_zone_cfg *zone;
-	const struct tw_host_cfg *host;
-	char timeout[TW_DURATION_STRLEN], interval[TW_DURATION_STRLEN];
-	size_t i, j;
-	int t, nt = 0;
+	yaml_event_t ev;
 
-	if (cfg == NULL || fp == NULL)
+	if (!em->ok)
 		return;
-	tw_duration_format(cfg->probe.timeout_ms, timeout, sizeof(timeout));
-	fputs("# tldwatch configuration\n", fp);
-	fprintf(fp, "probe:\n  timeout: %s\n  attempts: %u\n  transports: [", timeout,
-	    (unsigned)cfg->probe.attempts);
-	for (t = 0; t < TW_TRANSPORT_COUNT; t++)
-		if (cfg->probe.transport[t])
-			fprintf(fp, "%s%s", nt++ > 0 ? ", " : "",
-			    tw_transport_str((enum tw_transport)t));
-	fprintf(fp, "]\n  port: %u\n", (unsigned)cfg->probe.port);
+	if (seq)
+		emit(em, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, flow ?
+		    YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE), &ev);
+	else
+		emit(em, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    YAML_BLOCK_MAPPING_STYLE), &ev);
+}
 
-	tw_duration_format(cfg->watch.interval_ms, interval, sizeof(interval));
-	fprintf(fp, "watch:\n  interval: %s\n  fall: %u\n  rise: %u\n  flap_changes: %u\n"
-	    "  flap_window: %u\n  flap_settle: %u\n  window: %u\n", interval,
-	    (unsigned)cfg->watch.fall, (unsigned)cfg->watch.rise,
-	    (unsigned)cfg->watch.flap_changes, (unsigned)cfg->watch.flap_window,
-	    (unsigned)cfg->watch.flap_settle, (unsigned)cfg->watch.window);
+static void
+emit_end(struct em *em, bool seq)
+{
+	yaml_event_t ev;
 
-	fputs(cfg->n_roots == 0 ? "roots: []\n" : "roots:\n", fp);
-	put_endpoints(fp, "  ", cfg->roots, cfg->n_roots);
+	if (em->ok)
+		emit(em, seq ? yaml_sequence_end_event_initialize(&ev) :
+		    yaml_mapping_end_event_initialize(&ev), &ev);
+}
 
-	fputs("zones:\n", fp);
-	for (i = 0; i < cfg->n_zones; i++) {
-		zone = &cfg->zones[i];
-		fputs("  - name: ", fp);
-		put_str(fp, zone->name != NULL && zone->name[0] != '\0' ? zone->name : ".");
-		fputc('\n', fp);
-		if (zone->label != NULL) {
-			fputs("    label: ", fp);
-			put_str(fp, zone->label);
-			fputc('\n', fp);
-		}
-		if (zone->n_servers > 0) {
-			fputs("    servers:\n", fp);
-			put_endpoints(fp, "      ", zone->servers, zone->n_servers);
-		}
-		if (zone->n_hosts > 0)
-			fputs("    hosts:\n", fp);
-		for (j = 0; j < zone->n_hosts; j++) {
-			host = &zone->hosts[j];
-			fputs("      - name: ", fp);
-			put_str(fp, host->name != NULL && host->name[0] != '\0' ?
-			    host->name : ".");
-			fputc('\n', fp);
-			if (host->label != NULL) {
-				fputs("        label: ", fp);
-				put_str(fp, host->label);
-				fputc('\n', fp);
+/* Section ${sec} of ${obj} as a block mapping, keys in table order. */
+static void
+emit_section(struct em *em, enum section sec, const void *obj)
+{
+	char buf[TW_ADDRSTRLEN + 300];
+	const struct key *k;
+	const char *s, *items;
+	size_t i, j, n;
+	uint32_t v;
+
+	emit_start(em, false, false);
+	for (i = 0; i < N_KEYS && em->ok; i++) {
+		k = &schema[i];
+		if (k->sec != sec)
+			continue;
+		s = NULL;
+		n = 0;
+		if (k->kind == K_TEXT && (s = get_str(k, obj)) == NULL)
+			continue;	/* no label */
+		if ((k->kind == K_ENDPOINTS || k->kind == K_LIST) &&
+		    (n = get_count(k, obj)) == 0 && (k->flags & F_OMIT_EMPTY))
+			continue;
+		emit_scalar(em, k->name, YAML_PLAIN_SCALAR_STYLE);
+		switch (k->kind) {
+		case K_UINT:
+		case K_DURATION:
+			v = get_uint(k, obj);
+			if (k->kind == K_UINT)
+				snprintf(buf, sizeof(buf), "%u", (unsigned)v);
+			else
+				tw_duration_format(v, buf, sizeof(buf));
+			emit_scalar(em, buf, YAML_PLAIN_SCALAR_STYLE);
+			break;
+		case K_BOOL:
+			emit_scalar(em, *(const bool *)cmember(obj, k->off) ? "true" : "false",
+			    YAML_PLAIN_SCALAR_STYLE);
+			break;
+		case K_ENUM:
+			v = get_uint(k, obj);
+			for (j = 0; k->words[j + 1].text != NULL && k->words[j].value != v; j++)
+				;
+			emit_scalar(em, k->words[j].text, YAML_PLAIN_SCALAR_STYLE);
+			break;
+		case K_FLAGS:
+			emit_start(em, true, true);
+			for (j = 0; k->words[j].text != NULL; j++)
+				if (((const bool *)cmember(obj, k->off))[k->words[j].value])
+					emit_scalar(em, k->words[j].text, YAML_PLAIN_SCALAR_STYLE);
+			emit_end(em, true);
+			break;
+		case K_NAME:
+			s = get_str(k, obj);
+			s = s != NULL && s[0] != '\0' ? s : ".";	/* "" is the root */
+			/* FALLTHROUGH */
+		case K_TEXT:
+			emit_scalar(em, s, style_for(s, false));
+			break;
+		case K_ENDPOINTS:
+			items = get_array(k, obj);
+			emit_start(em, true, false);
+			for (j = 0; j < n; j++) {
+				tw_endpoint_format((const struct tw_endpoint *)(const void *)items + j,
+				    buf, sizeof(buf));
+				emit_scalar(em, buf, style_for(buf, true));
 			}
-			fprintf(fp, "        type: %s\n        key: %s\n",
-			    host->type == TW_RR_AAAA ? "AAAA" : "A",
-			    host->key ? "true" : "false");
+			emit_end(em, true);
+			break;
+		case K_LIST:
+			items = get_array(k, obj);
+			emit_start(em, true, false);
+			for (j = 0; j < n; j++)
+				emit_section(em, k->sub, items + j * k->size);
+			emit_end(em, true);
+			break;
+		case K_SECTION:
+			emit_section(em, k->sub, cmember(obj, k->off));
+			break;
 		}
 	}
+	emit_end(em, false);
+}
+
+int
+tw_config_print(const struct tw_config *cfg, FILE *fp)
+{
+	yaml_event_t ev;
+	struct em em;
+
+	if (cfg == NULL || fp == NULL)
+		return -1;
+	/* libyaml writes no comments: the header line goes first, by hand. */
+	if (fputs("# tldwatch configuration\n", fp) == EOF)
+		return -1;
+	if (!yaml_emitter_initialize(&em.e))
+		return -1;
+	em.ok = true;
+	yaml_emitter_set_output_file(&em.e, fp);
+	yaml_emitter_set_encoding(&em.e, YAML_UTF8_ENCODING);
+	yaml_emitter_set_unicode(&em.e, 1);	/* UTF-8 as it is, not \u escapes */
+	yaml_emitter_set_width(&em.e, -1);	/* never fold a long label */
+	yaml_emitter_set_indent(&em.e, 2);
+	emit(&em, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING), &ev);
+	emit(&em, em.ok && yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1), &ev);
+	emit_section(&em, SEC_TOP, cfg);
+	emit(&em, em.ok && yaml_document_end_event_initialize(&ev, 1), &ev);
+	emit(&em, em.ok && yaml_stream_end_event_initialize(&ev), &ev);
+	yaml_emitter_delete(&em.e);
+	return em.ok ? 0 : -1;
 }
 
 struct tw_config *

@@ -122,9 +122,11 @@ int tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 
 /*
  * tw_config_print(cfg, fp):
- * Print the effective config as YAML that tw_config_load_* accepts again.
+ * Print the effective config as YAML that tw_config_load_* accepts again
+ * (libyaml's emitter; every key, defaults included).  Returns 0, or -1
+ * when the emitter failed (out of memory, a write error).
  */
-void tw_config_print(const struct tw_config *cfg, FILE *fp);
+int tw_config_print(const struct tw_config *cfg, FILE *fp);
 
 /* tw_config_free(cfg): free everything; NULL is fine. */
 void tw_config_free(struct tw_config *cfg);

@@ -35,7 +35,7 @@ print_cfg(const struct tw_config *cfg)
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	tw_config_print(cfg, fp);
+	assert_int_equal(tw_config_print(cfg, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }
@@ -335,6 +335,16 @@ test_full_file(void **state)
 	tw_config_free(cfg);
 }
 
+static size_t
+count_lines(const char *text)
+{
+	size_t n = 0;
+
+	for (; *text != '\0'; text++)
+		n += *text == '\n';
+	return n;
+}
+
 /* Labels that a careless printer would break: each must survive a round trip. */
 static void
 test_print_quoting(void **state)
@@ -346,9 +356,23 @@ test_print_quoting(void **state)
 		"\xef\xbf\xbd", "\xf0\x9f\x98\x80", "- x", "-", "[x]", "{x}", "*x", "&x",
 		"!x", "%x", "@x", "`x", "|", ">", "?", "? x", "1.5", "0x10", "a  b", "a\\b",
 		"---", "...", "=", ",", "a, b", "\r\n", "\\u2028", "ok label",
+		/* for libyaml's emitter: no folding, odd spaces and characters */
+		"a:", "a:b", "a=b", "[::1]:53", "\xc2\xa0x", "x\xc2\xa0", "\t", " ", "  ", "a \n b",
+		"Long label with many words that goes on and on well past the eighty columns "
+		"where an emitter would fold it, and on and on and on, with a \"quote\" too",
 	};
 	size_t i;
 
+	struct tw_error err0;
+	struct tw_config *plain = load("zones: [{name: kp, label: x}]\n", &err0);
+	char *plain_text;
+	size_t plain_lines;
+
+	assert_non_null(plain);
+	plain_text = print_cfg(plain);
+	plain_lines = count_lines(plain_text);
+	free(plain_text);
+	tw_config_free(plain);
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		struct tw_error err;
 		struct tw_config *cfg, *again;
@@ -365,10 +389,13 @@ test_print_quoting(void **state)
 		assert_non_null(again->zones[0].label);
 		if (strcmp(again->zones[0].label, labels[i]) != 0)
 			fail_msg("label #%zu came back different:\n%s", i, text);
+		/* one line per label, as many lines as with a plain one: nothing folded */
+		assert_int_equal(count_lines(text), plain_lines);
 		free(text);
 		tw_config_free(again);
 		tw_config_free(cfg);
 	}
+	assert_int_equal(tw_config_print(NULL, stdout), -1);
 }
 
 struct bad {
