@@ -1638,6 +1638,31 @@ tw_config_load(const char *path, struct tw_error *err)
 	return tw_config_load_string(def, strlen(def), "<embedded>", err);
 }
 
+struct tw_config *
+tw_config_load_checked(const char *path, bool loopback_only, struct tw_error *err)
+{
+	const struct tw_endpoint *ep;
+	struct tw_config *cfg;
+
+	if ((cfg = tw_config_load(path, err)) == NULL)
+		return NULL;
+	if (!loopback_only || (ep = tw_config_find_nonloopback(cfg)) == NULL)
+		return cfg;
+	tw_error_set(err, cfg->source, 0, 0, "TLDWATCH_LOOPBACK_ONLY is set: refusing "
+	    "non-loopback server %s%s%s", ep->address, ep->name != NULL ? " " : "",
+	    ep->name != NULL ? ep->name : "");
+	tw_config_free(cfg);
+	return NULL;
+}
+
+bool
+tw_config_loopback_only_env(void)
+{
+	const char *v = getenv("TLDWATCH_LOOPBACK_ONLY");
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
 const struct tw_endpoint *
 tw_config_find_nonloopback(const struct tw_config *cfg)
 {

@@ -103,6 +103,25 @@ struct tw_config *tw_config_load_string(const char *text, size_t len,
 struct tw_config *tw_config_load(const char *path, struct tw_error *err);
 
 /*
+ * tw_config_load_checked(path, loopback_only, err):
+ * tw_config_load(${path}) (the embedded default when NULL), then, with
+ * ${loopback_only}, the loopback rule: a config naming a root or pinned
+ * server outside 127.0.0.0/8 and ::1 is refused ("FILE: TLDWATCH_LOOPBACK_
+ * ONLY is set: refusing non-loopback server ADDRESS NAME").  Returns a new
+ * config or NULL with ${err} filled.  Every command that probes loads its
+ * config through this; `tldwatch config`, which only prints, passes false.
+ */
+struct tw_config *tw_config_load_checked(const char *path, bool loopback_only,
+    struct tw_error *err);
+
+/*
+ * tw_config_loopback_only_env():
+ * True when the environment variable TLDWATCH_LOOPBACK_ONLY is set to
+ * anything but "" or "0": tests demand that nothing leaves loopback.
+ */
+bool tw_config_loopback_only_env(void);
+
+/*
  * tw_config_find_nonloopback(cfg):
  * The first root or pinned server outside 127.0.0.0/8 and ::1, or NULL.
  * TLDWATCH_LOOPBACK_ONLY=1 refuses a config for which this is not NULL.

@@ -977,6 +977,87 @@ test_select_zones(void **state)
 	tw_config_free(NULL);
 }
 
+static char *error_text(const struct tw_error *err);
+
+/* One load with the loopback rule: the lab passes, the real .kp does not. */
+static void
+test_load_checked(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg;
+	char *text;
+
+	cfg = tw_config_load_checked(TW_SOURCE_DIR "/zones/lab.yaml", true, &err);
+	assert_non_null(cfg);
+	tw_config_free(cfg);
+
+	memset(&err, 0, sizeof(err));
+	assert_null(tw_config_load_checked(NULL, true, &err));
+	text = error_text(&err);
+	assert_string_equal(text, "<embedded>: TLDWATCH_LOOPBACK_ONLY is set: refusing "
+	    "non-loopback server 198.41.0.4 a.root-servers.net\n");
+	free(text);
+
+	/* without the rule the default loads (`tldwatch config` prints it) */
+	cfg = tw_config_load_checked(NULL, false, &err);
+	assert_non_null(cfg);
+	tw_config_free(cfg);
+
+	/* a pinned server without a name, after loopback roots */
+	memset(&err, 0, sizeof(err));
+	assert_null(tw_config_load_checked(CONFIGS "no-such-file.yaml", true, &err));
+	assert_string_equal(err.msg, "cannot open: No such file or directory");
+	cfg = load("roots: [127.0.0.1, \"::1\"]\nzones: [{name: kp, servers: [192.0.2.1]}]\n",
+	    &err);
+	assert_non_null(cfg);
+	assert_ptr_equal(tw_config_find_nonloopback(cfg), &cfg->zones[0].servers[0]);
+	tw_config_free(cfg);
+	{
+		char path[] = "/tmp/tldwatch-test-checked-XXXXXX";
+		static const char yaml[] = "roots: [127.0.0.1]\n"
+		    "zones: [{name: kp, servers: [192.0.2.1]}]\n";
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+		close(fd);
+		assert_null(tw_config_load_checked(path, true, &err));
+		assert_string_equal(err.file, path);
+		assert_int_equal(err.line, 0);
+		assert_string_equal(err.msg, "TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback "
+		    "server 192.0.2.1");
+		unlink(path);
+	}
+}
+
+static void
+test_loopback_env(void **state)
+{
+	static const struct {
+		const char *value;	/* NULL: unset */
+		bool on;
+	} cases[] = {
+		{ NULL, false }, { "", false }, { "0", false }, { "1", true }, { "yes", true },
+		{ "00", true },
+	};
+	const char *saved = getenv("TLDWATCH_LOOPBACK_ONLY");
+	char *keep = saved != NULL ? strdup(saved) : NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].value == NULL)
+			assert_int_equal(unsetenv("TLDWATCH_LOOPBACK_ONLY"), 0);
+		else
+			assert_int_equal(setenv("TLDWATCH_LOOPBACK_ONLY", cases[i].value, 1), 0);
+		assert_int_equal(tw_config_loopback_only_env(), cases[i].on);
+	}
+	if (keep != NULL)
+		setenv("TLDWATCH_LOOPBACK_ONLY", keep, 1);
+	else
+		unsetenv("TLDWATCH_LOOPBACK_ONLY");
+	free(keep);
+}
+
 static char *
 error_text(const struct tw_error *err)
 {
@@ -1087,6 +1168,8 @@ main(void)
 		cmocka_unit_test(test_select_zones),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_transport_str),
+		cmocka_unit_test(test_load_checked),
+		cmocka_unit_test(test_loopback_env),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
