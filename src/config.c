@@ -151,8 +151,6 @@ static const struct word rr_words[] = {
 	{ sec, key, K_LIST, flags, offsetof(struct type, m), sizeof(struct item), \
 	    offsetof(struct type, n), 0, 0, 0, NULL, sub, what }
 
-#define DAY_MS (24u * 3600u * 1000u)
-
 /*
  * Every key of the config, in the order `tldwatch config` prints them.
  * K_LIST's "what" is the item noun ("zone": "duplicate zone", "a list of
@@ -795,6 +793,8 @@ read_endpoints(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, co
 	}
 	return 0;
 }
+
+_Static_assert(TW_TRANSPORT_COUNT <= 32, "K_FLAGS keeps a word's value below 32");
 
 /* K_FLAGS: every word at most once, at least one. */
 static int
