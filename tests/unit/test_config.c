@@ -358,8 +358,8 @@ test_print_quoting(void **state)
 		"---", "...", "=", ",", "a, b", "\r\n", "\\u2028", "ok label",
 		/* for libyaml's emitter: no folding, odd spaces and characters */
 		"a:", "a:b", "a=b", "[::1]:53", "\xc2\xa0x", "x\xc2\xa0", "\t", " ", "  ", "a \n b",
-		"Long label with many words that goes on and on well past the eighty columns "
-		"where an emitter would fold it, and on and on and on, with a \"quote\" too",
+		("Long label with many words that goes on and on well past the eighty columns "
+		"where an emitter would fold it, and on and on and on, with a \"quote\" too"),
 	};
 	size_t i;
 
