@@ -322,19 +322,19 @@ word_list(const struct word *w, bool and_or, char *buf, size_t len)
 static const char *
 expect_text(const struct key *k, char *buf, size_t len)
 {
+	static const char *const fixed[] = {
+		[K_BOOL] = "true or false", [K_NAME] = "a DNS name", [K_TEXT] = "a string",
+		[K_ENDPOINTS] = "a list of servers like NAME=ADDRESS[:PORT]",
+	};
 	char words[TEXT_LEN];
 	size_t i;
 
-	buf[0] = '\0';
 	switch (k->kind) {
 	case K_UINT:
 		snprintf(buf, len, "%s %u..%u", k->what, (unsigned)k->min, (unsigned)k->max);
 		break;
 	case K_DURATION:
 		snprintf(buf, len, "%s", k->what);
-		break;
-	case K_BOOL:
-		snprintf(buf, len, "true or false");
 		break;
 	case K_ENUM:
 		word_list(k->words, false, buf, len);
@@ -346,15 +346,6 @@ expect_text(const struct key *k, char *buf, size_t len)
 			append(buf, len, "%s%s", i > 0 ? ", " : "", k->words[i].text);
 		append(buf, len, "]");
 		break;
-	case K_NAME:
-		snprintf(buf, len, "a DNS name");
-		break;
-	case K_TEXT:
-		snprintf(buf, len, "a string");
-		break;
-	case K_ENDPOINTS:
-		snprintf(buf, len, "a list of servers like NAME=ADDRESS[:PORT]");
-		break;
 	case K_SECTION:
 		snprintf(buf, len, "a mapping with keys %s", key_list(k->sub, words,
 		    sizeof(words)));
@@ -362,6 +353,9 @@ expect_text(const struct key *k, char *buf, size_t len)
 	case K_LIST:
 		snprintf(buf, len, "a %slist of %ss (mappings with a name)",
 		    (k->flags & F_NONEMPTY) ? "non-empty " : "", k->what);
+		break;
+	default:
+		snprintf(buf, len, "%s", fixed[k->kind]);
 		break;
 	}
 	return buf;
@@ -414,15 +408,6 @@ str_member(const struct key *k, void *obj)
 	return member(obj, k->off);
 }
 
-static const char *
-get_str(const struct key *k, const void *obj)
-{
-	const char *s;
-
-	memcpy(&s, cmember(obj, k->off), sizeof(s));
-	return s;
-}
-
 static size_t
 get_count(const struct key *k, const void *obj)
 {
@@ -432,13 +417,13 @@ get_count(const struct key *k, const void *obj)
 	return n;
 }
 
-/* The array of a K_ENDPOINTS or K_LIST member. */
+/* A pointer member (char *, an array) at ${off}, read without aliasing it. */
 static void *
-get_array(const struct key *k, const void *obj)
+get_ptr(const void *obj, size_t off)
 {
 	void *p;
 
-	memcpy(&p, cmember(obj, k->off), sizeof(p));
+	memcpy(&p, cmember(obj, off), sizeof(p));
 	return p;
 }
 
@@ -514,7 +499,7 @@ free_section(enum section sec, void *obj)
 			*str_member(k, obj) = NULL;
 			break;
 		case K_ENDPOINTS:
-			items = get_array(k, obj);
+			items = get_ptr(obj, k->off);
 			n = get_count(k, obj);
 			for (j = 0; items != NULL && j < n; j++)
 				tw_endpoint_clear(&((struct tw_endpoint *)(void *)items)[j]);
@@ -522,7 +507,7 @@ free_section(enum section sec, void *obj)
 			set_array(k, obj, NULL, 0);
 			break;
 		case K_LIST:
-			items = get_array(k, obj);
+			items = get_ptr(obj, k->off);
 			n = get_count(k, obj);
 			for (j = 0; items != NULL && j < n; j++)
 				free_section(k->sub, items + j * k->size);
@@ -895,7 +880,7 @@ check_unique(struct ld *ld, const struct key *k, const yaml_node_t *v, const voi
     const char *path)
 {
 	const struct key *nk = name_key(k->sub);
-	const char *items = get_array(k, obj), *last;
+	const char *items = get_ptr(obj, k->off), *last;
 	size_t i, dup = 0, orig = 0, n = get_count(k, obj);
 	struct name_ix *names;
 	const char *name;
@@ -905,7 +890,7 @@ check_unique(struct ld *ld, const struct key *k, const yaml_node_t *v, const voi
 	if ((names = calloc(n, sizeof(*names))) == NULL)
 		return fail(ld, &v->start_mark, "%s: out of memory", path);
 	for (i = 0; i < n; i++) {
-		names[i].name = get_str(nk, items + i * k->size);
+		names[i].name = get_ptr(items + i * k->size, nk->off);
 		names[i].i = i;
 	}
 	if (!first_dup(names, n, &dup, &orig)) {
@@ -913,7 +898,7 @@ check_unique(struct ld *ld, const struct key *k, const yaml_node_t *v, const voi
 		return 0;
 	}
 	free(names);
-	name = get_str(nk, items + dup * k->size);
+	name = get_ptr(items + dup * k->size, nk->off);
 	last = strrchr(path, '.');
 	return fail(ld, item_name_at(ld, v, dup), "%s[%zu].%s: duplicate %s \"%s\" (also "
 	    "%s[%zu])", path, dup, nk->name, k->what, name[0] != '\0' ? name : ".",
@@ -1534,7 +1519,7 @@ emit_section(struct em *em, enum section sec, const void *obj)
 			continue;
 		s = NULL;
 		n = 0;
-		if (k->kind == K_TEXT && (s = get_str(k, obj)) == NULL)
+		if (k->kind == K_TEXT && (s = get_ptr(obj, k->off)) == NULL)
 			continue;	/* no label */
 		if ((k->kind == K_ENDPOINTS || k->kind == K_LIST) &&
 		    (n = get_count(k, obj)) == 0 && (k->flags & F_OMIT_EMPTY))
@@ -1568,14 +1553,14 @@ emit_section(struct em *em, enum section sec, const void *obj)
 			emit_end(em, true);
 			break;
 		case K_NAME:
-			s = get_str(k, obj);
+			s = get_ptr(obj, k->off);
 			s = s != NULL && s[0] != '\0' ? s : ".";	/* "" is the root */
 			/* FALLTHROUGH */
 		case K_TEXT:
 			emit_scalar(em, s, style_for(s, false));
 			break;
 		case K_ENDPOINTS:
-			items = get_array(k, obj);
+			items = get_ptr(obj, k->off);
 			emit_start(em, true, false);
 			for (j = 0; j < n; j++) {
 				tw_endpoint_format((const struct tw_endpoint *)(const void *)items + j,
@@ -1585,7 +1570,7 @@ emit_section(struct em *em, enum section sec, const void *obj)
 			emit_end(em, true);
 			break;
 		case K_LIST:
-			items = get_array(k, obj);
+			items = get_ptr(obj, k->off);
 			emit_start(em, true, false);
 			for (j = 0; j < n; j++)
 				emit_section(em, k->sub, items + j * k->size);
