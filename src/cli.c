@@ -27,6 +27,7 @@
 #include "tldwatch/watch.h"
 
 #define DEFAULT_DEADLINE_MS 30000u
+#define MAX_DEADLINE_MS (24u * 3600u * 1000u)	/* -t: 1ms .. 24h */
 #define MAX_ZONE_ARGS 64
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
@@ -60,10 +61,10 @@ usage_short(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: %s check [-f FILE] [--zone NAME]... [--format text|json|nagios]\n"
-	    "                [-t SECONDS] [-w RANGE] [-c RANGE] [--timeout-result STATE]\n"
+	    "                [-t DUR] [-w RANGE] [-c RANGE] [--timeout-result STATE]\n"
 	    "                [-v]... [--color WHEN]\n"
 	    "       %s watch [-f FILE] [--interval DUR] [--state FILE] [--events FILE]\n"
-	    "                [--listen ADDR:PORT] [-t SECONDS] [--rounds N] [-v]...\n"
+	    "                [--listen ADDR:PORT] [-t DUR] [--rounds N] [-v]...\n"
 	    "       %s status --state FILE [--format text|json|nagios] [--max-age DUR]\n"
 	    "       %s config [-f FILE]\n"
 	    "       %s --help | --version\n", progname, progname, progname, progname, progname);
@@ -88,9 +89,9 @@ usage_full(void)
 	    "  -f, --config FILE    YAML configuration (default: the embedded real .kp config)\n"
 	    "      --zone NAME      check only this zone (repeatable)\n"
 	    "  -o, --format FMT     text (default), json, or nagios\n"
-	    "  -t, --timeout DUR    global deadline for the whole check, e.g. 10, 10s, 500ms\n"
-	    "                       (default 30s); when it expires the state is UNKNOWN and\n"
-	    "                       the output names the stage that ran out\n"
+	    "  -t, --timeout DUR    global deadline for the whole check, 1ms .. 24h (default\n"
+	    "                       30s); when it expires the state is UNKNOWN and the\n"
+	    "                       output names the stage that ran out\n"
 	    "  -w, --warning RANGE  nagios: warn when the number of answering authoritative\n"
 	    "                       servers is outside RANGE ([@][start:][end], e.g. 2:)\n"
 	    "  -c, --critical RANGE nagios: critical likewise (e.g. 1:)\n"
@@ -110,6 +111,9 @@ usage_full(void)
 	    "  -h, --help           this help\n"
 	    "  -V, --version        version and library versions\n"
 	    "\n"
+	    "DUR is a number with a unit: 500ms, 10s, 5m, 2h, 1d, 1.5h (a bare number is\n"
+	    "seconds).\n"
+	    "\n"
 	    "Exit codes (every format): 0 up, 1 degraded, 2 partial or down,\n"
 	    "3 unknown, or a usage or configuration error.\n"
 	    "\n"
@@ -126,36 +130,15 @@ print_version(void)
 	printf("%s %s (%s)\n", progname, TW_VERSION, tw_engine_versions());
 }
 
-static bool
-loopback_only(void)
-{
-	const char *v = getenv("TLDWATCH_LOOPBACK_ONLY");
-
-	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
-}
-
-/* Refuse a config that names a non-loopback server when tests demand loopback. */
-static int
-check_loopback(const struct tw_config *cfg)
-{
-	const struct tw_endpoint *ep = tw_config_find_nonloopback(cfg);
-
-	if (ep == NULL)
-		return 0;
-	fprintf(stderr, "%s: %s: TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback server "
-	    "%s%s%s\n", progname, cfg->source, ep->address, ep->name ? " " : "",
-	    ep->name ? ep->name : "");
-	return -1;
-}
-
+/* The config, with the loopback rule when ${loopback_only}; NULL after saying why. */
 static struct tw_config *
-load_config(const char *path)
+load_config(const char *path, bool loopback_only)
 {
 	struct tw_config *cfg;
 	struct tw_error err;
 
 	memset(&err, 0, sizeof(err));
-	if ((cfg = tw_config_load(path, &err)) == NULL) {
+	if ((cfg = tw_config_load_checked(path, loopback_only, &err)) == NULL) {
 		fprintf(stderr, "%s: ", progname);
 		tw_error_print(&err, stderr);
 	}
@@ -179,14 +162,33 @@ bad_usage(const char *fmt, ...)
 	return TW_EXIT_USAGE;
 }
 
+/* A duration option within min..max ms; on error prints it and returns -1. */
+static int
+parse_duration_opt(const char *opt, const char *text, uint64_t min, uint64_t max,
+    uint64_t *ms)
+{
+	char lo[TW_DURATION_STRLEN], hi[TW_DURATION_STRLEN];
+	int rc = tw_duration_parse(text, ms);
+
+	if (rc == 0 && *ms >= min && *ms <= max)
+		return 0;
+	if (rc == -1)
+		bad_usage("%s \"%s\": expected a duration like 500ms, 10s, 5m, 2h or 1d (a bare "
+		    "number is seconds)", opt, text);
+	else
+		bad_usage("%s \"%s\": out of range (%s..%s)", opt, text,
+		    tw_duration_format(min, lo, sizeof(lo)), tw_duration_format(max, hi, sizeof(hi)));
+	return -1;
+}
+
 static int
 parse_range_opt(const char *opt, const char *text, struct tw_range *range)
 {
-	char why[128];
+	struct tw_error err;
 
-	if (tw_range_parse(text, range, why, sizeof(why)) == 0)
+	if (tw_range_parse(text, range, &err) == 0)
 		return 0;
-	fprintf(stderr, "%s: %s \"%s\": %s\n", progname, opt, text, why);
+	fprintf(stderr, "%s: %s \"%s\": %s\n", progname, opt, text, err.msg);
 	return -1;
 }
 
@@ -320,9 +322,8 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 				return bad_usage("--format \"%s\": expected text, json or nagios", optarg);
 			break;
 		case 't':
-			if (tw_duration_parse(optarg, &ms) != 0 || ms == 0)
-				return bad_usage("--timeout \"%s\": expected a duration like 10, 10s "
-				    "or 500ms", optarg);
+			if (parse_duration_opt("--timeout", optarg, 1, MAX_DEADLINE_MS, &ms) != 0)
+				return TW_EXIT_USAGE;
 			a->deadline_ms = (uint32_t)ms;
 			a->deadline_given = true;
 			break;
@@ -348,9 +349,9 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 				return bad_usage("--color \"%s\": expected auto, always or never", optarg);
 			break;
 		case OPT_INTERVAL:
-			if (tw_duration_parse(optarg, &ms) != 0 || ms < 10)
-				return bad_usage("--interval \"%s\": expected a duration of at least "
-				    "10ms, like 250ms, 60s or 5m", optarg);
+			if (parse_duration_opt("--interval", optarg, TW_WATCH_INTERVAL_MIN_MS,
+			    TW_WATCH_INTERVAL_MAX_MS, &ms) != 0)
+				return TW_EXIT_USAGE;
 			a->interval_ms = (uint32_t)ms;
 			break;
 		case OPT_STATE:
@@ -373,8 +374,8 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 				    optarg);
 			break;
 		case OPT_MAX_AGE:
-			if (tw_duration_parse(optarg, &ms) != 0 || ms == 0)
-				return bad_usage("--max-age \"%s\": expected a duration like 5m", optarg);
+			if (parse_duration_opt("--max-age", optarg, 1, TW_DURATION_MAX_MS, &ms) != 0)
+				return TW_EXIT_USAGE;
 			a->max_age_s = (double)ms / 1000.0;
 			break;
 		case 'h':
@@ -415,18 +416,14 @@ run_check(struct check_args *a)
 	struct tw_error err;
 	int code;
 
-	if ((cfg = load_config(a->config_path)) == NULL)
+	ro.loopback_only = tw_config_loopback_only_env();
+	ro.deadline_ms = a->deadline_ms;
+	if ((cfg = load_config(a->config_path, ro.loopback_only)) == NULL)
 		return TW_EXIT_USAGE;
 	memset(&err, 0, sizeof(err));
 	if (a->n_zones > 0 && tw_config_select_zones(cfg, a->zones, a->n_zones, &err) != 0) {
 		fprintf(stderr, "%s: ", progname);
 		tw_error_print(&err, stderr);
-		tw_config_free(cfg);
-		return TW_EXIT_USAGE;
-	}
-	ro.loopback_only = loopback_only();
-	ro.deadline_ms = a->deadline_ms;
-	if (ro.loopback_only && check_loopback(cfg) != 0) {
 		tw_config_free(cfg);
 		return TW_EXIT_USAGE;
 	}
@@ -469,11 +466,16 @@ run_config(struct check_args *a)
 {
 	struct tw_config *cfg;
 
-	if ((cfg = load_config(a->config_path)) == NULL)
+	/* Printing sends nothing: the embedded default prints even under the loopback rule. */
+	if ((cfg = load_config(a->config_path, false)) == NULL)
 		return TW_EXIT_USAGE;
-	tw_config_print(cfg, stdout);
+	if (tw_config_print(cfg, stdout) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot print the configuration\n", progname);
+		tw_config_free(cfg);
+		return 3;
+	}
 	tw_config_free(cfg);
-	return fflush(stdout) == 0 ? 0 : 3;
+	return 0;
 }
 
 static int
@@ -489,7 +491,7 @@ run_watch(const struct check_args *a)
 	o.events_path = a->events_path;
 	o.listen = a->listen;
 	o.max_rounds = a->rounds;
-	o.loopback_only = loopback_only();
+	o.loopback_only = tw_config_loopback_only_env();
 	o.verbosity = a->report.verbosity;
 	return tw_watch_run(&o);
 }

@@ -1,10 +1,21 @@
 /*
- * config.c -- the YAML configuration: libyaml's document API checked
- * against one schema table per mapping; every error is FILE:LINE:COL.
+ * config.c -- the YAML configuration, described once.
+ *
+ * One table, schema[] below, lists every key: its section, name, kind,
+ * the offset of the member it sets, its range, its default and the words
+ * used in messages.  Generic code by kind reads a key (libyaml's document
+ * API), writes the "expected one of: ..." key lists and the "(1..10)"
+ * range texts of error messages, sets the defaults, frees, and prints
+ * through libyaml's emitter.  Every error is FILE:LINE:COL.
+ *
+ * Scalars are converted from their text and position only (struct
+ * scalar), so a reader built on libyaml's event API can reuse everything
+ * but the walk over the document's nodes.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +36,7 @@
 #define PATH_LEN 96		/* "zones[123].hosts[45].label" */
 #define SHOW_MAX 60		/* bytes of user text quoted in a message */
 #define SHOW_LEN (SHOW_MAX * 4 + 8)
-#define MAX_FIELDS 8
+#define TEXT_LEN 200		/* a generated "expected ..." text */
 #define FLAP_MAX 64		/* watch.flap_*: TW_FLAP_WINDOW_MAX in tracker.h */
 
 static const char default_yaml[] =
@@ -66,37 +77,141 @@ static const char default_yaml[] =
     "        label: Naenara portal\n"
     "        key: true\n";
 
+/* ---------------------------------------------------------------- the schema */
+
+/* The mappings of a config file; a key of kind K_SECTION or K_LIST opens one. */
+enum section { SEC_TOP, SEC_PROBE, SEC_WATCH, SEC_ZONE, SEC_HOST, SEC_COUNT };
+
+enum kind {
+	K_UINT,		/* decimal digits in min..max; uint16_t or uint32_t member */
+	K_DURATION,	/* tw_duration_parse, milliseconds in min..max; uint32_t member */
+	K_BOOL,		/* true/yes or false/no, any case; bool member */
+	K_ENUM,		/* one of words[], any case; uint16_t member (the word's value) */
+	K_FLAGS,	/* a non-empty list of words[], each once; bool[] member */
+	K_NAME,		/* a DNS name (lower case, no trailing dot, "." is ""); char * */
+	K_TEXT,		/* any string, null for none; char * member, may stay NULL */
+	K_ENDPOINTS,	/* a list of NAME=ADDRESS[:PORT]; struct tw_endpoint * + size_t */
+	K_SECTION,	/* a mapping of section sub; the member is that struct */
+	K_LIST,		/* a list of mappings of section sub; an array + size_t */
+};
+
+#define F_REQUIRED	0x1	/* the key must be given */
+#define F_NONEMPTY	0x2	/* K_LIST: at least one item */
+#define F_UNIQUE	0x4	/* K_LIST: no two items with the same name */
+#define F_OMIT_EMPTY	0x8	/* printing: leave out an empty list */
+
+struct word {
+	const char *text;
+	unsigned value;
+};
+
+struct key {
+	enum section sec;	/* the mapping the key belongs to */
+	const char *name;
+	enum kind kind;
+	unsigned flags;		/* F_* */
+	size_t off;		/* offsetof the member in the section's struct */
+	size_t size;		/* K_UINT: sizeof the member; K_LIST: sizeof an item */
+	size_t off_n;		/* K_ENDPOINTS, K_LIST: offsetof the item count */
+	uint32_t min, max;	/* K_UINT, K_DURATION (ms) */
+	uint32_t def;		/* K_UINT, K_DURATION, K_BOOL, K_ENUM; K_FLAGS: 1 << value */
+	const struct word *words; /* K_ENUM, K_FLAGS */
+	enum section sub;	/* K_SECTION, K_LIST */
+	const char *what;	/* messages: the kind of value ("an integer"), the item noun */
+};
+
+static const struct word transport_words[] = {
+	{ "udp", TW_TRANSPORT_UDP }, { "tcp", TW_TRANSPORT_TCP }, { NULL, 0 },
+};
+static const struct word rr_words[] = {
+	{ "A", TW_RR_A }, { "AAAA", TW_RR_AAAA }, { NULL, 0 },
+};
+
+#define MEMBER(type, m) offsetof(struct type, m), sizeof(((struct type *)0)->m)
+#define UINT(sec, key, type, m, lo, hi, def, what) \
+	{ sec, key, K_UINT, 0, MEMBER(type, m), 0, lo, hi, def, NULL, SEC_TOP, what }
+#define DURATION(sec, key, type, m, lo, hi, def, what) \
+	{ sec, key, K_DURATION, 0, MEMBER(type, m), 0, lo, hi, def, NULL, SEC_TOP, what }
+#define BOOL(sec, key, type, m, def) \
+	{ sec, key, K_BOOL, 0, MEMBER(type, m), 0, 0, 0, def, NULL, SEC_TOP, NULL }
+#define ENUM(sec, key, type, m, words, def) \
+	{ sec, key, K_ENUM, 0, MEMBER(type, m), 0, 0, 0, def, words, SEC_TOP, NULL }
+#define FLAGS(sec, key, type, m, words, def, what) \
+	{ sec, key, K_FLAGS, 0, MEMBER(type, m), 0, 0, 0, def, words, SEC_TOP, what }
+#define NAME(sec, key, type, m, flags) \
+	{ sec, key, K_NAME, flags, MEMBER(type, m), 0, 0, 0, 0, NULL, SEC_TOP, NULL }
+#define TEXT(sec, key, type, m) \
+	{ sec, key, K_TEXT, 0, MEMBER(type, m), 0, 0, 0, 0, NULL, SEC_TOP, NULL }
+#define ENDPOINTS(sec, key, type, m, n, flags) \
+	{ sec, key, K_ENDPOINTS, flags, MEMBER(type, m), offsetof(struct type, n), 0, 0, 0, \
+	    NULL, SEC_TOP, NULL }
+#define SECTION(sec, key, type, m, sub) \
+	{ sec, key, K_SECTION, 0, MEMBER(type, m), 0, 0, 0, 0, NULL, sub, NULL }
+#define LIST(sec, key, type, m, n, item, sub, flags, what) \
+	{ sec, key, K_LIST, flags, offsetof(struct type, m), sizeof(struct item), \
+	    offsetof(struct type, n), 0, 0, 0, NULL, sub, what }
+
+/*
+ * Every key of the config, in the order `tldwatch config` prints them.
+ * K_LIST's "what" is the item noun ("zone": "duplicate zone", "a list of
+ * zones"); K_UINT's is the noun before the range ("an integer 1..10").
+ */
+static const struct key schema[] = {
+	SECTION(SEC_TOP, "probe", tw_config, probe, SEC_PROBE),
+	SECTION(SEC_TOP, "watch", tw_config, watch, SEC_WATCH),
+	ENDPOINTS(SEC_TOP, "roots", tw_config, roots, n_roots, 0),
+	LIST(SEC_TOP, "zones", tw_config, zones, n_zones, tw_zone_cfg, SEC_ZONE,
+	    F_REQUIRED | F_NONEMPTY | F_UNIQUE, "zone"),
+
+	DURATION(SEC_PROBE, "timeout", tw_probe_cfg, timeout_ms, 1, 60000, 2000,
+	    "a duration like 500ms, 2s or 1m"),
+	UINT(SEC_PROBE, "attempts", tw_probe_cfg, attempts, 1, 10, 2, "an integer"),
+	FLAGS(SEC_PROBE, "transports", tw_probe_cfg, transport, transport_words,
+	    1u << TW_TRANSPORT_UDP, "transport"),
+	UINT(SEC_PROBE, "port", tw_probe_cfg, port, 1, 65535, 53, "a port number"),
+
+	DURATION(SEC_WATCH, "interval", tw_watch_cfg, interval_ms, TW_WATCH_INTERVAL_MIN_MS,
+	    TW_WATCH_INTERVAL_MAX_MS, 60000, "a duration like 500ms, 30s or 5m"),
+	UINT(SEC_WATCH, "fall", tw_watch_cfg, fall, 1, 100, 2, "an integer"),
+	UINT(SEC_WATCH, "rise", tw_watch_cfg, rise, 1, 100, 2, "an integer"),
+	UINT(SEC_WATCH, "flap_changes", tw_watch_cfg, flap_changes, 2, FLAP_MAX, 4,
+	    "an integer"),
+	UINT(SEC_WATCH, "flap_window", tw_watch_cfg, flap_window, 2, FLAP_MAX, 10, "an integer"),
+	UINT(SEC_WATCH, "flap_settle", tw_watch_cfg, flap_settle, 1, FLAP_MAX, 5, "an integer"),
+	UINT(SEC_WATCH, "window", tw_watch_cfg, window, 1, 10000, 60, "an integer"),
+
+	NAME(SEC_ZONE, "name", tw_zone_cfg, name, F_REQUIRED),
+	TEXT(SEC_ZONE, "label", tw_zone_cfg, label),
+	ENDPOINTS(SEC_ZONE, "servers", tw_zone_cfg, servers, n_servers, F_OMIT_EMPTY),
+	LIST(SEC_ZONE, "hosts", tw_zone_cfg, hosts, n_hosts, tw_host_cfg, SEC_HOST,
+	    F_UNIQUE | F_OMIT_EMPTY, "host"),
+
+	NAME(SEC_HOST, "name", tw_host_cfg, name, F_REQUIRED),
+	TEXT(SEC_HOST, "label", tw_host_cfg, label),
+	ENUM(SEC_HOST, "type", tw_host_cfg, type, rr_words, TW_RR_A),
+	BOOL(SEC_HOST, "key", tw_host_cfg, key, false),
+};
+
+#define N_KEYS (sizeof(schema) / sizeof(schema[0]))
+
+/* ---------------------------------------------------------------- messages */
+
 /* Loader state: where messages go and which document nodes come from. */
 struct ld {
 	yaml_document_t *doc;
 	const char *source;
 	struct tw_error *err;
-	struct tw_config *cfg;
 };
 
-enum nkind { N_SCALAR, N_SEQ, N_MAP };
-
-struct field;
-typedef int (*handler_fn)(struct ld *ld, const struct field *f, yaml_node_t *v,
-    void *obj, const char *path);
-
-/* One key of a mapping: what node it takes, its limits, who converts it. */
-struct field {
-	const char *key;
-	enum nkind kind;
-	bool required;
-	uint32_t min, max;	/* integers; durations in ms */
-	const char *expect;	/* for "expected ..., got ..." */
-	handler_fn handler;
+/* A scalar as either libyaml API gives it: text, length, style, position. */
+struct scalar {
+	const char *text;
+	size_t len;
+	yaml_scalar_style_t style;
+	const yaml_mark_t *at;
 };
 
-struct schema {
-	const struct field *fields;
-	size_t n;
-	const char *keys;	/* "name, label, servers, hosts" */
-};
-
-static int fail(struct ld *ld, const yaml_node_t *node, const char *fmt, ...)
+static int fail(struct ld *ld, const yaml_mark_t *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 const char *
@@ -144,7 +259,7 @@ show(char *buf, size_t len, const char *s, size_t n)
 }
 
 static int
-fail(struct ld *ld, const yaml_node_t *node, const char *fmt, ...)
+fail(struct ld *ld, const yaml_mark_t *at, const char *fmt, ...)
 {
 	char msg[TW_ERROR_MSG_MAX];
 	va_list ap;
@@ -152,13 +267,357 @@ fail(struct ld *ld, const yaml_node_t *node, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (node != NULL)
-		tw_error_set(ld->err, ld->source, (unsigned)node->start_mark.line + 1,
-		    (unsigned)node->start_mark.column + 1, "%s", msg);
+	if (at != NULL)
+		tw_error_set(ld->err, ld->source, (unsigned)at->line + 1,
+		    (unsigned)at->column + 1, "%s", msg);
 	else
 		tw_error_set(ld->err, ld->source, 0, 0, "%s", msg);
 	return -1;
 }
+
+/* Append printf output to the text in ${buf} (cut at its end). */
+static void
+append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t o = strlen(buf);
+	va_list ap;
+
+	if (o + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + o, len - o, fmt, ap);
+	va_end(ap);
+}
+
+/* "timeout, attempts, transports, port": the keys of ${sec}. */
+static const char *
+key_list(enum section sec, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < N_KEYS; i++)
+		if (schema[i].sec == sec)
+			append(buf, len, "%s%s", buf[0] != '\0' ? ", " : "", schema[i].name);
+	return buf;
+}
+
+/* "A or AAAA", "a, b or c"; with ${and_or}, "udp and/or tcp". */
+static const char *
+word_list(const struct word *w, bool and_or, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; w[i].text != NULL; i++)
+		append(buf, len, "%s%s", i == 0 ? "" : w[i + 1].text != NULL ? ", " :
+		    and_or ? " and/or " : " or ", w[i].text);
+	return buf;
+}
+
+/* What a key takes, for "expected ...": "an integer 1..10", "a DNS name". */
+static const char *
+expect_text(const struct key *k, char *buf, size_t len)
+{
+	static const char *const fixed[] = {
+		[K_BOOL] = "true or false", [K_NAME] = "a DNS name", [K_TEXT] = "a string",
+		[K_ENDPOINTS] = "a list of servers like NAME=ADDRESS[:PORT]",
+	};
+	char words[TEXT_LEN];
+	size_t i;
+
+	switch (k->kind) {
+	case K_UINT:
+		snprintf(buf, len, "%s %u..%u", k->what, (unsigned)k->min, (unsigned)k->max);
+		break;
+	case K_DURATION:
+		snprintf(buf, len, "%s", k->what);
+		break;
+	case K_ENUM:
+		word_list(k->words, false, buf, len);
+		break;
+	case K_FLAGS:
+		snprintf(buf, len, "a list of %s, like [", word_list(k->words, true, words,
+		    sizeof(words)));
+		for (i = 0; k->words[i].text != NULL; i++)
+			append(buf, len, "%s%s", i > 0 ? ", " : "", k->words[i].text);
+		append(buf, len, "]");
+		break;
+	case K_SECTION:
+		snprintf(buf, len, "a mapping with keys %s", key_list(k->sub, words,
+		    sizeof(words)));
+		break;
+	case K_LIST:
+		snprintf(buf, len, "a %slist of %ss (mappings with a name)",
+		    (k->flags & F_NONEMPTY) ? "non-empty " : "", k->what);
+		break;
+	default:
+		snprintf(buf, len, "%s", fixed[k->kind]);
+		break;
+	}
+	return buf;
+}
+
+/* ---------------------------------------------------------------- members */
+
+static void *
+member(void *obj, size_t off)
+{
+	return (char *)obj + off;
+}
+
+static const void *
+cmember(const void *obj, size_t off)
+{
+	return (const char *)obj + off;
+}
+
+static uint32_t
+get_uint(const struct key *k, const void *obj)
+{
+	if (k->size == sizeof(uint16_t)) {
+		uint16_t v;
+
+		memcpy(&v, cmember(obj, k->off), sizeof(v));
+		return v;
+	} else {
+		uint32_t v;
+
+		memcpy(&v, cmember(obj, k->off), sizeof(v));
+		return v;
+	}
+}
+
+static void
+set_uint(const struct key *k, void *obj, uint32_t value)
+{
+	if (k->size == sizeof(uint16_t)) {
+		uint16_t v = (uint16_t)value;
+
+		memcpy(member(obj, k->off), &v, sizeof(v));
+	} else
+		memcpy(member(obj, k->off), &value, sizeof(value));
+}
+
+static char **
+str_member(const struct key *k, void *obj)
+{
+	return member(obj, k->off);
+}
+
+static size_t
+get_count(const struct key *k, const void *obj)
+{
+	size_t n;
+
+	memcpy(&n, cmember(obj, k->off_n), sizeof(n));
+	return n;
+}
+
+/* A pointer member (char *, an array) at ${off}, read without aliasing it. */
+static void *
+get_ptr(const void *obj, size_t off)
+{
+	void *p;
+
+	memcpy(&p, cmember(obj, off), sizeof(p));
+	return p;
+}
+
+static void
+set_array(const struct key *k, void *obj, void *array, size_t n)
+{
+	memcpy(member(obj, k->off), &array, sizeof(array));
+	memcpy(member(obj, k->off_n), &n, sizeof(n));
+}
+
+/* The key of ${sec} whose kind is K_NAME (every list item has one), or NULL. */
+static const struct key *
+name_key(enum section sec)
+{
+	size_t i;
+
+	for (i = 0; i < N_KEYS; i++)
+		if (schema[i].sec == sec && schema[i].kind == K_NAME)
+			return &schema[i];
+	return NULL;
+}
+
+/* Every default of ${sec} into ${obj}; lists and strings stay empty. */
+static void
+set_defaults(enum section sec, void *obj)
+{
+	const struct key *k;
+	size_t i, w;
+
+	for (i = 0; i < N_KEYS; i++) {
+		k = &schema[i];
+		if (k->sec != sec)
+			continue;
+		switch (k->kind) {
+		case K_UINT:
+		case K_DURATION:
+		case K_ENUM:
+			set_uint(k, obj, k->def);
+			break;
+		case K_BOOL:
+			*(bool *)member(obj, k->off) = k->def != 0;
+			break;
+		case K_FLAGS:
+			for (w = 0; k->words[w].text != NULL; w++)
+				((bool *)member(obj, k->off))[k->words[w].value] =
+				    (k->def & (1u << k->words[w].value)) != 0;
+			break;
+		case K_SECTION:
+			set_defaults(k->sub, member(obj, k->off));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Free what ${sec}'s keys allocated in ${obj} and zero those members. */
+static void
+free_section(enum section sec, void *obj)
+{
+	const struct key *k;
+	size_t i, j, n;
+	char *items;
+
+	for (i = 0; i < N_KEYS; i++) {
+		k = &schema[i];
+		if (k->sec != sec)
+			continue;
+		switch (k->kind) {
+		case K_NAME:
+		case K_TEXT:
+			free(*str_member(k, obj));
+			*str_member(k, obj) = NULL;
+			break;
+		case K_ENDPOINTS:
+			items = get_ptr(obj, k->off);
+			n = get_count(k, obj);
+			for (j = 0; items != NULL && j < n; j++)
+				tw_endpoint_clear(&((struct tw_endpoint *)(void *)items)[j]);
+			free(items);
+			set_array(k, obj, NULL, 0);
+			break;
+		case K_LIST:
+			items = get_ptr(obj, k->off);
+			n = get_count(k, obj);
+			for (j = 0; items != NULL && j < n; j++)
+				free_section(k->sub, items + j * k->size);
+			free(items);
+			set_array(k, obj, NULL, 0);
+			break;
+		case K_SECTION:
+			free_section(k->sub, member(obj, k->off));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+/* Plain empty, "~" or "null": YAML's null, i.e. the key is given no value. */
+static bool
+scalar_is_null(const struct scalar *s)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	size_t i;
+
+	if (s->style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (s->len == strlen(nulls[i]) && memcmp(s->text, nulls[i], s->len) == 0)
+			return true;
+	return false;
+}
+
+/* The index of ${text} in ${w} (any case), or -1. */
+static int
+find_word(const struct word *w, const char *text)
+{
+	int i;
+
+	for (i = 0; w[i].text != NULL; i++)
+		if (strcasecmp(text, w[i].text) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Convert scalar ${s} for key ${k} into its member of ${obj}.  The text
+ * has been checked for null and NUL bytes; ${path} names the key.
+ */
+static int
+set_scalar(struct ld *ld, const struct key *k, const struct scalar *s, void *obj,
+    const char *path)
+{
+	char shown[SHOW_LEN], expect[TEXT_LEN], lo[TW_DURATION_STRLEN], hi[TW_DURATION_STRLEN];
+	struct tw_error why;
+	const char *p;
+	uint64_t n = 0;
+	int rc, w;
+
+	switch (k->kind) {
+	case K_UINT:
+		for (p = s->text; *p >= '0' && *p <= '9'; p++)
+			if (n <= UINT32_MAX)
+				n = n * 10 + (uint64_t)(*p - '0');
+		if (p == s->text || *p != '\0')
+			break;
+		if (n < k->min || n > k->max)
+			return fail(ld, s->at, "%s: %.*s%s is out of range (%u..%u)", path, 20,
+			    s->text, s->len > 20 ? "..." : "", (unsigned)k->min, (unsigned)k->max);
+		set_uint(k, obj, (uint32_t)n);
+		return 0;
+	case K_DURATION:
+		if ((rc = tw_duration_parse(s->text, &n)) == -1)
+			break;
+		if (rc != 0 || n < k->min || n > k->max)
+			return fail(ld, s->at, "%s: %.*s%s is out of range (%s..%s)", path, 20,
+			    s->text, s->len > 20 ? "..." : "",
+			    tw_duration_format(k->min, lo, sizeof(lo)),
+			    tw_duration_format(k->max, hi, sizeof(hi)));
+		set_uint(k, obj, (uint32_t)n);
+		return 0;
+	case K_BOOL:
+		if (strcasecmp(s->text, "true") == 0 || strcasecmp(s->text, "yes") == 0)
+			*(bool *)member(obj, k->off) = true;
+		else if (strcasecmp(s->text, "false") == 0 || strcasecmp(s->text, "no") == 0)
+			*(bool *)member(obj, k->off) = false;
+		else
+			break;
+		return 0;
+	case K_ENUM:
+		if ((w = find_word(k->words, s->text)) < 0)
+			break;
+		set_uint(k, obj, k->words[w].value);
+		return 0;
+	case K_NAME:
+		if ((*str_member(k, obj) = tw_endpoint_name_dup(s->text, s->len, &why)) == NULL)
+			return fail(ld, s->at, "%s: expected %s: %s", path,
+			    expect_text(k, expect, sizeof(expect)), why.msg);
+		return 0;
+	case K_TEXT:
+		if ((*str_member(k, obj) = strdup(s->text)) == NULL)
+			return fail(ld, s->at, "%s: out of memory", path);
+		return 0;
+	default:
+		return fail(ld, s->at, "%s: not a scalar key", path);
+	}
+	return fail(ld, s->at, "%s: expected %s, got %s", path,
+	    expect_text(k, expect, sizeof(expect)), show(shown, sizeof(shown), s->text, s->len));
+}
+
+/* ---------------------------------------------------------------- the document */
 
 static yaml_node_t *
 node_at(struct ld *ld, int index)
@@ -166,25 +625,26 @@ node_at(struct ld *ld, int index)
 	return yaml_document_get_node(ld->doc, index);
 }
 
-static const char *
-sval(const yaml_node_t *v)
+static struct scalar
+scalar_of(const yaml_node_t *v)
 {
-	return (const char *)v->data.scalar.value;
+	struct scalar s = {
+		(const char *)v->data.scalar.value, v->data.scalar.length, v->data.scalar.style,
+		&v->start_mark
+	};
+
+	return s;
 }
 
-/* Plain empty, "~" or "null": YAML's null, i.e. the key is given no value. */
 static bool
 is_null(const yaml_node_t *v)
 {
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
-	size_t i;
+	struct scalar s;
 
-	if (v->type != YAML_SCALAR_NODE || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (v->type != YAML_SCALAR_NODE)
 		return false;
-	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-		if (strcmp(sval(v), nulls[i]) == 0)
-			return true;
-	return false;
+	s = scalar_of(v);
+	return scalar_is_null(&s);
 }
 
 /* "a sequence", "a mapping", "nothing" or the quoted scalar. */
@@ -199,7 +659,7 @@ got(char *buf, size_t len, const yaml_node_t *v)
 	case YAML_SCALAR_NODE:
 		if (is_null(v))
 			return "nothing";
-		return show(buf, len, sval(v), v->data.scalar.length);
+		return show(buf, len, (const char *)v->data.scalar.value, v->data.scalar.length);
 	default:
 		return "an empty node";
 	}
@@ -211,6 +671,12 @@ seq_len(const yaml_node_t *v)
 	if (v->type != YAML_SEQUENCE_NODE)
 		return 0;
 	return (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+}
+
+static yaml_node_t *
+seq_item(struct ld *ld, const yaml_node_t *v, size_t i)
+{
+	return node_at(ld, v->data.sequence.items.start[i]);
 }
 
 static bool
@@ -237,539 +703,118 @@ find_value(struct ld *ld, const yaml_node_t *map, const char *key)
 	return NULL;
 }
 
+/* A path cut short ends in "...": a message may lose detail, never its end. */
+static void
+cut_path(char *buf, size_t len, int n)
+{
+	if (n < 0 || (size_t)n >= len)
+		memcpy(buf + len - 4, "...", 4);
+}
+
 static void
 child_path(char *buf, size_t len, const char *path, const char *key)
 {
-	snprintf(buf, len, "%s%s%s", path, path[0] != '\0' ? "." : "", key);
+	cut_path(buf, len, snprintf(buf, len, "%s%s%s", path, path[0] != '\0' ? "." : "", key));
 }
 
 static void
 item_path(char *buf, size_t len, const char *path, size_t i)
 {
-	snprintf(buf, len, "%s[%zu]", path, i);
+	cut_path(buf, len, snprintf(buf, len, "%s[%zu]", path, i));
 }
 
 /*
- * A scalar's text for a value that must be given: fails on null and on
- * NUL bytes (which C strings would silently cut).
+ * The text of a scalar that must be given: fails on non-scalars, null
+ * and NUL bytes (which C strings would silently cut).
  */
-static const char *
-need_text(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path,
-    const char *expect)
+static int
+need_scalar(struct ld *ld, const yaml_node_t *v, const char *path, const char *expect,
+    struct scalar *out)
 {
 	char shown[SHOW_LEN];
 
-	if (v->type != YAML_SCALAR_NODE || is_null(v)) {
-		fail(ld, v, "%s: expected %s, got %s", path, expect,
+	if (v->type != YAML_SCALAR_NODE || is_null(v))
+		return fail(ld, &v->start_mark, "%s: expected %s, got %s", path, expect,
 		    got(shown, sizeof(shown), v));
-		return NULL;
-	}
-	if (memchr(sval(v), '\0', v->data.scalar.length) != NULL) {
-		fail(ld, v, "%s: expected %s, got text with a NUL character", path, expect);
-		return NULL;
-	}
-	return sval(v);
-}
-
-/*
- * Walk ${map} against ${s}: each key known and given once, each value of
- * the right kind, then the handlers; missing required keys last.
- */
-static int
-walk_map(struct ld *ld, yaml_node_t *map, const struct schema *s, void *obj, const char *path)
-{
-	const yaml_node_t *seen[MAX_FIELDS] = { NULL };
-	char child[PATH_LEN], shown[SHOW_LEN];
-	yaml_node_pair_t *pair;
-	size_t i;
-
-	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_at(ld, pair->key), *v = node_at(ld, pair->value);
-		const struct field *f = NULL;
-
-		if (k == NULL || v == NULL)
-			return fail(ld, map, "%s: broken YAML document", path);
-		if (k->type != YAML_SCALAR_NODE)
-			return fail(ld, k, "keys must be plain strings, got %s in %s",
-			    got(shown, sizeof(shown), k), path[0] != '\0' ? path : "the top level");
-		for (i = 0; i < s->n; i++)
-			if (key_is(k, s->fields[i].key)) {
-				f = &s->fields[i];
-				break;
-			}
-		if (f == NULL)
-			return fail(ld, k, "unknown key %s in %s (expected one of: %s)",
-			    show(shown, sizeof(shown), sval(k), k->data.scalar.length),
-			    path[0] != '\0' ? path : "the top level", s->keys);
-		if (seen[i] != NULL)
-			return fail(ld, k, "duplicate key \"%s\"%s%s (first on line %u)", f->key,
-			    path[0] != '\0' ? " in " : "", path,
-			    (unsigned)seen[i]->start_mark.line + 1);
-		seen[i] = k;
-		child_path(child, sizeof(child), path, f->key);
-		/* A key with no value is an empty list or mapping. */
-		if ((f->kind == N_SCALAR && v->type != YAML_SCALAR_NODE) ||
-		    (f->kind == N_SEQ && v->type != YAML_SEQUENCE_NODE && !is_null(v)) ||
-		    (f->kind == N_MAP && v->type != YAML_MAPPING_NODE && !is_null(v)))
-			return fail(ld, v, "%s: expected %s, got %s", child, f->expect,
-			    got(shown, sizeof(shown), v));
-		if (f->handler(ld, f, v, obj, child) == -1)
-			return -1;
-	}
-	for (i = 0; i < s->n; i++)
-		if (s->fields[i].required && seen[i] == NULL)
-			return fail(ld, map, "%s%smissing required key \"%s\"", path,
-			    path[0] != '\0' ? ": " : "", s->fields[i].key);
+	*out = scalar_of(v);
+	if (memchr(out->text, '\0', out->len) != NULL)
+		return fail(ld, &v->start_mark, "%s: expected %s, got text with a NUL character",
+		    path, expect);
 	return 0;
 }
 
-/* An unsigned decimal in f->min..f->max. */
-static int
-get_uint(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path,
-    uint32_t *out)
-{
-	char shown[SHOW_LEN];
-	const char *s, *p;
-	uint64_t n = 0;
-
-	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
-		return -1;
-	for (p = s; *p >= '0' && *p <= '9'; p++)
-		if (n <= UINT32_MAX)
-			n = n * 10 + (uint64_t)(*p - '0');
-	if (p == s || *p != '\0')
-		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
-		    show(shown, sizeof(shown), s, strlen(s)));
-	if (n < f->min || n > f->max)
-		return fail(ld, v, "%s: %.*s%s is out of range (%u..%u)", path, 20, s,
-		    strlen(s) > 20 ? "..." : "", (unsigned)f->min, (unsigned)f->max);
-	*out = (uint32_t)n;
-	return 0;
-}
-
-/* Duration syntax without the range: digits[.digits][ms|s|m]. */
-static bool
-looks_like_duration(const char *s)
-{
-	const char *p = s;
-
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == s)
-		return false;
-	if (*p == '.') {
-		s = ++p;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p == s)
-			return false;
-	}
-	return *p == '\0' || strcmp(p, "ms") == 0 || strcmp(p, "s") == 0 || strcmp(p, "m") == 0;
-}
-
-static void
-format_ms(char *buf, size_t len, uint64_t ms)
-{
-	if (ms != 0 && ms % 1000 == 0)
-		snprintf(buf, len, "%llus", (unsigned long long)(ms / 1000));
-	else
-		snprintf(buf, len, "%llums", (unsigned long long)ms);
-}
+static int read_section(struct ld *ld, enum section sec, yaml_node_t *map, void *obj,
+    const char *path);
 
 /*
- * Endpoint lists (roots, servers).  The array and its count are set
- * before the items are parsed so that tw_config_free cleans up a
- * half-read list.
+ * K_ENDPOINTS.  The array and its count are set before the items are
+ * parsed so that a half-read list is freed like a whole one.
  */
 static int
-get_endpoints(struct ld *ld, yaml_node_t *v, const char *path, struct tw_endpoint **out,
-    size_t *n_out)
+read_endpoints(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
 {
 	static const char expect[] = "a server like NAME=ADDRESS[:PORT]";
-	char child[PATH_LEN], why[200];
+	char child[PATH_LEN];
 	struct tw_endpoint *eps;
+	struct tw_error why;
+	struct scalar s;
 	size_t i, n = seq_len(v);
-	const char *s;
 
 	if (n == 0)
 		return 0;
 	if ((eps = calloc(n, sizeof(*eps))) == NULL)
-		return fail(ld, v, "%s: out of memory", path);
-	*out = eps;
-	*n_out = n;
+		return fail(ld, &v->start_mark, "%s: out of memory", path);
+	set_array(k, obj, eps, n);
 	for (i = 0; i < n; i++) {
-		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
+		yaml_node_t *item = seq_item(ld, v, i);
 
 		item_path(child, sizeof(child), path, i);
 		if (item == NULL)
-			return fail(ld, v, "%s: broken YAML document", child);
-		if ((s = need_text(ld, NULL, item, child, expect)) == NULL)
+			return fail(ld, &v->start_mark, "%s: broken YAML document", child);
+		if (need_scalar(ld, item, child, expect, &s) == -1)
 			return -1;
-		if (tw_endpoint_parse(s, &eps[i], why, sizeof(why)) == -1)
-			return fail(ld, item, "%s: %s", child, why);
+		if (tw_endpoint_parse(s.text, &eps[i], &why) == -1)
+			return fail(ld, &item->start_mark, "%s: %s", child, why.msg);
 	}
 	return 0;
 }
 
-/* A DNS name, lower case, no trailing dot; NULL on error (reported). */
-static char *
-get_name(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path)
-{
-	char why[300];
-	const char *s;
-	char *name;
+_Static_assert(TW_TRANSPORT_COUNT <= 32, "K_FLAGS keeps a word's value below 32");
 
-	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
-		return NULL;
-	if ((name = tw_endpoint_name_dup(s, strlen(s), why, sizeof(why))) == NULL)
-		fail(ld, v, "%s: expected %s: %s", path, f->expect, why);
-	return name;
-}
-
-/* An optional string: null means absent. */
+/* K_FLAGS: every word at most once, at least one. */
 static int
-get_label(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path,
-    char **out)
+read_flags(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
 {
-	const char *s;
-
-	if (is_null(v))
-		return 0;
-	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
-		return -1;
-	if ((*out = strdup(s)) == NULL)
-		return fail(ld, v, "%s: out of memory", path);
-	return 0;
-}
-
-/* A duration in f->min..f->max milliseconds. */
-static int
-get_duration(struct ld *ld, const struct field *f, const yaml_node_t *v, const char *path,
-    uint32_t *out)
-{
-	char shown[SHOW_LEN], lo[32], hi[32];
-	const char *s;
-	uint64_t ms;
-
-	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
-		return -1;
-	if (!looks_like_duration(s))
-		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
-		    show(shown, sizeof(shown), s, strlen(s)));
-	if (tw_duration_parse(s, &ms) == -1 || ms < f->min || ms > f->max) {
-		format_ms(lo, sizeof(lo), f->min);
-		format_ms(hi, sizeof(hi), f->max);
-		return fail(ld, v, "%s: %.*s%s is out of range (%s..%s)", path, 20, s,
-		    strlen(s) > 20 ? "..." : "", lo, hi);
-	}
-	*out = (uint32_t)ms;
-	return 0;
-}
-
-/* probe: */
-
-static int
-h_timeout(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_probe_cfg *probe = obj;
-
-	return get_duration(ld, f, v, path, &probe->timeout_ms);
-}
-
-static int
-h_attempts(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_probe_cfg *probe = obj;
-
-	return get_uint(ld, f, v, path, &probe->attempts);
-}
-
-static int
-h_port(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_probe_cfg *probe = obj;
-	uint32_t port;
-
-	if (get_uint(ld, f, v, path, &port) == -1)
-		return -1;
-	probe->port = (uint16_t)port;
-	return 0;
-}
-
-static int
-h_transports(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_probe_cfg *probe = obj;
-	bool want[TW_TRANSPORT_COUNT] = { false };
-	char child[PATH_LEN], shown[SHOW_LEN];
+	bool want[32] = { false };
+	char child[PATH_LEN], shown[SHOW_LEN], expect[TEXT_LEN], words[TEXT_LEN];
 	size_t i, n = seq_len(v);
-	int t;
+	struct scalar s;
+	int w;
 
 	if (n == 0)
-		return fail(ld, v, "%s: expected %s, got an empty list", path, f->expect);
+		return fail(ld, &v->start_mark, "%s: expected %s, got %s", path,
+		    expect_text(k, expect, sizeof(expect)),
+		    v->type == YAML_SEQUENCE_NODE ? "an empty list" : "nothing");
+	word_list(k->words, false, words, sizeof(words));
 	for (i = 0; i < n; i++) {
-		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
-		const char *s;
+		yaml_node_t *item = seq_item(ld, v, i);
 
 		item_path(child, sizeof(child), path, i);
 		if (item == NULL)
-			return fail(ld, v, "%s: broken YAML document", child);
-		if ((s = need_text(ld, f, item, child, "udp or tcp")) == NULL)
+			return fail(ld, &v->start_mark, "%s: broken YAML document", child);
+		if (need_scalar(ld, item, child, words, &s) == -1)
 			return -1;
-		for (t = 0; t < TW_TRANSPORT_COUNT; t++)
-			if (strcasecmp(s, tw_transport_str((enum tw_transport)t)) == 0)
-				break;
-		if (t == TW_TRANSPORT_COUNT)
-			return fail(ld, item, "%s: expected udp or tcp, got %s", child,
-			    show(shown, sizeof(shown), s, strlen(s)));
-		if (want[t])
-			return fail(ld, item, "%s: duplicate transport \"%s\"", child,
-			    tw_transport_str((enum tw_transport)t));
-		want[t] = true;
+		if ((w = find_word(k->words, s.text)) < 0)
+			return fail(ld, s.at, "%s: expected %s, got %s", child, words,
+			    show(shown, sizeof(shown), s.text, s.len));
+		if (want[k->words[w].value])
+			return fail(ld, s.at, "%s: duplicate %s \"%s\"", child, k->what,
+			    k->words[w].text);
+		want[k->words[w].value] = true;
 	}
-	memcpy(probe->transport, want, sizeof(want));
+	for (w = 0; k->words[w].text != NULL; w++)
+		((bool *)member(obj, k->off))[k->words[w].value] = want[k->words[w].value];
 	return 0;
-}
-
-static const struct field probe_fields[] = {
-	{ "timeout", N_SCALAR, false, 1, 60000, "a duration like 500ms, 2s or 1m",
-	    h_timeout },
-	{ "attempts", N_SCALAR, false, 1, 10, "an integer 1..10", h_attempts },
-	{ "transports", N_SEQ, false, 0, 0, "a list of udp and/or tcp, like [udp, tcp]",
-	    h_transports },
-	{ "port", N_SCALAR, false, 1, 65535, "a port number 1..65535", h_port },
-};
-static const struct schema probe_schema = {
-	probe_fields, sizeof(probe_fields) / sizeof(probe_fields[0]),
-	"timeout, attempts, transports, port"
-};
-
-/* watch: */
-
-static int
-h_interval(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_duration(ld, f, v, path, &watch->interval_ms);
-}
-
-static int
-h_fall(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_uint(ld, f, v, path, &watch->fall);
-}
-
-static int
-h_rise(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_uint(ld, f, v, path, &watch->rise);
-}
-
-static int
-h_flap_changes(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_uint(ld, f, v, path, &watch->flap_changes);
-}
-
-static int
-h_flap_window(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_uint(ld, f, v, path, &watch->flap_window);
-}
-
-static int
-h_flap_settle(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_uint(ld, f, v, path, &watch->flap_settle);
-}
-
-static int
-h_window(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_watch_cfg *watch = obj;
-
-	return get_uint(ld, f, v, path, &watch->window);
-}
-
-static const struct field watch_fields[] = {
-	{ "interval", N_SCALAR, false, 10, 24 * 3600 * 1000, "a duration like 500ms, 30s or 5m",
-	    h_interval },
-	{ "fall", N_SCALAR, false, 1, 100, "an integer 1..100", h_fall },
-	{ "rise", N_SCALAR, false, 1, 100, "an integer 1..100", h_rise },
-	{ "flap_changes", N_SCALAR, false, 2, FLAP_MAX, "an integer 2..64",
-	    h_flap_changes },
-	{ "flap_window", N_SCALAR, false, 2, FLAP_MAX, "an integer 2..64",
-	    h_flap_window },
-	{ "flap_settle", N_SCALAR, false, 1, FLAP_MAX, "an integer 1..64",
-	    h_flap_settle },
-	{ "window", N_SCALAR, false, 1, 10000, "an integer 1..10000", h_window },
-};
-static const struct schema watch_schema = {
-	watch_fields, sizeof(watch_fields) / sizeof(watch_fields[0]),
-	"interval, fall, rise, flap_changes, flap_window, flap_settle, window"
-};
-
-/* zones[i].hosts[j] */
-
-static int
-h_host_name(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_host_cfg *host = obj;
-
-	return (host->name = get_name(ld, f, v, path)) == NULL ? -1 : 0;
-}
-
-static int
-h_host_label(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_host_cfg *host = obj;
-
-	return get_label(ld, f, v, path, &host->label);
-}
-
-static int
-h_host_type(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_host_cfg *host = obj;
-	char shown[SHOW_LEN];
-	const char *s;
-
-	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
-		return -1;
-	if (strcasecmp(s, "A") == 0)
-		host->type = TW_RR_A;
-	else if (strcasecmp(s, "AAAA") == 0)
-		host->type = TW_RR_AAAA;
-	else
-		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
-		    show(shown, sizeof(shown), s, strlen(s)));
-	return 0;
-}
-
-static int
-h_host_key(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_host_cfg *host = obj;
-	char shown[SHOW_LEN];
-	const char *s;
-
-	if ((s = need_text(ld, f, v, path, f->expect)) == NULL)
-		return -1;
-	if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0)
-		host->key = true;
-	else if (strcasecmp(s, "false") == 0 || strcasecmp(s, "no") == 0)
-		host->key = false;
-	else
-		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
-		    show(shown, sizeof(shown), s, strlen(s)));
-	return 0;
-}
-
-static const struct field host_fields[] = {
-	{ "name", N_SCALAR, true, 0, 0, "a DNS name", h_host_name },
-	{ "label", N_SCALAR, false, 0, 0, "a string", h_host_label },
-	{ "type", N_SCALAR, false, 0, 0, "A or AAAA", h_host_type },
-	{ "key", N_SCALAR, false, 0, 0, "true or false", h_host_key },
-};
-static const struct schema host_schema = {
-	host_fields, sizeof(host_fields) / sizeof(host_fields[0]),
-	"name, label, type, key"
-};
-
-/* zones[i] */
-
-static int
-h_zone_name(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_zone_cfg *zone = obj;
-
-	return (zone->name = get_name(ld, f, v, path)) == NULL ? -1 : 0;
-}
-
-static int
-h_zone_label(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_zone_cfg *zone = obj;
-
-	return get_label(ld, f, v, path, &zone->label);
-}
-
-static int
-h_zone_servers(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_zone_cfg *zone = obj;
-
-	return get_endpoints(ld, v, path, &zone->servers, &zone->n_servers);
-}
-
-static int
-h_zone_hosts(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj,
-    const char *path)
-{
-	struct tw_zone_cfg *zone = obj;
-	char child[PATH_LEN], shown[SHOW_LEN];
-	size_t i, n = seq_len(v);
-
-	if (n == 0)
-		return 0;
-	if ((zone->hosts = calloc(n, sizeof(*zone->hosts))) == NULL)
-		return fail(ld, v, "%s: out of memory", path);
-	zone->n_hosts = n;
-	for (i = 0; i < n; i++) {
-		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
-
-		item_path(child, sizeof(child), path, i);
-		if (item == NULL)
-			return fail(ld, v, "%s: broken YAML document", child);
-		if (item->type != YAML_MAPPING_NODE)
-			return fail(ld, item, "%s: expected a mapping with keys %s, got %s",
-			    child, host_schema.keys, got(shown, sizeof(shown), item));
-		zone->hosts[i].type = TW_RR_A;
-		if (walk_map(ld, item, &host_schema, &zone->hosts[i], child) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static const struct field zone_fields[] = {
-	{ "name", N_SCALAR, true, 0, 0, "a DNS name", h_zone_name },
-	{ "label", N_SCALAR, false, 0, 0, "a string", h_zone_label },
-	{ "servers", N_SEQ, false, 0, 0, "a list of servers like NAME=ADDRESS[:PORT]",
-	    h_zone_servers },
-	{ "hosts", N_SEQ, false, 0, 0, "a list of hosts (mappings with a name)",
-	    h_zone_hosts },
-};
-static const struct schema zone_schema = {
-	zone_fields, sizeof(zone_fields) / sizeof(zone_fields[0]),
-	"name, label, servers, hosts"
-};
-
-static bool
-name_in_zone(const char *name, const char *zone)
-{
-	size_t n = strlen(name), z = strlen(zone);
-
-	if (z == 0 || strcmp(name, zone) == 0)
-		return true;
-	return n > z && name[n - z - 1] == '.' && strcmp(name + n - z, zone) == 0;
 }
 
 struct name_ix {
@@ -816,151 +861,236 @@ first_dup(struct name_ix *v, size_t n, size_t *dup, size_t *orig)
 	return found;
 }
 
-/* The "name" value node of item ${i} of sequence ${seq}, for messages. */
-static const yaml_node_t *
-item_name_node(struct ld *ld, const yaml_node_t *seq, size_t i)
+/* Where to point at item ${i} of sequence ${seq}: its name's value, else the item. */
+static const yaml_mark_t *
+item_name_at(struct ld *ld, const yaml_node_t *seq, size_t i)
 {
 	const yaml_node_t *item, *name;
 
 	if (seq == NULL || seq->type != YAML_SEQUENCE_NODE || i >= seq_len(seq) ||
-	    (item = node_at(ld, seq->data.sequence.items.start[i])) == NULL)
-		return seq;
+	    (item = seq_item(ld, seq, i)) == NULL)
+		return seq != NULL ? &seq->start_mark : NULL;
 	name = find_value(ld, item, "name");
-	return name != NULL ? name : item;
+	return name != NULL ? &name->start_mark : &item->start_mark;
 }
 
-/* After a zone is read: its hosts lie inside it and are listed once. */
+/* F_UNIQUE: no two items of the K_LIST at ${path} have the same name. */
 static int
-check_zone_hosts(struct ld *ld, const yaml_node_t *zmap, const struct tw_zone_cfg *zone,
+check_unique(struct ld *ld, const struct key *k, const yaml_node_t *v, const void *obj,
     const char *path)
 {
-	const yaml_node_t *hosts = find_value(ld, zmap, "hosts");
-	struct name_ix *v;
-	size_t i, dup, orig;
-
-	for (i = 0; i < zone->n_hosts; i++)
-		if (!name_in_zone(zone->hosts[i].name, zone->name))
-			return fail(ld, item_name_node(ld, hosts, i),
-			    "%s.hosts[%zu].name: \"%s\" is not inside zone \"%s\"", path, i,
-			    zone->hosts[i].name, zone->name[0] != '\0' ? zone->name : ".");
-	if (zone->n_hosts < 2)
-		return 0;
-	if ((v = calloc(zone->n_hosts, sizeof(*v))) == NULL)
-		return fail(ld, zmap, "%s: out of memory", path);
-	for (i = 0; i < zone->n_hosts; i++) {
-		v[i].name = zone->hosts[i].name;
-		v[i].i = i;
-	}
-	if (first_dup(v, zone->n_hosts, &dup, &orig)) {
-		free(v);
-		return fail(ld, item_name_node(ld, hosts, dup), "%s.hosts[%zu].name: duplicate "
-		    "host \"%s\" (also hosts[%zu])", path, dup, zone->hosts[dup].name, orig);
-	}
-	free(v);
-	return 0;
-}
-
-/* top level */
-
-static int
-h_probe(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_config *cfg = obj;
-
-	if (is_null(v))
-		return 0;
-	return walk_map(ld, v, &probe_schema, &cfg->probe, path);
-}
-
-/* After watch: is read: W rounds hold at most W-1 changes, so flap_changes < flap_window. */
-static int
-h_watch(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_config *cfg = obj;
-	const yaml_node_t *at;
-
-	if (is_null(v))
-		return 0;
-	if (walk_map(ld, v, &watch_schema, &cfg->watch, path) == -1)
-		return -1;
-	if (cfg->watch.flap_changes < cfg->watch.flap_window)
-		return 0;
-	/* Blame flap_changes when it is given, else the flap_window that undercut it. */
-	if ((at = find_value(ld, v, "flap_changes")) == NULL)
-		at = find_value(ld, v, "flap_window");
-	return fail(ld, at != NULL ? at : v, "%s.flap_changes: %u must be less than "
-	    "%s.flap_window (%u): %u rounds hold at most %u changes", path,
-	    (unsigned)cfg->watch.flap_changes, path, (unsigned)cfg->watch.flap_window,
-	    (unsigned)cfg->watch.flap_window, (unsigned)cfg->watch.flap_window - 1);
-}
-
-static int
-h_roots(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_config *cfg = obj;
-
-	return get_endpoints(ld, v, path, &cfg->roots, &cfg->n_roots);
-}
-
-static int
-h_zones(struct ld *ld, const struct field *f, yaml_node_t *v, void *obj, const char *path)
-{
-	struct tw_config *cfg = obj;
-	char child[PATH_LEN], shown[SHOW_LEN];
+	const struct key *nk = name_key(k->sub);
+	const char *items = get_ptr(obj, k->off), *last;
+	size_t i, dup = 0, orig = 0, n = get_count(k, obj);
 	struct name_ix *names;
-	size_t i, dup, orig, n = seq_len(v);
+	const char *name;
 
-	if (n == 0)
-		return fail(ld, v, "%s: expected %s, got %s", path, f->expect,
-		    v->type == YAML_SEQUENCE_NODE ? "an empty list" : "nothing");
-	if ((cfg->zones = calloc(n, sizeof(*cfg->zones))) == NULL)
-		return fail(ld, v, "%s: out of memory", path);
-	cfg->n_zones = n;
+	if (n < 2 || nk == NULL)
+		return 0;
+	if ((names = calloc(n, sizeof(*names))) == NULL)
+		return fail(ld, &v->start_mark, "%s: out of memory", path);
 	for (i = 0; i < n; i++) {
-		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
-		struct tw_zone_cfg *zone = &cfg->zones[i];
+		names[i].name = get_ptr(items + i * k->size, nk->off);
+		names[i].i = i;
+	}
+	if (!first_dup(names, n, &dup, &orig)) {
+		free(names);
+		return 0;
+	}
+	free(names);
+	name = get_ptr(items + dup * k->size, nk->off);
+	last = strrchr(path, '.');
+	return fail(ld, item_name_at(ld, v, dup), "%s[%zu].%s: duplicate %s \"%s\" (also "
+	    "%s[%zu])", path, dup, nk->name, k->what, name[0] != '\0' ? name : ".",
+	    last != NULL ? last + 1 : path, orig);
+}
+
+/* K_LIST: each item a mapping of section k->sub, set to its defaults first. */
+static int
+read_list(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
+{
+	char child[PATH_LEN], shown[SHOW_LEN], expect[TEXT_LEN], keys[TEXT_LEN];
+	size_t i, n = seq_len(v);
+	char *items;
+
+	if (n == 0) {
+		if (!(k->flags & F_NONEMPTY))
+			return 0;
+		return fail(ld, &v->start_mark, "%s: expected %s, got %s", path,
+		    expect_text(k, expect, sizeof(expect)),
+		    v->type == YAML_SEQUENCE_NODE ? "an empty list" : "nothing");
+	}
+	if ((items = calloc(n, k->size)) == NULL)
+		return fail(ld, &v->start_mark, "%s: out of memory", path);
+	set_array(k, obj, items, n);
+	for (i = 0; i < n; i++) {
+		yaml_node_t *item = seq_item(ld, v, i);
 
 		item_path(child, sizeof(child), path, i);
 		if (item == NULL)
-			return fail(ld, v, "%s: broken YAML document", child);
+			return fail(ld, &v->start_mark, "%s: broken YAML document", child);
 		if (item->type != YAML_MAPPING_NODE)
-			return fail(ld, item, "%s: expected a mapping with keys %s, got %s",
-			    child, zone_schema.keys, got(shown, sizeof(shown), item));
-		if (walk_map(ld, item, &zone_schema, zone, child) == -1)
+			return fail(ld, &item->start_mark, "%s: expected a mapping with keys %s, "
+			    "got %s", child, key_list(k->sub, keys, sizeof(keys)),
+			    got(shown, sizeof(shown), item));
+		set_defaults(k->sub, items + i * k->size);
+		if (read_section(ld, k->sub, item, items + i * k->size, child) == -1)
 			return -1;
-		if (check_zone_hosts(ld, item, zone, child) == -1)
-			return -1;
 	}
-	if (n < 2)
-		return 0;
-	if ((names = calloc(n, sizeof(*names))) == NULL)
-		return fail(ld, v, "%s: out of memory", path);
-	for (i = 0; i < n; i++) {
-		names[i].name = cfg->zones[i].name;
-		names[i].i = i;
-	}
-	if (first_dup(names, n, &dup, &orig)) {
-		free(names);
-		return fail(ld, item_name_node(ld, v, dup), "%s[%zu].name: duplicate zone \"%s\" "
-		    "(also %s[%zu])", path, dup, cfg->zones[dup].name[0] != '\0' ?
-		    cfg->zones[dup].name : ".", path, orig);
-	}
-	free(names);
+	if ((k->flags & F_UNIQUE) && check_unique(ld, k, v, obj, path) == -1)
+		return -1;
 	return 0;
 }
 
-static const struct field top_fields[] = {
-	{ "probe", N_MAP, false, 0, 0, "a mapping with keys timeout, attempts, transports, "
-	    "port", h_probe },
-	{ "watch", N_MAP, false, 0, 0, "a mapping with keys interval, fall, rise, "
-	    "flap_changes, flap_window, flap_settle, window", h_watch },
-	{ "roots", N_SEQ, false, 0, 0, "a list of servers like NAME=ADDRESS[:PORT]", h_roots },
-	{ "zones", N_SEQ, true, 0, 0, "a non-empty list of zones (mappings with a name)",
-	    h_zones },
+/* The value ${v} of key ${k}, already known to be of the right node type. */
+static int
+read_value(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
+{
+	char expect[TEXT_LEN];
+	struct scalar s;
+
+	switch (k->kind) {
+	case K_SECTION:
+		/* A section given no value keeps its defaults. */
+		return is_null(v) ? 0 : read_section(ld, k->sub, v, member(obj, k->off), path);
+	case K_LIST:
+		return read_list(ld, k, v, obj, path);
+	case K_ENDPOINTS:
+		return read_endpoints(ld, k, v, obj, path);
+	case K_FLAGS:
+		return read_flags(ld, k, v, obj, path);
+	case K_TEXT:
+		if (is_null(v))
+			return 0;
+		/* FALLTHROUGH */
+	default:
+		if (need_scalar(ld, v, path, expect_text(k, expect, sizeof(expect)), &s) == -1)
+			return -1;
+		return set_scalar(ld, k, &s, obj, path);
+	}
+}
+
+/* Does node ${v} have the shape key ${k} takes?  Null is an empty list or section. */
+static bool
+shape_ok(const struct key *k, const yaml_node_t *v)
+{
+	switch (k->kind) {
+	case K_SECTION:
+		return v->type == YAML_MAPPING_NODE || is_null(v);
+	case K_LIST:
+	case K_ENDPOINTS:
+	case K_FLAGS:
+		return v->type == YAML_SEQUENCE_NODE || is_null(v);
+	default:
+		return v->type == YAML_SCALAR_NODE;
+	}
+}
+
+/* After a section is read: checks across its keys. */
+static int check_watch(struct ld *ld, yaml_node_t *map, void *obj, const char *path);
+static int check_zone(struct ld *ld, yaml_node_t *map, void *obj, const char *path);
+
+static int (*const section_check[SEC_COUNT])(struct ld *, yaml_node_t *, void *,
+    const char *) = {
+	[SEC_WATCH] = check_watch,
+	[SEC_ZONE] = check_zone,
 };
-static const struct schema top_schema = {
-	top_fields, sizeof(top_fields) / sizeof(top_fields[0]), "probe, watch, roots, zones"
-};
+
+/*
+ * Walk mapping ${map} as section ${sec}: each key known and given once,
+ * each value of the right shape and kind, then the missing required keys
+ * and the section's own check.
+ */
+static int
+read_section(struct ld *ld, enum section sec, yaml_node_t *map, void *obj, const char *path)
+{
+	const yaml_node_t *seen[N_KEYS] = { NULL };
+	char child[PATH_LEN], shown[SHOW_LEN], keys[TEXT_LEN], expect[TEXT_LEN];
+	const char *where = path[0] != '\0' ? path : "the top level";
+	yaml_node_pair_t *pair;
+	const struct key *k;
+	size_t i;
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = node_at(ld, pair->key), *v = node_at(ld, pair->value);
+
+		if (kn == NULL || v == NULL)
+			return fail(ld, &map->start_mark, "%s: broken YAML document", where);
+		if (kn->type != YAML_SCALAR_NODE)
+			return fail(ld, &kn->start_mark, "keys must be plain strings, got %s in %s",
+			    got(shown, sizeof(shown), kn), where);
+		for (i = 0; i < N_KEYS; i++)
+			if (schema[i].sec == sec && key_is(kn, schema[i].name))
+				break;
+		if (i == N_KEYS)
+			return fail(ld, &kn->start_mark, "unknown key %s in %s (expected one of: %s)",
+			    show(shown, sizeof(shown), (const char *)kn->data.scalar.value,
+			    kn->data.scalar.length), where, key_list(sec, keys, sizeof(keys)));
+		k = &schema[i];
+		if (seen[i] != NULL)
+			return fail(ld, &kn->start_mark, "duplicate key \"%s\"%s%s (first on line %u)",
+			    k->name, path[0] != '\0' ? " in " : "", path,
+			    (unsigned)seen[i]->start_mark.line + 1);
+		seen[i] = kn;
+		child_path(child, sizeof(child), path, k->name);
+		if (!shape_ok(k, v))
+			return fail(ld, &v->start_mark, "%s: expected %s, got %s", child,
+			    expect_text(k, expect, sizeof(expect)), got(shown, sizeof(shown), v));
+		if (read_value(ld, k, v, obj, child) == -1)
+			return -1;
+	}
+	for (i = 0; i < N_KEYS; i++)
+		if (schema[i].sec == sec && (schema[i].flags & F_REQUIRED) && seen[i] == NULL)
+			return fail(ld, &map->start_mark, "%s%smissing required key \"%s\"", path,
+			    path[0] != '\0' ? ": " : "", schema[i].name);
+	if (section_check[sec] != NULL)
+		return section_check[sec](ld, map, obj, path);
+	return 0;
+}
+
+/* watch: W rounds hold at most W-1 changes, so flap_changes < flap_window. */
+static int
+check_watch(struct ld *ld, yaml_node_t *map, void *obj, const char *path)
+{
+	const struct tw_watch_cfg *watch = obj;
+	const yaml_node_t *at;
+
+	if (watch->flap_changes < watch->flap_window)
+		return 0;
+	/* Blame flap_changes when it is given, else the flap_window that undercut it. */
+	if ((at = find_value(ld, map, "flap_changes")) == NULL)
+		at = find_value(ld, map, "flap_window");
+	return fail(ld, at != NULL ? &at->start_mark : &map->start_mark, "%s.flap_changes: %u "
+	    "must be less than %s.flap_window (%u): %u rounds hold at most %u changes", path,
+	    (unsigned)watch->flap_changes, path, (unsigned)watch->flap_window,
+	    (unsigned)watch->flap_window, (unsigned)watch->flap_window - 1);
+}
+
+static bool
+name_in_zone(const char *name, const char *zone)
+{
+	size_t n = strlen(name), z = strlen(zone);
+
+	if (z == 0 || strcmp(name, zone) == 0)
+		return true;
+	return n > z && name[n - z - 1] == '.' && strcmp(name + n - z, zone) == 0;
+}
+
+/* zones[i]: every host lies inside the zone. */
+static int
+check_zone(struct ld *ld, yaml_node_t *map, void *obj, const char *path)
+{
+	const struct tw_zone_cfg *zone = obj;
+	const yaml_node_t *hosts = find_value(ld, map, "hosts");
+	size_t i;
+
+	for (i = 0; i < zone->n_hosts; i++)
+		if (!name_in_zone(zone->hosts[i].name, zone->name))
+			return fail(ld, item_name_at(ld, hosts, i),
+			    "%s.hosts[%zu].name: \"%s\" is not inside zone \"%s\"", path, i,
+			    zone->hosts[i].name, zone->name[0] != '\0' ? zone->name : ".");
+	return 0;
+}
 
 /* Turn a libyaml failure into one positioned message. */
 static void
@@ -1093,7 +1223,7 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 	yaml_node_t *root;
 	struct tw_config *cfg = NULL;
 	struct ld ld;
-	char shown[SHOW_LEN];
+	char shown[SHOW_LEN], keys[TEXT_LEN];
 	bool have_parser = false, have_doc = false;
 
 	if (source == NULL)
@@ -1133,28 +1263,17 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 		tw_error_set(err, source, 0, 0, "out of memory");
 		goto fail;
 	}
-	cfg->probe.timeout_ms = 2000;
-	cfg->probe.attempts = 2;
-	cfg->probe.transport[TW_TRANSPORT_UDP] = true;
-	cfg->probe.port = 53;
-	cfg->watch.interval_ms = 60000;
-	cfg->watch.fall = 2;
-	cfg->watch.rise = 2;
-	cfg->watch.flap_changes = 4;
-	cfg->watch.flap_window = 10;
-	cfg->watch.flap_settle = 5;
-	cfg->watch.window = 60;
+	set_defaults(SEC_TOP, cfg);
 
 	ld.doc = &doc;
 	ld.source = source;
 	ld.err = err;
-	ld.cfg = cfg;
 	if (root->type != YAML_MAPPING_NODE) {
-		fail(&ld, root, "the top level must be a mapping with keys %s, got %s",
-		    top_schema.keys, got(shown, sizeof(shown), root));
+		fail(&ld, &root->start_mark, "the top level must be a mapping with keys %s, got %s",
+		    key_list(SEC_TOP, keys, sizeof(keys)), got(shown, sizeof(shown), root));
 		goto fail;
 	}
-	if (walk_map(&ld, root, &top_schema, cfg, "") == -1)
+	if (read_section(&ld, SEC_TOP, root, cfg, "") == -1)
 		goto fail;
 
 	yaml_document_delete(&doc);
@@ -1222,38 +1341,13 @@ out:
 	return cfg;
 }
 
-static void
-zone_clear(struct tw_zone_cfg *zone)
-{
-	size_t i;
-
-	free(zone->name);
-	free(zone->label);
-	for (i = 0; i < zone->n_servers; i++)
-		tw_endpoint_clear(&zone->servers[i]);
-	free(zone->servers);
-	for (i = 0; i < zone->n_hosts; i++) {
-		free(zone->hosts[i].name);
-		free(zone->hosts[i].label);
-	}
-	free(zone->hosts);
-	memset(zone, 0, sizeof(*zone));
-}
-
 void
 tw_config_free(struct tw_config *cfg)
 {
-	size_t i;
-
 	if (cfg == NULL)
 		return;
+	free_section(SEC_TOP, cfg);
 	free(cfg->source);
-	for (i = 0; i < cfg->n_roots; i++)
-		tw_endpoint_clear(&cfg->roots[i]);
-	free(cfg->roots);
-	for (i = 0; cfg->zones != NULL && i < cfg->n_zones; i++)
-		zone_clear(&cfg->zones[i]);
-	free(cfg->zones);
 	free(cfg);
 }
 
@@ -1281,7 +1375,7 @@ tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 	for (i = 0; i < n; i++) {
 		const char *want = names[i] != NULL ? names[i] : "";
 
-		name = tw_endpoint_name_dup(want, strlen(want), NULL, 0);
+		name = tw_endpoint_name_dup(want, strlen(want), NULL);
 		for (z = 0; name != NULL && z < cfg->n_zones; z++)
 			if (strcmp(cfg->zones[z].name, name) == 0)
 				break;
@@ -1312,7 +1406,7 @@ tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 		kept[i] = cfg->zones[pick[i]];
 	for (z = 0; z < cfg->n_zones; z++)
 		if (!taken[z])
-			zone_clear(&cfg->zones[z]);
+			free_section(SEC_ZONE, &cfg->zones[z]);
 	free(cfg->zones);
 	cfg->zones = kept;
 	cfg->n_zones = m;
@@ -1323,154 +1417,199 @@ out:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- printing */
+
 /*
- * Print a string so that the loader reads back the same bytes: plain
- * when it is a harmless word, else double-quoted with every character
- * escaped that YAML would fold, reject or read as a line break.
+ * The scalar style that reads back as the same string: plain for a
+ * harmless word (a letter first, or for a server a digit too; letters,
+ * digits, ".", "-", "_", single inner spaces; for a server also "=", ":",
+ * "[" and "]", not ":" last) unless YAML 1.1 gives the word a meaning;
+ * anything else double-quoted, with libyaml doing the escaping.
  */
-static void
-put_str(FILE *fp, const char *s)
+static yaml_scalar_style_t
+style_for(const char *s, bool server)
 {
 	static const char *const words[] = {
 		"null", "true", "false", "yes", "no", "on", "off", "y", "n"
 	};
-	const unsigned char *p;
-	bool plain;
 	size_t i, n = strlen(s);
+	char c;
 
-	plain = n > 0 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) &&
-	    s[n - 1] != ' ';
-	for (p = (const unsigned char *)s; plain && *p != '\0'; p++)
-		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_' ||
-		    (*p == ' ' && p[1] != ' ');
-	for (i = 0; plain && i < sizeof(words) / sizeof(words[0]); i++)
+	if (n == 0 || s[n - 1] == ' ' || s[n - 1] == ':')
+		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	c = s[0];
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (server && c >= '0' && c <= '9')))
+		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '-' || c == '_' || (c == ' ' && s[i + 1] != ' ') ||
+		    (server && (c == '=' || c == ':' || c == '[' || c == ']'))))
+			return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcasecmp(s, words[i]) == 0)
-			plain = false;
-	if (plain) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (*p == '\r')
-			fputs("\\r", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\x%02X", *p);
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			/* C1 controls, NEL among them */
-			fprintf(fp, "\\x%02X", p[1]);
-			p++;
-		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-			/* U+2028, U+2029: line and paragraph separators */
-			fprintf(fp, "\\u%04X", 0x2000 | (p[2] - 0x80));
-			p += 2;
-		} else if ((p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) ||
-		    (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))) {
-			/* U+FEFF, U+FFFE, U+FFFF */
-			fprintf(fp, "\\u%04X", ((p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) |
-			    (p[2] & 0x3f));
-			p += 2;
-		} else
-			fputc(*p, fp);
-	}
-	fputc('"', fp);
+			return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	return YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* An emitter and whether every event so far went out. */
+struct em {
+	yaml_emitter_t e;
+	bool ok;
+};
+
+/* Emit ${ev}, once initialised (${init} is the initialiser's result). */
+static void
+emit(struct em *em, int init, yaml_event_t *ev)
+{
+	if (!init || !em->ok || !yaml_emitter_emit(&em->e, ev))
+		em->ok = false;
 }
 
 static void
-put_endpoints(FILE *fp, const char *indent, const struct tw_endpoint *eps, size_t n)
+emit_scalar(struct em *em, const char *text, yaml_scalar_style_t style)
 {
-	char buf[TW_ADDRSTRLEN + 300];
-	size_t i, len;
+	yaml_event_t ev;
 
-	for (i = 0; i < n; i++) {
-		tw_endpoint_format(&eps[i], buf, sizeof(buf));
-		len = strlen(buf);
-		/*
-		 * Plain unless it starts with '[' or ':' (flow sequence, IPv6) or
-		 * ends with ':' ("2001:db8::" plain is a mapping key).
-		 */
-		if (((buf[0] >= 'a' && buf[0] <= 'z') || (buf[0] >= '0' && buf[0] <= '9')) &&
-		    len > 0 && buf[len - 1] != ':')
-			fprintf(fp, "%s- %s\n", indent, buf);
-		else {
-			fprintf(fp, "%s- ", indent);
-			put_str(fp, buf);
-			fputc('\n', fp);
-		}
-	}
+	if (em->ok)
+		emit(em, yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (const yaml_char_t *)text, (int)strlen(text), 1, 1, style), &ev);
 }
 
-void
-tw_config_print(const struct tw_config *cfg, FILE *fp)
+static void
+emit_start(struct em *em, bool seq, bool flow)
 {
-	const struct tw_zone_cfg *zone;
-	const struct tw_host_cfg *host;
-	char timeout[32], interval[32];
-	size_t i, j;
-	int t, nt = 0;
+	yaml_event_t ev;
 
-	if (cfg == NULL || fp == NULL)
+	if (!em->ok)
 		return;
-	format_ms(timeout, sizeof(timeout), cfg->probe.timeout_ms);
-	fputs("# tldwatch configuration\n", fp);
-	fprintf(fp, "probe:\n  timeout: %s\n  attempts: %u\n  transports: [", timeout,
-	    (unsigned)cfg->probe.attempts);
-	for (t = 0; t < TW_TRANSPORT_COUNT; t++)
-		if (cfg->probe.transport[t])
-			fprintf(fp, "%s%s", nt++ > 0 ? ", " : "",
-			    tw_transport_str((enum tw_transport)t));
-	fprintf(fp, "]\n  port: %u\n", (unsigned)cfg->probe.port);
+	if (seq)
+		emit(em, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, flow ?
+		    YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE), &ev);
+	else
+		emit(em, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    YAML_BLOCK_MAPPING_STYLE), &ev);
+}
 
-	format_ms(interval, sizeof(interval), cfg->watch.interval_ms);
-	fprintf(fp, "watch:\n  interval: %s\n  fall: %u\n  rise: %u\n  flap_changes: %u\n"
-	    "  flap_window: %u\n  flap_settle: %u\n  window: %u\n", interval,
-	    (unsigned)cfg->watch.fall, (unsigned)cfg->watch.rise,
-	    (unsigned)cfg->watch.flap_changes, (unsigned)cfg->watch.flap_window,
-	    (unsigned)cfg->watch.flap_settle, (unsigned)cfg->watch.window);
+static void
+emit_end(struct em *em, bool seq)
+{
+	yaml_event_t ev;
 
-	fputs(cfg->n_roots == 0 ? "roots: []\n" : "roots:\n", fp);
-	put_endpoints(fp, "  ", cfg->roots, cfg->n_roots);
+	if (em->ok)
+		emit(em, seq ? yaml_sequence_end_event_initialize(&ev) :
+		    yaml_mapping_end_event_initialize(&ev), &ev);
+}
 
-	fputs("zones:\n", fp);
-	for (i = 0; i < cfg->n_zones; i++) {
-		zone = &cfg->zones[i];
-		fputs("  - name: ", fp);
-		put_str(fp, zone->name != NULL && zone->name[0] != '\0' ? zone->name : ".");
-		fputc('\n', fp);
-		if (zone->label != NULL) {
-			fputs("    label: ", fp);
-			put_str(fp, zone->label);
-			fputc('\n', fp);
-		}
-		if (zone->n_servers > 0) {
-			fputs("    servers:\n", fp);
-			put_endpoints(fp, "      ", zone->servers, zone->n_servers);
-		}
-		if (zone->n_hosts > 0)
-			fputs("    hosts:\n", fp);
-		for (j = 0; j < zone->n_hosts; j++) {
-			host = &zone->hosts[j];
-			fputs("      - name: ", fp);
-			put_str(fp, host->name != NULL && host->name[0] != '\0' ?
-			    host->name : ".");
-			fputc('\n', fp);
-			if (host->label != NULL) {
-				fputs("        label: ", fp);
-				put_str(fp, host->label);
-				fputc('\n', fp);
+/* Section ${sec} of ${obj} as a block mapping, keys in table order. */
+static void
+emit_section(struct em *em, enum section sec, const void *obj)
+{
+	char buf[TW_ADDRSTRLEN + 300];
+	const struct key *k;
+	const char *s, *items;
+	size_t i, j, n;
+	uint32_t v;
+
+	emit_start(em, false, false);
+	for (i = 0; i < N_KEYS && em->ok; i++) {
+		k = &schema[i];
+		if (k->sec != sec)
+			continue;
+		s = NULL;
+		n = 0;
+		if (k->kind == K_TEXT && (s = get_ptr(obj, k->off)) == NULL)
+			continue;	/* no label */
+		if ((k->kind == K_ENDPOINTS || k->kind == K_LIST) &&
+		    (n = get_count(k, obj)) == 0 && (k->flags & F_OMIT_EMPTY))
+			continue;
+		emit_scalar(em, k->name, YAML_PLAIN_SCALAR_STYLE);
+		switch (k->kind) {
+		case K_UINT:
+		case K_DURATION:
+			v = get_uint(k, obj);
+			if (k->kind == K_UINT)
+				snprintf(buf, sizeof(buf), "%u", (unsigned)v);
+			else
+				tw_duration_format(v, buf, sizeof(buf));
+			emit_scalar(em, buf, YAML_PLAIN_SCALAR_STYLE);
+			break;
+		case K_BOOL:
+			emit_scalar(em, *(const bool *)cmember(obj, k->off) ? "true" : "false",
+			    YAML_PLAIN_SCALAR_STYLE);
+			break;
+		case K_ENUM:
+			v = get_uint(k, obj);
+			for (j = 0; k->words[j + 1].text != NULL && k->words[j].value != v; j++)
+				;
+			emit_scalar(em, k->words[j].text, YAML_PLAIN_SCALAR_STYLE);
+			break;
+		case K_FLAGS:
+			emit_start(em, true, true);
+			for (j = 0; k->words[j].text != NULL; j++)
+				if (((const bool *)cmember(obj, k->off))[k->words[j].value])
+					emit_scalar(em, k->words[j].text, YAML_PLAIN_SCALAR_STYLE);
+			emit_end(em, true);
+			break;
+		case K_NAME:
+			s = get_ptr(obj, k->off);
+			s = s != NULL && s[0] != '\0' ? s : ".";	/* "" is the root */
+			/* FALLTHROUGH */
+		case K_TEXT:
+			emit_scalar(em, s, style_for(s, false));
+			break;
+		case K_ENDPOINTS:
+			items = get_ptr(obj, k->off);
+			emit_start(em, true, false);
+			for (j = 0; j < n; j++) {
+				tw_endpoint_format((const struct tw_endpoint *)(const void *)items + j,
+				    buf, sizeof(buf));
+				emit_scalar(em, buf, style_for(buf, true));
 			}
-			fprintf(fp, "        type: %s\n        key: %s\n",
-			    host->type == TW_RR_AAAA ? "AAAA" : "A",
-			    host->key ? "true" : "false");
+			emit_end(em, true);
+			break;
+		case K_LIST:
+			items = get_ptr(obj, k->off);
+			emit_start(em, true, false);
+			for (j = 0; j < n; j++)
+				emit_section(em, k->sub, items + j * k->size);
+			emit_end(em, true);
+			break;
+		case K_SECTION:
+			emit_section(em, k->sub, cmember(obj, k->off));
+			break;
 		}
 	}
+	emit_end(em, false);
+}
+
+int
+tw_config_print(const struct tw_config *cfg, FILE *fp)
+{
+	yaml_event_t ev;
+	struct em em;
+
+	if (cfg == NULL || fp == NULL)
+		return -1;
+	/* libyaml writes no comments: the header line goes first, by hand. */
+	if (fputs("# tldwatch configuration\n", fp) == EOF)
+		return -1;
+	if (!yaml_emitter_initialize(&em.e))
+		return -1;
+	em.ok = true;
+	yaml_emitter_set_output_file(&em.e, fp);
+	yaml_emitter_set_encoding(&em.e, YAML_UTF8_ENCODING);
+	yaml_emitter_set_unicode(&em.e, 1);	/* UTF-8 as it is, not \u escapes */
+	yaml_emitter_set_width(&em.e, -1);	/* never fold a long label */
+	yaml_emitter_set_indent(&em.e, 2);
+	emit(&em, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING), &ev);
+	emit(&em, em.ok && yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1), &ev);
+	emit_section(&em, SEC_TOP, cfg);
+	emit(&em, em.ok && yaml_document_end_event_initialize(&ev, 1), &ev);
+	emit(&em, em.ok && yaml_stream_end_event_initialize(&ev), &ev);
+	yaml_emitter_delete(&em.e);
+	return em.ok ? 0 : -1;
 }
 
 struct tw_config *
@@ -1482,6 +1621,31 @@ tw_config_load(const char *path, struct tw_error *err)
 		return tw_config_load_file(path, err);
 	def = tw_config_default_yaml();
 	return tw_config_load_string(def, strlen(def), "<embedded>", err);
+}
+
+struct tw_config *
+tw_config_load_checked(const char *path, bool loopback_only, struct tw_error *err)
+{
+	const struct tw_endpoint *ep;
+	struct tw_config *cfg;
+
+	if ((cfg = tw_config_load(path, err)) == NULL)
+		return NULL;
+	if (!loopback_only || (ep = tw_config_find_nonloopback(cfg)) == NULL)
+		return cfg;
+	tw_error_set(err, cfg->source, 0, 0, "TLDWATCH_LOOPBACK_ONLY is set: refusing "
+	    "non-loopback server %s%s%s", ep->address, ep->name != NULL ? " " : "",
+	    ep->name != NULL ? ep->name : "");
+	tw_config_free(cfg);
+	return NULL;
+}
+
+bool
+tw_config_loopback_only_env(void)
+{
+	const char *v = getenv("TLDWATCH_LOOPBACK_ONLY");
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
 }
 
 const struct tw_endpoint *

@@ -4,32 +4,17 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "tldwatch/endpoint.h"
+#include "tldwatch/error.h"
 
 #define NAME_MAX_LEN 253
 #define LABEL_MAX_LEN 63
 #define SHOW_MAX 64		/* bytes of user text quoted in a reason */
-
-static void reason(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-reason(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Copy ${n} bytes of user text into ${buf} for a message: control bytes
@@ -66,30 +51,30 @@ name_char_ok(unsigned char c)
 }
 
 char *
-tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen)
+tw_endpoint_name_dup(const char *text, size_t len, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	char *name;
 	size_t i, label = 0;
 
 	if (text == NULL || len == 0) {
-		reason(why, whylen, "empty name");
+		tw_error_set(err, NULL, 0, 0, "empty name");
 		return NULL;
 	}
 	if (len == 1 && text[0] == '.') {
 		if ((name = strdup("")) == NULL)
-			reason(why, whylen, "out of memory");
+			tw_error_set(err, NULL, 0, 0, "out of memory");
 		return name;
 	}
 	if (text[len - 1] == '.')
 		len--;
 	if (len > NAME_MAX_LEN) {
-		reason(why, whylen, "name \"%s\" is longer than %d characters",
+		tw_error_set(err, NULL, 0, 0, "name \"%s\" is longer than %d characters",
 		    show(shown, sizeof(shown), text, len), NAME_MAX_LEN);
 		return NULL;
 	}
 	if ((name = malloc(len + 1)) == NULL) {
-		reason(why, whylen, "out of memory");
+		tw_error_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < len; i++) {
@@ -103,16 +88,16 @@ tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen)
 			label = 0;
 		} else if (name_char_ok(c)) {
 			if (++label > LABEL_MAX_LEN) {
-				reason(why, whylen, "label in \"%s\" is longer than %d characters",
+				tw_error_set(err, NULL, 0, 0, "label in \"%s\" is longer than %d characters",
 				    show(shown, sizeof(shown), text, len), LABEL_MAX_LEN);
 				goto fail;
 			}
 		} else {
 			if (c >= 0x20 && c < 0x7f)
-				reason(why, whylen, "bad character '%c' in name \"%s\"",
+				tw_error_set(err, NULL, 0, 0, "bad character '%c' in name \"%s\"",
 				    c, show(shown, sizeof(shown), text, len));
 			else
-				reason(why, whylen, "bad character 0x%02x in name \"%s\"",
+				tw_error_set(err, NULL, 0, 0, "bad character 0x%02x in name \"%s\"",
 				    c, show(shown, sizeof(shown), text, len));
 			goto fail;
 		}
@@ -124,7 +109,7 @@ tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen)
 	return name;
 
 empty_label:
-	reason(why, whylen, "empty label in name \"%s\"", show(shown, sizeof(shown), text, len));
+	tw_error_set(err, NULL, 0, 0, "empty label in name \"%s\"", show(shown, sizeof(shown), text, len));
 fail:
 	free(name);
 	return NULL;
@@ -132,7 +117,7 @@ fail:
 
 /* A port given in the text: decimal digits only, 1..65535. */
 static int
-parse_port(const char *s, uint16_t *port, char *why, size_t whylen)
+parse_port(const char *s, uint16_t *port, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	unsigned long v = 0;
@@ -148,63 +133,42 @@ parse_port(const char *s, uint16_t *port, char *why, size_t whylen)
 	*port = (uint16_t)v;
 	return 0;
 bad:
-	reason(why, whylen, "bad port \"%s\" (expected 1..65535)",
+	tw_error_set(err, NULL, 0, 0, "bad port \"%s\" (expected 1..65535)",
 	    show(shown, sizeof(shown), s, strlen(s)));
 	return -1;
 }
 
-int
-tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t whylen)
+/*
+ * ADDRESS, ADDRESS:PORT or [IPv6]:PORT at ${addr} into ep->address,
+ * ep->family and ep->port (0 when none is given).  A bare IPv6 address
+ * has no port; with ${need_port}, a port must be given.
+ */
+static int
+parse_address(const char *addr, struct tw_endpoint *ep, bool need_port, struct tw_error *err)
 {
 	char shown[SHOW_MAX * 4 + 16];
 	char host[TW_ADDRSTRLEN + 1];
 	unsigned char bin[sizeof(struct in6_addr)];
-	const char *eq, *addr, *end, *port = NULL, *p;
-	char *name = NULL, namewhy[200];
+	const char *end, *port = NULL, *p;
 	size_t colons = 0, hostlen;
 	int family;
 	bool bracket = false;
-
-	if (ep == NULL)
-		return -1;
-	memset(ep, 0, sizeof(*ep));
-	if (text == NULL || *text == '\0') {
-		reason(why, whylen, "empty server address");
-		return -1;
-	}
-	addr = text;
-	if ((eq = strchr(text, '=')) != NULL) {
-		name = tw_endpoint_name_dup(text, (size_t)(eq - text), namewhy, sizeof(namewhy));
-		if (name == NULL) {
-			reason(why, whylen, "bad server name: %s", namewhy);
-			return -1;
-		}
-		if (name[0] == '\0') {
-			reason(why, whylen, "the root \".\" is not a server name");
-			goto fail;
-		}
-		addr = eq + 1;
-		if (*addr == '\0') {
-			reason(why, whylen, "missing address after \"=\"");
-			goto fail;
-		}
-	}
 
 	if (addr[0] == '[') {
 		/* [IPv6]:PORT; the brackets are what make a port possible. */
 		bracket = true;
 		addr++;
 		if ((end = strchr(addr, ']')) == NULL) {
-			reason(why, whylen, "missing \"]\" after \"[%s\"",
+			tw_error_set(err, NULL, 0, 0, "missing \"]\" after \"[%s\"",
 			    show(shown, sizeof(shown), addr, strlen(addr)));
-			goto fail;
+			return -1;
 		}
 		if (end[1] == ':')
 			port = end + 2;
 		else if (end[1] != '\0') {
-			reason(why, whylen, "expected \":PORT\" after \"]\", got \"%s\"",
+			tw_error_set(err, NULL, 0, 0, "expected \":PORT\" after \"]\", got \"%s\"",
 			    show(shown, sizeof(shown), end + 1, strlen(end + 1)));
-			goto fail;
+			return -1;
 		}
 	} else {
 		/* One colon: IPv4:PORT.  More: a bare IPv6 address, no port. */
@@ -230,25 +194,99 @@ tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why, size_t wh
 	else
 		goto not_numeric;
 
-	if (port != NULL && parse_port(port, &ep->port, why, whylen) == -1)
-		goto fail;
+	if (port == NULL && need_port) {
+		tw_error_set(err, NULL, 0, 0, "missing port after \"%s\"%s",
+		    show(shown, sizeof(shown), addr, hostlen),
+		    family == AF_INET6 && !bracket ? " (an IPv6 address takes brackets: "
+		    "[ADDRESS]:PORT)" : "");
+		return -1;
+	}
+	if (port != NULL && parse_port(port, &ep->port, err) == -1)
+		return -1;
 	if (inet_ntop(family, bin, ep->address, sizeof(ep->address)) == NULL) {
-		reason(why, whylen, "cannot format address \"%s\"", host);
-		goto fail;
+		tw_error_set(err, NULL, 0, 0, "cannot format address \"%s\"", host);
+		return -1;
 	}
 	ep->family = family;
-	ep->name = name;
 	return 0;
 
 not_numeric:
 	if (bracket)
-		reason(why, whylen, "\"%s\" is not a numeric IPv6 address",
+		tw_error_set(err, NULL, 0, 0, "\"%s\" is not a numeric IPv6 address",
 		    show(shown, sizeof(shown), addr, hostlen));
 	else
-		reason(why, whylen, "\"%s\" is not a numeric IPv4 or IPv6 address",
+		tw_error_set(err, NULL, 0, 0, "\"%s\" is not a numeric IPv4 or IPv6 address",
 		    show(shown, sizeof(shown), addr, hostlen));
+	return -1;
+}
+
+int
+tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err)
+{
+	const char *eq, *addr;
+	char *name = NULL;
+	struct tw_error name_err;
+
+	if (ep == NULL)
+		return -1;
+	memset(ep, 0, sizeof(*ep));
+	if (text == NULL || *text == '\0') {
+		tw_error_set(err, NULL, 0, 0, "empty server address");
+		return -1;
+	}
+	addr = text;
+	if ((eq = strchr(text, '=')) != NULL) {
+		name = tw_endpoint_name_dup(text, (size_t)(eq - text), &name_err);
+		if (name == NULL) {
+			tw_error_set(err, NULL, 0, 0, "bad server name: %s", name_err.msg);
+			return -1;
+		}
+		if (name[0] == '\0') {
+			tw_error_set(err, NULL, 0, 0, "the root \".\" is not a server name");
+			goto fail;
+		}
+		addr = eq + 1;
+		if (*addr == '\0') {
+			tw_error_set(err, NULL, 0, 0, "missing address after \"=\"");
+			goto fail;
+		}
+	}
+	if (parse_address(addr, ep, false, err) == -1)
+		goto fail;
+	ep->name = name;
+	return 0;
+
 fail:
 	free(name);
+	memset(ep, 0, sizeof(*ep));
+	return -1;
+}
+
+int
+tw_endpoint_parse_listen(const char *text, struct tw_endpoint *ep, struct tw_error *err)
+{
+	const char *p;
+
+	if (ep == NULL)
+		return -1;
+	memset(ep, 0, sizeof(*ep));
+	if (text == NULL || *text == '\0') {
+		tw_error_set(err, NULL, 0, 0, "empty listen address");
+		return -1;
+	}
+	for (p = text; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*p == '\0') {
+		/* A bare port: loopback only, never every interface by accident. */
+		if (parse_port(text, &ep->port, err) == -1)
+			goto fail;
+		snprintf(ep->address, sizeof(ep->address), "127.0.0.1");
+		ep->family = AF_INET;
+		return 0;
+	}
+	if (parse_address(text, ep, true, err) == 0)
+		return 0;
+fail:
 	memset(ep, 0, sizeof(*ep));
 	return -1;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/endpoint.h"
 #include "tldwatch/http.h"
 
 #define MAX_HEADERS_BYTES 8192
@@ -29,44 +30,6 @@ struct tw_http {
 	unsigned connections;      /* open connections that sent a request */
 	bool paused;               /* listener disabled at the connection cap */
 };
-
-/* Split "ADDR:PORT", "[ADDR]:PORT" or "PORT"; -1 on junk. */
-static int
-split_listen(const char *listen, char *addr, size_t addrlen, unsigned *port)
-{
-	const char *colon, *p;
-	unsigned long v;
-	char *end;
-	size_t n;
-
-	if (listen[0] == '[') {
-		if ((p = strchr(listen, ']')) == NULL || p[1] != ':')
-			return -1;
-		n = (size_t)(p - listen - 1);
-		colon = p + 1;
-		if (n == 0 || n >= addrlen)
-			return -1;
-		memcpy(addr, listen + 1, n);
-		addr[n] = '\0';
-	} else if ((colon = strrchr(listen, ':')) != NULL) {
-		n = (size_t)(colon - listen);
-		if (n == 0 || n >= addrlen || memchr(listen, ':', n) != NULL)
-			return -1;   /* a bare IPv6 address needs brackets */
-		memcpy(addr, listen, n);
-		addr[n] = '\0';
-	} else {
-		snprintf(addr, addrlen, "127.0.0.1");
-		colon = listen - 1;
-	}
-	if (colon[1] < '0' || colon[1] > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
-		return -1;
-	*port = (unsigned)v;
-	return 0;
-}
 
 static void
 on_connection_close(struct evhttp_connection *evcon, void *cookie)
@@ -173,14 +136,17 @@ tw_http_start(struct tw_engine *e, const char *listen, tw_http_handler *handler,
     void *cookie, char *err, size_t errlen)
 {
 	struct tw_http *h;
-	char addr[64];
+	struct tw_endpoint ep;
+	const char *addr;
 	unsigned port;
 
-	if (split_listen(listen, addr, sizeof(addr), &port) != 0) {
+	if (tw_endpoint_parse_listen(listen, &ep, NULL) != 0) {
 		snprintf(err, errlen, "--listen \"%s\": expected PORT, ADDRESS:PORT or "
 		    "[ADDRESS]:PORT", listen);
 		return NULL;
 	}
+	addr = ep.address;
+	port = ep.port;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;

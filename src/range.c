@@ -9,17 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/error.h"
 #include "tldwatch/range.h"
 
 /* Longest number we accept; a threshold never needs more. */
 #define NUM_MAX 64
-
-static void
-set_why(char *why, size_t whylen, const char *msg)
-{
-	if (why != NULL && whylen > 0)
-		snprintf(why, whylen, "%s", msg);
-}
 
 /*
  * Length of a decimal number [+-](D+[.D*]|.D+)[(e|E)[+-]D+] at ${s}, 0 if
@@ -88,8 +82,7 @@ parse_number(const char *s, size_t n, double *out)
 }
 
 int
-tw_range_parse(const char *text, struct tw_range *range, char *why,
-    size_t whylen)
+tw_range_parse(const char *text, struct tw_range *range, struct tw_error *err)
 {
 	struct tw_range r;
 	const char *colon, *p;
@@ -97,7 +90,7 @@ tw_range_parse(const char *text, struct tw_range *range, char *why,
 
 	memset(&r, 0, sizeof(r));
 	if (text == NULL || *text == '\0') {
-		set_why(why, whylen, "empty range");
+		tw_error_set(err, NULL, 0, 0, "empty range");
 		return -1;
 	}
 	p = text;
@@ -106,7 +99,7 @@ tw_range_parse(const char *text, struct tw_range *range, char *why,
 		p++;
 	}
 	if (*p == '\0') {
-		set_why(why, whylen, "empty range after '@'");
+		tw_error_set(err, NULL, 0, 0, "empty range after '@'");
 		return -1;
 	}
 	colon = strchr(p, ':');
@@ -117,22 +110,22 @@ tw_range_parse(const char *text, struct tw_range *range, char *why,
 		else if (len == 0)
 			r.start = 0;        /* "start 0 may be omitted" */
 		else if (parse_number(p, len, &r.start) == -1) {
-			set_why(why, whylen, "start is not a number");
+			tw_error_set(err, NULL, 0, 0, "start is not a number");
 			return -1;
 		}
 		p = colon + 1;
 		if (*p == '\0')
 			r.end_infinite = true;
 		else if (parse_number(p, strlen(p), &r.end) == -1) {
-			set_why(why, whylen, "end is not a number");
+			tw_error_set(err, NULL, 0, 0, "end is not a number");
 			return -1;
 		}
 	} else if (parse_number(p, strlen(p), &r.end) == -1) {
-		set_why(why, whylen, "not a number or range ([@][start:][end])");
+		tw_error_set(err, NULL, 0, 0, "not a number or range ([@][start:][end])");
 		return -1;
 	}
 	if (!r.start_infinite && !r.end_infinite && r.start > r.end) {
-		set_why(why, whylen, "start is greater than end");
+		tw_error_set(err, NULL, 0, 0, "start is greater than end");
 		return -1;
 	}
 	r.set = true;

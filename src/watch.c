@@ -64,22 +64,16 @@ static void start_round(void *cookie);
 static struct tw_config *
 load_config(const struct watcher *w)
 {
-	const struct tw_endpoint *bad;
 	struct tw_config *cfg;
 	struct tw_error err;
 
 	memset(&err, 0, sizeof(err));
-	if ((cfg = tw_config_load(w->opts.config_path, &err)) == NULL) {
+	cfg = tw_config_load_checked(w->opts.config_path, w->opts.loopback_only, &err);
+	if (cfg == NULL) {
 		fprintf(stderr, "tldwatch: ");
 		tw_error_print(&err, stderr);
-		return NULL;
 	}
-	if (!w->opts.loopback_only || (bad = tw_config_find_nonloopback(cfg)) == NULL)
-		return cfg;
-	fprintf(stderr, "tldwatch: %s: TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback "
-	    "server %s\n", cfg->source, bad->address);
-	tw_config_free(cfg);
-	return NULL;
+	return cfg;
 }
 
 static uint32_t

@@ -57,6 +57,10 @@ struct tw_zone_cfg {
 	size_t n_hosts;
 };
 
+/* watch.interval's range, shared with --interval. */
+#define TW_WATCH_INTERVAL_MIN_MS 10u
+#define TW_WATCH_INTERVAL_MAX_MS (24u * 3600u * 1000u)
+
 /* The watch: section; see tracker.h for what the numbers mean. */
 struct tw_watch_cfg {
 	uint32_t interval_ms;  /* between round starts; 10 ms .. 24 h; default 60 s */
@@ -99,6 +103,25 @@ struct tw_config *tw_config_load_string(const char *text, size_t len,
 struct tw_config *tw_config_load(const char *path, struct tw_error *err);
 
 /*
+ * tw_config_load_checked(path, loopback_only, err):
+ * tw_config_load(${path}) (the embedded default when NULL), then, with
+ * ${loopback_only}, the loopback rule: a config naming a root or pinned
+ * server outside 127.0.0.0/8 and ::1 is refused ("FILE: TLDWATCH_LOOPBACK_
+ * ONLY is set: refusing non-loopback server ADDRESS NAME").  Returns a new
+ * config or NULL with ${err} filled.  Every command that probes loads its
+ * config through this; `tldwatch config`, which only prints, passes false.
+ */
+struct tw_config *tw_config_load_checked(const char *path, bool loopback_only,
+    struct tw_error *err);
+
+/*
+ * tw_config_loopback_only_env():
+ * True when the environment variable TLDWATCH_LOOPBACK_ONLY is set to
+ * anything but "" or "0": tests demand that nothing leaves loopback.
+ */
+bool tw_config_loopback_only_env(void);
+
+/*
  * tw_config_find_nonloopback(cfg):
  * The first root or pinned server outside 127.0.0.0/8 and ::1, or NULL.
  * TLDWATCH_LOOPBACK_ONLY=1 refuses a config for which this is not NULL.
@@ -118,9 +141,11 @@ int tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 
 /*
  * tw_config_print(cfg, fp):
- * Print the effective config as YAML that tw_config_load_* accepts again.
+ * Print the effective config as YAML that tw_config_load_* accepts again
+ * (libyaml's emitter; every key, defaults included).  Returns 0, or -1
+ * when the emitter failed (out of memory, a write error).
  */
-void tw_config_print(const struct tw_config *cfg, FILE *fp);
+int tw_config_print(const struct tw_config *cfg, FILE *fp);
 
 /* tw_config_free(cfg): free everything; NULL is fine. */
 void tw_config_free(struct tw_config *cfg);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tldwatch/error.h"
+
 #define TW_ADDRSTRLEN 46 /* INET6_ADDRSTRLEN */
 
 struct tw_endpoint {
@@ -23,12 +25,22 @@ struct tw_endpoint {
 };
 
 /*
- * tw_endpoint_parse(text, ep, why, whylen):
+ * tw_endpoint_parse(text, ep, err):
  * Parse ${text} into ${ep} (ep->name is malloc'd, or NULL).  On failure
- * return -1 and write a short reason into ${why}.
+ * return -1 with a short reason in err->msg (no file or position: the
+ * caller knows where the text came from); ${err} may be NULL.
  */
-int tw_endpoint_parse(const char *text, struct tw_endpoint *ep, char *why,
-    size_t whylen);
+int tw_endpoint_parse(const char *text, struct tw_endpoint *ep, struct tw_error *err);
+
+/*
+ * tw_endpoint_parse_listen(text, ep, err):
+ * A local address to listen on: "PORT" (binds 127.0.0.1),
+ * "ADDRESS:PORT" or "[ADDRESS]:PORT"; numeric addresses only, the port is
+ * required (1..65535).  Same address and port rules as
+ * tw_endpoint_parse; ep->name stays NULL.  Returns 0, or -1 with a reason
+ * in err->msg.
+ */
+int tw_endpoint_parse_listen(const char *text, struct tw_endpoint *ep, struct tw_error *err);
 
 /*
  * tw_endpoint_is_loopback(ep):
@@ -50,13 +62,13 @@ char *tw_endpoint_format(const struct tw_endpoint *ep, char *buf, size_t len);
 void tw_endpoint_clear(struct tw_endpoint *ep);
 
 /*
- * tw_endpoint_name_dup(text, len, why, whylen):
+ * tw_endpoint_name_dup(text, len, err):
  * Check the ${len} bytes at ${text} as a DNS name: labels of 1..63
  * letters, digits, '-' or '_', at most 253 characters, "." is the root.
  * Returns a malloc'd copy in lower case without the trailing dot ("" for
- * the root), or NULL with a short reason in ${why}.  Shared by the
+ * the root), or NULL with a short reason in err->msg (${err} may be NULL).  Shared by the
  * endpoint and config parsers so that both accept the same names.
  */
-char *tw_endpoint_name_dup(const char *text, size_t len, char *why, size_t whylen);
+char *tw_endpoint_name_dup(const char *text, size_t len, struct tw_error *err);
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tldwatch/error.h"
+
 struct tw_range {
 	bool set;            /* false: no range given, never alerts */
 	bool inside;         /* '@': alert when inside */
@@ -21,12 +23,11 @@ struct tw_range {
 };
 
 /*
- * tw_range_parse(text, range, why, whylen):
- * Parse ${text}; return 0, or -1 with a reason in ${why} for junk,
- * empty text or start > end.
+ * tw_range_parse(text, range, err):
+ * Parse ${text}; return 0, or -1 with a reason in err->msg (no file or
+ * position; ${err} may be NULL) for junk, empty text or start > end.
  */
-int tw_range_parse(const char *text, struct tw_range *range, char *why,
-    size_t whylen);
+int tw_range_parse(const char *text, struct tw_range *range, struct tw_error *err);
 
 /* tw_range_alerts(range, value): true when ${value} triggers ${range}. */
 bool tw_range_alerts(const struct tw_range *range, double value);

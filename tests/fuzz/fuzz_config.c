@@ -25,7 +25,7 @@ print_cfg(const struct tw_config *cfg, size_t *len)
 
 	fp = open_memstream(&text, len);
 	FUZZ_CHECK(fp != NULL);
-	tw_config_print(cfg, fp);
+	FUZZ_CHECK(tw_config_print(cfg, fp) == 0);
 	FUZZ_CHECK(fclose(fp) == 0);
 	return text;
 }

@@ -68,18 +68,19 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tw_range r, back;
-	char text[MAX_TEXT + 1], why[128], perf[PERF_LEN], again[PERF_LEN + 8], *small;
+	char text[MAX_TEXT + 1], perf[PERF_LEN], again[PERF_LEN + 8], *small;
+	struct tw_error why;
 	size_t n = size < MAX_TEXT ? size : MAX_TEXT, k;
 	int rc;
 
 	memcpy(text, data, n);
 	text[n] = '\0';
 	memset(&r, 0x5a, sizeof(r));
-	why[0] = '\0';
-	rc = tw_range_parse(text, &r, why, sizeof(why));
+	memset(&why, 0, sizeof(why));
+	rc = tw_range_parse(text, &r, &why);
 	FUZZ_CHECK(rc == 0 || rc == -1);
 	if (rc == -1) {
-		FUZZ_CHECK(why[0] != '\0');
+		FUZZ_CHECK(why.msg[0] != '\0');
 		/* No alert from a range that is not set. */
 		memset(&r, 0, sizeof(r));
 		FUZZ_CHECK(!tw_range_alerts(&r, 0) && tw_range_perf(&r, perf, sizeof(perf))[0] == '\0');
@@ -107,9 +108,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(again, sizeof(again), "%s%s%s", r.start_infinite ? "~:" : "", perf,
 	    r.end_infinite ? ":" : "");
 	memset(&back, 0, sizeof(back));
-	if (tw_range_parse(again, &back, why, sizeof(why)) != 0) {
+	if (tw_range_parse(again, &back, &why) != 0) {
 		fprintf(stderr, "perf text %s of range \"%s\" does not parse: %s\n", again, text,
-		    why);
+		    why.msg);
 		abort();
 	}
 	same_range(&r, &back);

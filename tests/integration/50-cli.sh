@@ -64,6 +64,20 @@ done
 tw frobnicate
 expect_rc 3
 
+scenario "durations take h and d; a value outside an option's range names the range"
+tw check -f "$LAB_CFG" --format nagios -t 1d
+expect_rc 0
+tw check -f "$LAB_CFG" -t 2d
+expect_rc 3
+expect_match 'timeout "2d": out of range \(1ms\.\.24h\)' "$ERR"
+tw watch -f "$LAB_CFG" --interval 25h --rounds 1
+expect_rc 3
+expect_match 'interval "25h": out of range \(10ms\.\.24h\)' "$ERR"
+tw status --state "$WORK/no-such-state.json" --max-age 2h
+expect_rc 3
+expect_no_match 'max-age' "$ERR"
+expect_match 'no state file' "$OUT"
+
 scenario "config errors: FILE:LINE:COL: message, exit 3"
 printf 'probe:\n  timeout: fast\nzones:\n  - name: kp\n' >"$WORK/bad1.yaml"
 tw check -f "$WORK/bad1.yaml"

@@ -33,7 +33,9 @@ code() {
 
 scenario "HTTP: a bare port binds 127.0.0.1 only"
 start_http_watcher
-ss -ltn | grep -q "127.0.0.1:$HTTP_PORT " || fail "not listening on 127.0.0.1:$HTTP_PORT"
+# grep without -q: under pipefail, -q quitting early would fail the pipeline with ss's SIGPIPE
+# when many sockets are listening (other suites on the machine).
+ss -ltn | grep "127.0.0.1:$HTTP_PORT " >/dev/null || fail "not listening on 127.0.0.1:$HTTP_PORT"
 if ss -ltn | grep -E "(0\.0\.0\.0|\*|\[::\]):$HTTP_PORT " >/dev/null; then fail "listening on a wildcard address"; fi
 stop_http_watcher
 

@@ -35,7 +35,7 @@ print_cfg(const struct tw_config *cfg)
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	tw_config_print(cfg, fp);
+	assert_int_equal(tw_config_print(cfg, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }
@@ -335,6 +335,16 @@ test_full_file(void **state)
 	tw_config_free(cfg);
 }
 
+static size_t
+count_lines(const char *text)
+{
+	size_t n = 0;
+
+	for (; *text != '\0'; text++)
+		n += *text == '\n';
+	return n;
+}
+
 /* Labels that a careless printer would break: each must survive a round trip. */
 static void
 test_print_quoting(void **state)
@@ -346,9 +356,23 @@ test_print_quoting(void **state)
 		"\xef\xbf\xbd", "\xf0\x9f\x98\x80", "- x", "-", "[x]", "{x}", "*x", "&x",
 		"!x", "%x", "@x", "`x", "|", ">", "?", "? x", "1.5", "0x10", "a  b", "a\\b",
 		"---", "...", "=", ",", "a, b", "\r\n", "\\u2028", "ok label",
+		/* for libyaml's emitter: no folding, odd spaces and characters */
+		"a:", "a:b", "a=b", "[::1]:53", "\xc2\xa0x", "x\xc2\xa0", "\t", " ", "  ", "a \n b",
+		("Long label with many words that goes on and on well past the eighty columns "
+		"where an emitter would fold it, and on and on and on, with a \"quote\" too"),
 	};
 	size_t i;
 
+	struct tw_error err0;
+	struct tw_config *plain = load("zones: [{name: kp, label: x}]\n", &err0);
+	char *plain_text;
+	size_t plain_lines;
+
+	assert_non_null(plain);
+	plain_text = print_cfg(plain);
+	plain_lines = count_lines(plain_text);
+	free(plain_text);
+	tw_config_free(plain);
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		struct tw_error err;
 		struct tw_config *cfg, *again;
@@ -365,10 +389,13 @@ test_print_quoting(void **state)
 		assert_non_null(again->zones[0].label);
 		if (strcmp(again->zones[0].label, labels[i]) != 0)
 			fail_msg("label #%zu came back different:\n%s", i, text);
+		/* one line per label, as many lines as with a plain one: nothing folded */
+		assert_int_equal(count_lines(text), plain_lines);
 		free(text);
 		tw_config_free(again);
 		tw_config_free(cfg);
 	}
+	assert_int_equal(tw_config_print(NULL, stdout), -1);
 }
 
 struct bad {
@@ -384,7 +411,9 @@ static const struct bad bads[] = {
 	/* probe values */
 	{ "probe:\n  timeout: fast\n" KP, 2, 12,
 	    "probe.timeout: expected a duration like 500ms, 2s or 1m, got \"fast\"" },
-	{ "probe:\n  timeout: 1h\n" KP, 2, 12, "expected a duration like 500ms" },
+	{ "probe:\n  timeout: 1h\n" KP, 2, 12, "probe.timeout: 1h is out of range (1ms..60s)" },
+	{ "probe:\n  timeout: 1w\n" KP, 2, 12, "expected a duration like 500ms" },
+	{ "probe:\n  timeout: 3651d\n" KP, 2, 12, "3651d is out of range (1ms..60s)" },
 	{ "probe:\n  timeout: -1s\n" KP, 2, 12, "expected a duration like 500ms" },
 	{ "probe:\n  timeout: 0\n" KP, 2, 12, "probe.timeout: 0 is out of range (1ms..60s)" },
 	{ "probe:\n  timeout: 61s\n" KP, 2, 12, "61s is out of range (1ms..60s)" },
@@ -442,13 +471,15 @@ static const struct bad bads[] = {
 	/* watch: */
 #define W(body) "watch:\n" body KP
 	{ W("  interval: 5ms\n"), 2, 13,
-	    "watch.interval: 5ms is out of range (10ms..86400s)" },
-	{ W("  interval: 9ms\n"), 2, 13, "9ms is out of range (10ms..86400s)" },
-	{ W("  interval: 0\n"), 2, 13, "watch.interval: 0 is out of range (10ms..86400s)" },
+	    "watch.interval: 5ms is out of range (10ms..24h)" },
+	{ W("  interval: 9ms\n"), 2, 13, "9ms is out of range (10ms..24h)" },
+	{ W("  interval: 0\n"), 2, 13, "watch.interval: 0 is out of range (10ms..24h)" },
 	{ W("  interval: 1441m\n"), 2, 13, "watch.interval: 1441m is out of range" },
-	{ W("  interval: 86400.001s\n"), 2, 13, "86400.001s is out of range (10ms..86400s)" },
-	{ W("  interval: 25h\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
-	    "30s or 5m, got \"25h\"" },
+	{ W("  interval: 86400.001s\n"), 2, 13, "86400.001s is out of range (10ms..24h)" },
+	{ W("  interval: 2d\n"), 2, 13, "watch.interval: 2d is out of range (10ms..24h)" },
+	{ W("  interval: 25h\n"), 2, 13, "watch.interval: 25h is out of range (10ms..24h)" },
+	{ W("  interval: 1H\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
+	    "30s or 5m, got \"1H\"" },
 	{ W("  interval: -1s\n"), 2, 13, "expected a duration like 500ms, 30s or 5m" },
 	{ W("  interval: [60s]\n"), 2, 13, "watch.interval: expected a duration like 500ms, "
 	    "30s or 5m, got a sequence" },
@@ -639,6 +670,10 @@ static const struct watch_good watch_goods[] = {
 	    "  flap_window: 64\n  flap_settle: 64\n  window: 10000\n" KP,
 	    { 86400000, 100, 100, 63, 64, 64, 10000 } },
 	{ "watch: {interval: 86400s}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 24h}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 1d}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 1.5h}\n" KP, { 5400000, 2, 2, 4, 10, 5, 60 } },
+	{ "watch: {interval: 0.1s}\n" KP, { 100, 2, 2, 4, 10, 5, 60 } },
 	/* a smaller window that still holds the default flap_changes */
 	{ "watch: {flap_window: 5}\n" KP, { 60000, 2, 2, 4, 5, 5, 60 } },
 	{ "watch: {flap_changes: 9}\n" KP, { 60000, 2, 2, 9, 10, 5, 60 } },
@@ -942,6 +977,87 @@ test_select_zones(void **state)
 	tw_config_free(NULL);
 }
 
+static char *error_text(const struct tw_error *err);
+
+/* One load with the loopback rule: the lab passes, the real .kp does not. */
+static void
+test_load_checked(void **state)
+{
+	struct tw_error err;
+	struct tw_config *cfg;
+	char *text;
+
+	cfg = tw_config_load_checked(TW_SOURCE_DIR "/zones/lab.yaml", true, &err);
+	assert_non_null(cfg);
+	tw_config_free(cfg);
+
+	memset(&err, 0, sizeof(err));
+	assert_null(tw_config_load_checked(NULL, true, &err));
+	text = error_text(&err);
+	assert_string_equal(text, "<embedded>: TLDWATCH_LOOPBACK_ONLY is set: refusing "
+	    "non-loopback server 198.41.0.4 a.root-servers.net\n");
+	free(text);
+
+	/* without the rule the default loads (`tldwatch config` prints it) */
+	cfg = tw_config_load_checked(NULL, false, &err);
+	assert_non_null(cfg);
+	tw_config_free(cfg);
+
+	/* a pinned server without a name, after loopback roots */
+	memset(&err, 0, sizeof(err));
+	assert_null(tw_config_load_checked(CONFIGS "no-such-file.yaml", true, &err));
+	assert_string_equal(err.msg, "cannot open: No such file or directory");
+	cfg = load("roots: [127.0.0.1, \"::1\"]\nzones: [{name: kp, servers: [192.0.2.1]}]\n",
+	    &err);
+	assert_non_null(cfg);
+	assert_ptr_equal(tw_config_find_nonloopback(cfg), &cfg->zones[0].servers[0]);
+	tw_config_free(cfg);
+	{
+		char path[] = "/tmp/tldwatch-test-checked-XXXXXX";
+		static const char yaml[] = "roots: [127.0.0.1]\n"
+		    "zones: [{name: kp, servers: [192.0.2.1]}]\n";
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+		close(fd);
+		assert_null(tw_config_load_checked(path, true, &err));
+		assert_string_equal(err.file, path);
+		assert_int_equal(err.line, 0);
+		assert_string_equal(err.msg, "TLDWATCH_LOOPBACK_ONLY is set: refusing non-loopback "
+		    "server 192.0.2.1");
+		unlink(path);
+	}
+}
+
+static void
+test_loopback_env(void **state)
+{
+	static const struct {
+		const char *value;	/* NULL: unset */
+		bool on;
+	} cases[] = {
+		{ NULL, false }, { "", false }, { "0", false }, { "1", true }, { "yes", true },
+		{ "00", true },
+	};
+	const char *saved = getenv("TLDWATCH_LOOPBACK_ONLY");
+	char *keep = saved != NULL ? strdup(saved) : NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].value == NULL)
+			assert_int_equal(unsetenv("TLDWATCH_LOOPBACK_ONLY"), 0);
+		else
+			assert_int_equal(setenv("TLDWATCH_LOOPBACK_ONLY", cases[i].value, 1), 0);
+		assert_int_equal(tw_config_loopback_only_env(), cases[i].on);
+	}
+	if (keep != NULL)
+		setenv("TLDWATCH_LOOPBACK_ONLY", keep, 1);
+	else
+		unsetenv("TLDWATCH_LOOPBACK_ONLY");
+	free(keep);
+}
+
 static char *
 error_text(const struct tw_error *err)
 {
@@ -1052,6 +1168,8 @@ main(void)
 		cmocka_unit_test(test_select_zones),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_transport_str),
+		cmocka_unit_test(test_load_checked),
+		cmocka_unit_test(test_loopback_env),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -128,7 +128,7 @@ print_cfg(const struct tw_config *cfg)
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	tw_config_print(cfg, fp);
+	assert_int_equal(tw_config_print(cfg, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }

@@ -100,10 +100,10 @@ test_parse_good(void **state)
 	for (i = 0; i < sizeof(goods) / sizeof(goods[0]); i++) {
 		const struct good *g = &goods[i];
 		struct tw_endpoint ep, again;
-		char why[200] = "";
+		struct tw_error err;
 
-		if (tw_endpoint_parse(g->text, &ep, why, sizeof(why)) != 0)
-			fail_msg("\"%s\" rejected: %s", g->text, why);
+		if (tw_endpoint_parse(g->text, &ep, &err) != 0)
+			fail_msg("\"%s\" rejected: %s", g->text, err.msg);
 		if (g->name == NULL)
 			assert_null(ep.name);
 		else
@@ -115,7 +115,7 @@ test_parse_good(void **state)
 		assert_int_equal(tw_endpoint_is_loopback(&ep), g->loopback);
 
 		/* What format writes, parse reads back to the same endpoint. */
-		assert_int_equal(tw_endpoint_parse(buf, &again, why, sizeof(why)), 0);
+		assert_int_equal(tw_endpoint_parse(buf, &again, &err), 0);
 		if (g->name == NULL)
 			assert_null(again.name);
 		else
@@ -137,14 +137,18 @@ test_parse_bad(void **state)
 
 	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 		struct tw_endpoint ep;
-		char why[200] = "";
+		struct tw_error err;
 
 		memset(&ep, 'x', sizeof(ep));
-		if (tw_endpoint_parse(bads[i].text, &ep, why, sizeof(why)) != -1)
+		memset(&err, 'x', sizeof(err));
+		if (tw_endpoint_parse(bads[i].text, &ep, &err) != -1)
 			fail_msg("\"%s\" accepted", bads[i].text);
-		if (strstr(why, bads[i].why) == NULL)
-			fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", bads[i].text, why,
+		if (strstr(err.msg, bads[i].why) == NULL)
+			fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", bads[i].text, err.msg,
 			    bads[i].why);
+		/* A reason without a place: the caller knows where the text came from. */
+		assert_string_equal(err.file, "");
+		assert_int_equal(err.line, 0);
 		/* A failed parse leaves nothing to free. */
 		assert_null(ep.name);
 		assert_string_equal(ep.address, "");
@@ -155,25 +159,21 @@ static void
 test_parse_edge(void **state)
 {
 	struct tw_endpoint ep;
-	char why[8];
+	struct tw_error err;
 	char longtext[600];
 
-	/* NULL reason buffer, tiny reason buffer, NULL text: no crash. */
-	assert_int_equal(tw_endpoint_parse("junk", &ep, NULL, 0), -1);
-	assert_int_equal(tw_endpoint_parse("junk", &ep, why, sizeof(why)), -1);
-	assert_int_equal(strlen(why), sizeof(why) - 1);
-	assert_int_equal(tw_endpoint_parse(NULL, &ep, why, sizeof(why)), -1);
-	assert_int_equal(tw_endpoint_parse("1.2.3.4", NULL, why, sizeof(why)), -1);
+	/* NULL error, NULL text, NULL endpoint: no crash. */
+	assert_int_equal(tw_endpoint_parse("junk", &ep, NULL), -1);
+	assert_int_equal(tw_endpoint_parse(NULL, &ep, &err), -1);
+	assert_string_equal(err.msg, "empty server address");
+	assert_int_equal(tw_endpoint_parse("1.2.3.4", NULL, &err), -1);
 
 	/* A very long bad address is quoted cut short, not copied whole. */
 	memset(longtext, 'z', sizeof(longtext) - 1);
 	longtext[sizeof(longtext) - 1] = '\0';
-	{
-		char big[400];
-
-		assert_int_equal(tw_endpoint_parse(longtext, &ep, big, sizeof(big)), -1);
-		assert_non_null(strstr(big, "...\" is not a numeric"));
-	}
+	assert_int_equal(tw_endpoint_parse(longtext, &ep, &err), -1);
+	assert_non_null(strstr(err.msg, "...\" is not a numeric"));
+	assert_true(strlen(err.msg) < 200);
 	tw_endpoint_clear(NULL);
 }
 
@@ -183,7 +183,7 @@ test_format_small_buffer(void **state)
 	struct tw_endpoint ep;
 	char buf[8];
 
-	assert_int_equal(tw_endpoint_parse("ns1.kptc.kp=[::1]:10053", &ep, NULL, 0), 0);
+	assert_int_equal(tw_endpoint_parse("ns1.kptc.kp=[::1]:10053", &ep, NULL), 0);
 	memset(buf, '#', sizeof(buf));
 	assert_ptr_equal(tw_endpoint_format(&ep, buf, sizeof(buf)), buf);
 	assert_string_equal(buf, "ns1.kpt");
@@ -191,6 +191,82 @@ test_format_small_buffer(void **state)
 	assert_ptr_equal(tw_endpoint_format(&ep, buf, 0), buf);
 	assert_int_equal(buf[0], '#');
 	tw_endpoint_clear(&ep);
+}
+
+/* --listen values: what binds where, and what is refused. */
+struct listen_case {
+	const char *text;
+	const char *address;	/* NULL: must be rejected */
+	int family;
+	uint16_t port;
+	const char *why;	/* fragment of the reason when rejected */
+};
+
+static const struct listen_case listens[] = {
+	{ "9853", "127.0.0.1", AF_INET, 9853, NULL },		/* a bare port: loopback */
+	{ "1", "127.0.0.1", AF_INET, 1, NULL },
+	{ "65535", "127.0.0.1", AF_INET, 65535, NULL },
+	{ "127.0.0.1:9853", "127.0.0.1", AF_INET, 9853, NULL },
+	{ "0.0.0.0:80", "0.0.0.0", AF_INET, 80, NULL },
+	{ "[::1]:9853", "::1", AF_INET6, 9853, NULL },
+	{ "[0:0::1]:9853", "::1", AF_INET6, 9853, NULL },
+	{ "[::]:9853", "::", AF_INET6, 9853, NULL },
+	{ "0", NULL, 0, 0, "bad port \"0\"" },
+	{ "65536", NULL, 0, 0, "bad port \"65536\"" },
+	{ "99999999999999999999", NULL, 0, 0, "bad port" },
+	{ "", NULL, 0, 0, "empty listen address" },
+	{ "nonsense:port", NULL, 0, 0, "\"nonsense\" is not a numeric" },
+	{ "localhost:9853", NULL, 0, 0, "is not a numeric" },
+	{ "127.0.0.1", NULL, 0, 0, "missing port after \"127.0.0.1\"" },
+	{ "127.0.0.1:", NULL, 0, 0, "bad port \"\"" },
+	{ ":9853", NULL, 0, 0, "is not a numeric" },
+	{ "::1", NULL, 0, 0, "an IPv6 address takes brackets" },
+	{ "::1:9853", NULL, 0, 0, "an IPv6 address takes brackets" },
+	{ "[::1]", NULL, 0, 0, "missing port" },
+	{ "[::1]:", NULL, 0, 0, "bad port" },
+	{ "[::1]x", NULL, 0, 0, "expected \":PORT\" after \"]\"" },
+	{ "[::1:9853", NULL, 0, 0, "missing \"]\"" },
+	{ "[127.0.0.1]:9853", NULL, 0, 0, "is not a numeric IPv6 address" },
+	{ "ns=127.0.0.1:9853", NULL, 0, 0, "is not a numeric" },	/* no NAME= here */
+	{ "127.0.0.1:98 53", NULL, 0, 0, "bad port" },
+	{ " 9853", NULL, 0, 0, "is not a numeric" },
+	{ "+9853", NULL, 0, 0, "is not a numeric" },
+};
+
+static void
+test_parse_listen(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
+		const struct listen_case *c = &listens[i];
+		struct tw_endpoint ep;
+		struct tw_error err;
+		int rc;
+
+		memset(&ep, 'x', sizeof(ep));
+		memset(&err, 0, sizeof(err));
+		rc = tw_endpoint_parse_listen(c->text, &ep, &err);
+		if (c->address == NULL) {
+			if (rc != -1)
+				fail_msg("\"%s\" accepted as %s port %u", c->text, ep.address,
+				    (unsigned)ep.port);
+			if (strstr(err.msg, c->why) == NULL)
+				fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", c->text, err.msg,
+				    c->why);
+			assert_string_equal(ep.address, "");
+			assert_null(ep.name);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("\"%s\" rejected: %s", c->text, err.msg);
+		assert_string_equal(ep.address, c->address);
+		assert_int_equal(ep.family, c->family);
+		assert_int_equal(ep.port, c->port);
+		assert_null(ep.name);
+	}
+	assert_int_equal(tw_endpoint_parse_listen(NULL, &(struct tw_endpoint){ 0 }, NULL), -1);
+	assert_int_equal(tw_endpoint_parse_listen("80", NULL, NULL), -1);
 }
 
 struct lb {
@@ -258,29 +334,29 @@ test_name_dup(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(nms) / sizeof(nms[0]); i++) {
-		char why[400] = "";
-		char *got = tw_endpoint_name_dup(nms[i].text, strlen(nms[i].text), why,
-		    sizeof(why));
+		struct tw_error err;
+		char *got = tw_endpoint_name_dup(nms[i].text, strlen(nms[i].text), &err);
 
 		if (nms[i].want != NULL) {
 			if (got == NULL)
-				fail_msg("\"%s\" rejected: %s", nms[i].text, why);
+				fail_msg("\"%s\" rejected: %s", nms[i].text, err.msg);
 			assert_string_equal(got, nms[i].want);
 		} else {
 			if (got != NULL)
 				fail_msg("\"%s\" accepted as \"%s\"", nms[i].text, got);
-			if (strstr(why, nms[i].why) == NULL)
-				fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", nms[i].text, why,
-				    nms[i].why);
+			if (strstr(err.msg, nms[i].why) == NULL)
+				fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", nms[i].text,
+				    err.msg, nms[i].why);
 		}
 		free(got);
 	}
 	/* The length counts, not a NUL: an embedded NUL is a bad character. */
 	{
-		char why[200] = "";
+		struct tw_error err;
 
-		assert_null(tw_endpoint_name_dup("kp\0x", 4, why, sizeof(why)));
-		assert_non_null(strstr(why, "0x00"));
+		assert_null(tw_endpoint_name_dup("kp\0x", 4, &err));
+		assert_non_null(strstr(err.msg, "0x00"));
+		assert_null(tw_endpoint_name_dup("k p", 3, NULL));
 	}
 	assert_int_equal(strlen(L63), 63);
 	assert_int_equal(strlen(N253), 253);
@@ -296,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_format_small_buffer),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_name_dup),
+		cmocka_unit_test(test_parse_listen),
 	};
 
 	return cmocka_run_group_tests_name("endpoint", tests, NULL, NULL);

@@ -92,20 +92,20 @@ test_parse_table(void **state)
 {
 	const struct parse_case *c;
 	struct tw_range r;
-	char why[128];
+	struct tw_error err;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
 		c = &parse_cases[i];
 		memset(&r, 0x5a, sizeof(r));
-		why[0] = '\0';
-		rc = tw_range_parse(c->text, &r, why, sizeof(why));
+		memset(&err, 0, sizeof(err));
+		rc = tw_range_parse(c->text, &r, &err);
 		if (rc != (c->ok ? 0 : -1))
 			fail_msg("\"%s\": rc %d, expected %s (%s)", c->text, rc,
-			    c->ok ? "ok" : "error", why);
+			    c->ok ? "ok" : "error", err.msg);
 		if (!c->ok) {
-			if (why[0] == '\0')
+			if (err.msg[0] == '\0')
 				fail_msg("\"%s\": error without a reason", c->text);
 			continue;
 		}
@@ -124,18 +124,18 @@ static void
 test_parse_null_and_no_why(void **state)
 {
 	struct tw_range r;
-	char why[64] = "";
+	struct tw_error err;
 
-	assert_int_equal(tw_range_parse(NULL, &r, why, sizeof(why)), -1);
-	assert_string_equal(why, "empty range");
-	/* ${why} is optional */
-	assert_int_equal(tw_range_parse("junk", &r, NULL, 0), -1);
-	assert_int_equal(tw_range_parse("3:", &r, NULL, 0), 0);
-	/* a short ${why} is truncated, not overrun */
-	memset(why, 'x', sizeof(why));
-	assert_int_equal(tw_range_parse("20:10", &r, why, 6), -1);
-	assert_int_equal(strlen(why), 5);
-	assert_int_equal(why[7], 'x');
+	assert_int_equal(tw_range_parse(NULL, &r, &err), -1);
+	assert_string_equal(err.msg, "empty range");
+	/* no place: the caller names the option */
+	assert_string_equal(err.file, "");
+	assert_int_equal(err.line, 0);
+	assert_int_equal(tw_range_parse("20:10", &r, &err), -1);
+	assert_string_equal(err.msg, "start is greater than end");
+	/* ${err} is optional */
+	assert_int_equal(tw_range_parse("junk", &r, NULL), -1);
+	assert_int_equal(tw_range_parse("3:", &r, NULL), 0);
 }
 
 static void
@@ -143,8 +143,8 @@ test_parse_failure_leaves_range(void **state)
 {
 	struct tw_range r;
 
-	assert_int_equal(tw_range_parse("@1:2", &r, NULL, 0), 0);
-	assert_int_equal(tw_range_parse("2:1", &r, NULL, 0), -1);
+	assert_int_equal(tw_range_parse("@1:2", &r, NULL), 0);
+	assert_int_equal(tw_range_parse("2:1", &r, NULL), -1);
 	/* the previous value survives a failed parse */
 	assert_true(r.set);
 	assert_true(r.inside);
@@ -192,7 +192,7 @@ test_alerts_table(void **state)
 
 	for (i = 0; i < sizeof(alert_cases) / sizeof(alert_cases[0]); i++) {
 		c = &alert_cases[i];
-		if (tw_range_parse(c->range, &r, NULL, 0) != 0)
+		if (tw_range_parse(c->range, &r, NULL) != 0)
 			fail_msg("\"%s\" does not parse", c->range);
 		if (tw_range_alerts(&r, c->value) != c->alerts)
 			fail_msg("\"%s\" at %g: expected %s", c->range, c->value,
@@ -255,7 +255,7 @@ test_perf_table(void **state)
 	for (i = 0; i < sizeof(perf_cases) / sizeof(perf_cases[0]); i++) {
 		c = &perf_cases[i];
 		memset(&r, 0, sizeof(r));
-		if (c->range != NULL && tw_range_parse(c->range, &r, NULL, 0) != 0)
+		if (c->range != NULL && tw_range_parse(c->range, &r, NULL) != 0)
 			fail_msg("\"%s\" does not parse", c->range);
 		memset(buf, 'x', sizeof(buf));
 		if (tw_range_perf(&r, buf, sizeof(buf)) != buf)
@@ -272,7 +272,7 @@ test_perf_small_buffer(void **state)
 	struct tw_range r;
 	char buf[4] = "zzz";
 
-	assert_int_equal(tw_range_parse("12345", &r, NULL, 0), 0);
+	assert_int_equal(tw_range_parse("12345", &r, NULL), 0);
 	assert_ptr_equal(tw_range_perf(&r, buf, sizeof(buf)), buf);
 	assert_string_equal(buf, "123");
 	/* len 0: nothing written */
@@ -294,12 +294,12 @@ test_perf_round_trip(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		assert_int_equal(tw_range_parse(texts[i], &r, NULL, 0), 0);
+		assert_int_equal(tw_range_parse(texts[i], &r, NULL), 0);
 		tw_range_perf(&r, buf, sizeof(buf));
 		if (strchr(buf, 'e') != NULL || strchr(buf, 'E') != NULL)
 			fail_msg("\"%s\" -> \"%s\": has an exponent", texts[i], buf);
 		snprintf(text, sizeof(text), "~:%s", buf);
-		assert_int_equal(tw_range_parse(text, &back, NULL, 0), 0);
+		assert_int_equal(tw_range_parse(text, &back, NULL), 0);
 		if (back.end != r.end)
 			fail_msg("\"%s\" -> \"%s\" reads back as %.17g", texts[i], buf, back.end);
 	}

@@ -753,9 +753,9 @@ test_nagios_thresholds(void **state)
 		c = &threshold_cases[i];
 		memset(&opts, 0, sizeof(opts));
 		if (c->warn != NULL)
-			assert_int_equal(tw_range_parse(c->warn, &opts.warn, NULL, 0), 0);
+			assert_int_equal(tw_range_parse(c->warn, &opts.warn, NULL), 0);
 		if (c->crit != NULL)
-			assert_int_equal(tw_range_parse(c->crit, &opts.crit, NULL, 0), 0);
+			assert_int_equal(tw_range_parse(c->crit, &opts.crit, NULL), 0);
 		r = build(scenario(c->scenario));
 		out = render(r, TW_FORMAT_NAGIOS, &opts, &code);
 		if (code != c->code)
@@ -779,7 +779,7 @@ test_nagios_threshold_reason(void **state)
 	char *out;
 
 	memset(&opts, 0, sizeof(opts));
-	assert_int_equal(tw_range_parse("3:", &opts.warn, NULL, 0), 0);
+	assert_int_equal(tw_range_parse("3:", &opts.warn, NULL), 0);
 	out = render(r, TW_FORMAT_NAGIOS, &opts, NULL);
 	assert_non_null(strstr(out, "(2 answering hits the warning threshold)"));
 	free(out);
