@@ -109,7 +109,7 @@ accounts() {
 		echo "user nagios is in group tldwatch: its checks can read the watcher's state"
 	else
 		gpasswd -a nagios tldwatch >/dev/null || die "cannot add nagios to group tldwatch"
-		echo "added user nagios to group tldwatch: its checks can read the watcher's state"
+		echo "added user nagios to group tldwatch (restart a running Nagios or Icinga 2)"
 	fi
 }
 
