@@ -1,9 +1,11 @@
 # mk/contrib.mk -- the monitoring integration files in contrib/ tested with the real programs
 # of Debian 12: Icinga 2 and Nagios 4 validate and schedule check_tldwatch against a lab of
 # their own; promtool checks and unit-tests the Prometheus rules, and a real Prometheus
-# scrapes two watchers.  Each suite takes about 20 s and runs in `make test`.
+# scrapes two watchers.  Each suite takes 20 to 30 s and runs in `make test`.
 #
-#   make contrib-test       tests/contrib/monitoring (icinga2, nagios4)
+#   make contrib-test       tests/contrib/monitoring (icinga2, nagios4); as root: it runs the
+#                           watcher as the unit's user tldwatch and the checks as nagios
+#                           (lab ports: MONITORING_LAB_PORT, MONITORING_LAB_BACKEND_PORT)
 #   make prometheus-test    tests/contrib/prometheus (promtool, prometheus)
 #
 # nagios4-core, not nagios4: the core alone (no CGI, Apache or PHP).  mailutils satisfies

@@ -8,15 +8,17 @@ PLUGINDIR      ?= $(PREFIX)/lib/nagios/plugins
 MANDIR         ?= $(PREFIX)/share/man
 DOCDIR         ?= $(PREFIX)/share/doc/tldwatch
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
 CONFFILE       ?= /etc/tldwatch.yaml
 DESTDIR        ?=
 
-# man-db and groff render and check the man pages; systemd-analyze verifies the unit.
+# man-db and groff render and check the man pages; systemd-analyze verifies the unit,
+# systemd-sysusers creates (or, in the tests, checks) the user tldwatch the unit runs as.
 DEBS += man-db groff-base systemd
 
 INSTALL_ENV = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' PLUGINDIR='$(PLUGINDIR)' \
               MANDIR='$(MANDIR)' DOCDIR='$(DOCDIR)' SYSTEMDUNITDIR='$(SYSTEMDUNITDIR)' \
-              CONFFILE='$(CONFFILE)'
+              SYSUSERSDIR='$(SYSUSERSDIR)' CONFFILE='$(CONFFILE)'
 
 .PHONY: install uninstall install-test
 install: tldwatch

@@ -2,15 +2,19 @@
 # install.sh -- `make install` and `make uninstall` for tldwatch (called from mk/install.mk).
 # Install records every file and every directory it had to create in DOCDIR/install-manifest;
 # uninstall removes exactly those files, then those directories that are empty.
+# Installing for real (DESTDIR empty) as root also creates the system user and group tldwatch
+# (systemd-sysusers on the installed SYSUSERSDIR/tldwatch.conf) and adds the user nagios, if
+# there is one, to group tldwatch; uninstall leaves users and group memberships alone.
 #
 # usage: mk/install.sh install|uninstall   (from the repository root; settings in the
-#        environment: DESTDIR BINDIR PLUGINDIR MANDIR DOCDIR SYSTEMDUNITDIR CONFFILE)
+#        environment: DESTDIR BINDIR PLUGINDIR MANDIR DOCDIR SYSTEMDUNITDIR SYSUSERSDIR
+#        CONFFILE)
 set -eu
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
 : "${DESTDIR=}"
-for v in BINDIR PLUGINDIR MANDIR DOCDIR SYSTEMDUNITDIR CONFFILE; do
+for v in BINDIR PLUGINDIR MANDIR DOCDIR SYSTEMDUNITDIR SYSUSERSDIR CONFFILE; do
 	eval "val=\${$v-}"
 	[ -n "$val" ] || die "$v is not set"
 	case $val in
@@ -25,7 +29,7 @@ MANIFEST=$DOCDIR/install-manifest
 
 # The directories install fills; only these and their ancestors are ever created or removed.
 # DOCDIR first: it holds the record, which is written even when install fails half way.
-DIRS="$DOCDIR $BINDIR $PLUGINDIR $MANDIR/man1 $MANDIR/man5 $SYSTEMDUNITDIR"
+DIRS="$DOCDIR $BINDIR $PLUGINDIR $MANDIR/man1 $MANDIR/man5 $SYSTEMDUNITDIR $SYSUSERSDIR"
 
 # ours PATH: is PATH (without DESTDIR) inside one of the directories install fills?
 ours() {
@@ -84,6 +88,31 @@ link() {
 	echo "l $2" >>"$TMPM"
 }
 
+# accounts FILE: installing for real as root, create the system user and group tldwatch that
+# the unit runs as (systemd-sysusers FILE), and put the user nagios, which runs the checks of
+# Debian's Nagios 4 and Icinga 2, in group tldwatch so that `tldwatch status` can read the
+# watcher's state.  A staged install (DESTDIR) touches no system account.
+accounts() {
+	[ -z "$DESTDIR" ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "not root: no system user tldwatch created (as root: systemd-sysusers $1)"
+		return 0
+	fi
+	if ! command -v systemd-sysusers >/dev/null 2>&1; then
+		echo "no systemd-sysusers: create the user and group tldwatch as $1 says"
+		return 0
+	fi
+	systemd-sysusers "$1" || die "systemd-sysusers $1 failed"
+	getent group tldwatch >/dev/null || die "systemd-sysusers $1 created no group tldwatch"
+	id nagios >/dev/null 2>&1 || return 0
+	if id -nG nagios | tr ' ' '\n' | grep -qx tldwatch; then
+		echo "user nagios is in group tldwatch: its checks can read the watcher's state"
+	else
+		gpasswd -a nagios tldwatch >/dev/null || die "cannot add nagios to group tldwatch"
+		echo "added user nagios to group tldwatch (restart a running Nagios or Icinga 2)"
+	fi
+}
+
 # save_record: write the manifest, also after a failure half way, so uninstall can clean up.
 save_record() {
 	[ -d "$DESTDIR$DOCDIR" ] || return 0
@@ -127,6 +156,8 @@ do_install() {
 		die "contrib/systemd/tldwatch.service: ExecStart not in the expected form"
 	fi
 	put 644 "$TMPF" "$SYSTEMDUNITDIR/tldwatch.service"
+	# sysusers.d wants the .conf suffix.
+	put 644 contrib/systemd/tldwatch.sysusers "$SYSUSERSDIR/tldwatch.conf"
 
 	# Whatever contrib/ holds now, as documentation; executables stay executable.
 	find contrib -type f ! -name '.*' ! -name '*~' | LC_ALL=C sort | while read -r f; do
@@ -138,6 +169,7 @@ do_install() {
 		put $mode "$f" "$DOCDIR/$f"
 	done
 
+	accounts "$SYSUSERSDIR/tldwatch.conf"
 	echo "installed tldwatch into ${DESTDIR:-/} (record: $DESTDIR$MANIFEST)"
 }
 
@@ -152,7 +184,7 @@ do_uninstall() {
 		{
 			for f in "$BINDIR/tldwatch" "$MANDIR/man1/tldwatch.1" \
 			    "$MANDIR/man5/tldwatch.yaml.5" "$DOCDIR/tldwatch.yaml.example" \
-			    "$SYSTEMDUNITDIR/tldwatch.service"; do
+			    "$SYSTEMDUNITDIR/tldwatch.service" "$SYSUSERSDIR/tldwatch.conf"; do
 				echo "f $f"
 			done
 			echo "l $BINDIR/check_tldwatch"
@@ -191,6 +223,9 @@ do_uninstall() {
 		[ -d "$DESTDIR$path" ] || continue
 		rmdir "$DESTDIR$path" 2>/dev/null || echo "install.sh: kept $path: not empty" >&2
 	done
+	if [ -z "$DESTDIR" ] && getent passwd tldwatch >/dev/null 2>&1; then
+		echo "kept user and group tldwatch (remove: userdel tldwatch; groupdel tldwatch)"
+	fi
 	echo "uninstalled tldwatch from ${DESTDIR:-/}"
 }
 

@@ -726,14 +726,14 @@ tw_statefile_save(const char *path, const struct tw_state_doc *doc, struct tw_er
 		sys_fail(err, path, "remove a stale temporary file", errno);
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		sys_fail(err, path, "create the temporary file", errno);
 		goto out;
 	}
 	created = true;
-	/* 0600 whatever the umask. */
-	if (fchmod(fd, 0600) != 0) {
+	/* 0640 whatever the umask: the group (tldwatch under the systemd unit) may read it. */
+	if (fchmod(fd, 0640) != 0) {
 		sys_fail(err, path, "chmod the temporary file", errno);
 		goto out;
 	}

@@ -6,9 +6,11 @@
  * rings, outage starts), the history rings, the recent events, and the
  * latest round's result as `tldwatch check --format json` prints it (for
  * people and scripts: it is written, never read back).  It is rewritten after every
- * round through a temporary file in the same directory: created 0600,
- * written, fsync'ed, renamed over the old one, and the directory fsync'ed,
- * so a crash at any moment leaves either the old or the new file, whole.
+ * round through a temporary file in the same directory: created 0640
+ * whatever the umask (the owner writes, the group reads: a monitoring user
+ * in the watcher's group runs `tldwatch status`; others nothing), written,
+ * fsync'ed, renamed over the old one, and the directory fsync'ed, so a
+ * crash at any moment leaves either the old or the new file, whole.
  * The file is never written through a symlink.
  *
  * A state file that cannot be parsed, or that is not ours, is never

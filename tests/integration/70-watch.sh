@@ -16,7 +16,7 @@ watch_cfg
 rm -f "$WORK/state.json"
 tw watch -f "$WORK/watch.yaml" --state "$WORK/state.json" --events "$WORK/ev.jsonl" --rounds 3
 expect_rc 0
-[ "$(stat -c %a "$WORK/state.json")" = 600 ] || fail "state file mode is not 0600"
+[ "$(stat -c %a "$WORK/state.json")" = 640 ] || fail "state file mode is not 0640"
 tw status --state "$WORK/state.json" --format nagios
 expect_rc 0
 expect_match '^TLDWATCH OK - kp up for'

@@ -2,7 +2,7 @@
  * test_statefile.c -- the state file: exact round trips of random-ish
  * states, a table of damaged documents and every truncation of a good one
  * (all BAD, with a reason), symlinks refused, temporary files never left
- * behind, mode 0600, failures that leave the old file whole, set_aside.
+ * behind, mode 0640, failures that leave the old file whole, set_aside.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -547,7 +547,7 @@ test_round_trip(void **state)
 		doc_free(&back);
 		assert_no_temp(f->dir);
 		assert_int_equal(stat(f->path, &st), 0);
-		assert_int_equal(st.st_mode & 07777, 0600);
+		assert_int_equal(st.st_mode & 07777, 0640);
 	}
 	/* Versioned, readable, with the ISO time and a final newline. */
 	text = read_file(f->path, NULL);
@@ -1113,7 +1113,7 @@ test_stale_temp(void **state)
 	doc_free(&doc);
 }
 
-/* The file is 0600 whatever the umask, and replaces an older, wider one. */
+/* The file is 0640 whatever the umask, and replaces an older, wider one. */
 static void
 test_mode(void **state)
 {
@@ -1130,13 +1130,13 @@ test_mode(void **state)
 	assert_int_equal(tw_statefile_save(f->path, &doc, &err), 0);
 	umask(old);
 	assert_int_equal(stat(f->path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_mode & 07777, 0640);
 	assert_true(S_ISREG(st.st_mode));
 	old = umask(0777);
 	assert_int_equal(tw_statefile_save(f->path, &doc, &err), 0);
 	umask(old);
 	assert_int_equal(stat(f->path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_mode & 07777, 0640);
 	doc_free(&doc);
 }
 
