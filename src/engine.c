@@ -2,8 +2,7 @@
  * engine.c -- c-ares channels on one libevent base, one per server.
  *
  * The only file that includes <ares.h> or the event2 headers.  See engine.h for
- * the model; the c-ares 1.18 facts behind the details are in
- * shared/DESIGN.md ("Engine facts that cost time to learn").
+ * the model; the c-ares 1.18 facts behind the details are in docs/engine.md.
  */
 #define CARES_NO_DEPRECATED 1
 
