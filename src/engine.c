@@ -1,13 +1,13 @@
 /*
- * engine.c -- c-ares channels on one libevent base, one per server.
+ * engine.c -- c-ares channels on the process's event loop, one per server.
  *
- * The only file that includes <ares.h> or the event2 headers.  See engine.h for
- * the model; the c-ares 1.18 facts behind the details are in docs/engine.md.
+ * The only file that includes <ares.h>; its sockets and timers are the
+ * loop's (loop.h).  See engine.h for the model; the c-ares 1.18 facts behind
+ * the details are in docs/engine.md.
  */
 #define CARES_NO_DEPRECATED 1
 
 #include <ares.h>
-#include <event2/event.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,11 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
+#include <sys/time.h>
 
 #include "tldwatch/clock.h"
 #include "tldwatch/endpoint.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/loop.h"
 #include "tldwatch/wire.h"
 
 /* c-ares gets a little longer than our own deadline, so ours decides. */
@@ -33,10 +34,10 @@
 struct channel;
 struct query;
 
-/* One libevent event per socket c-ares opens. */
+/* One loop watch per socket c-ares opens. */
 struct sock_watch {
 	ares_socket_t fd;
-	struct event *ev;
+	struct tw_loop_io *io;
 	struct sock_watch *next;
 };
 
@@ -60,7 +61,7 @@ struct channel {
 	struct tw_engine *e;
 	struct target *t;           /* bound target, or NULL */
 	ares_channel ch;
-	struct event *timer;        /* c-ares' own timeout processing */
+	struct tw_loop_timer *timer; /* c-ares' own timeout processing */
 	struct sock_watch *watches;
 	bool idle;                  /* on the idle list: no query in flight */
 	struct channel *prev_idle, *next_idle;
@@ -101,7 +102,7 @@ struct attempt {
 	struct query *q;            /* NULL once orphaned (our deadline passed) */
 	struct channel *chan;       /* where it was sent, and under which ID */
 	uint16_t id;
-	struct event *deadline;
+	struct tw_loop_timer *deadline;
 	double start_ms;
 	double end_ms;
 	int status;                 /* c-ares status */
@@ -114,9 +115,9 @@ struct attempt {
 
 struct tw_engine {
 	struct tw_engine_opts opts;
-	struct event_base *base;
-	struct event *drain;        /* delivers finished attempts and queries */
-	struct event *stop_timer;   /* the run's global deadline */
+	struct tw_loop *loop;
+	struct tw_loop_timer *drain; /* delivers finished attempts and queries */
+	struct tw_loop_timer *stop_timer; /* tw_engine_run()'s deadline */
 	bool deadline_hit;
 	bool destroying;
 	struct target *buckets[TARGET_BUCKETS];
@@ -132,23 +133,7 @@ struct tw_engine {
 	size_t pending;
 	void (*idle_cb)(void *);
 	void *idle_cookie;
-	struct event **signals;
-	size_t n_signals;
 };
-
-struct tw_timer {
-	struct event *ev;
-	tw_timer_cb *cb;
-	void *cookie;
-};
-
-struct signal_handler {
-	tw_signal_cb *cb;
-	void *cookie;
-};
-
-/* Event priorities: replies are read before any deadline is judged. */
-enum { PRIO_IO = 0, PRIO_LATER = 1, PRIO_COUNT = 2 };
 
 static void start_attempt(struct query *q);
 
@@ -157,8 +142,7 @@ tw_engine_versions(void)
 {
 	static char buf[96];
 
-	snprintf(buf, sizeof(buf), "c-ares %s, libevent %s", ares_version(NULL),
-	    event_get_version());
+	snprintf(buf, sizeof(buf), "c-ares %s, %s", ares_version(NULL), tw_loop_version());
 	return buf;
 }
 
@@ -170,24 +154,25 @@ rearm(struct channel *c)
 
 	tv = ares_timeout(c->ch, NULL, &buf);
 	if (tv != NULL)
-		evtimer_add(c->timer, tv);
+		tw_loop_timer_arm(c->timer, (double)tv->tv_sec * 1000.0 +
+		    (double)tv->tv_usec / 1000.0);
 	else
-		evtimer_del(c->timer);
+		tw_loop_timer_cancel(c->timer);
 }
 
-/* The argument is the channel, never the watch: c-ares may free the watch. */
+/* The cookie is the channel, never the watch: c-ares may free the watch. */
 static void
-on_socket(evutil_socket_t fd, short what, void *cookie)
+on_socket(int fd, unsigned events, void *cookie)
 {
 	struct channel *c = cookie;
 
-	ares_process_fd(c->ch, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
-	    (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
+	ares_process_fd(c->ch, (events & TW_LOOP_READ) ? fd : ARES_SOCKET_BAD,
+	    (events & TW_LOOP_WRITE) ? fd : ARES_SOCKET_BAD);
 	rearm(c);
 }
 
 static void
-on_cares_timer(evutil_socket_t fd, short what, void *cookie)
+on_cares_timer(void *cookie)
 {
 	struct channel *c = cookie;
 
@@ -200,36 +185,34 @@ on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 {
 	struct channel *c = cookie;
 	struct sock_watch **pp, *w;
+	unsigned events = (readable ? TW_LOOP_READ : 0) | (writable ? TW_LOOP_WRITE : 0);
 
 	for (pp = &c->watches; *pp != NULL; pp = &(*pp)->next)
 		if ((*pp)->fd == fd)
 			break;
 	w = *pp;
-	if (!readable && !writable) {
+	if (events == 0) {
 		/* c-ares is about to close the socket. */
 		if (w != NULL) {
 			*pp = w->next;
-			event_free(w->ev);
+			tw_loop_io_free(w->io);
 			free(w);
 		}
 		return;
 	}
-	if (w == NULL) {
-		if ((w = calloc(1, sizeof(*w))) == NULL)
-			return;
-		w->fd = fd;
-		w->next = c->watches;
-		c->watches = w;
-	} else {
-		event_free(w->ev);
+	if (w != NULL) {
+		(void)tw_loop_io_set(w->io, events);
+		return;
 	}
-	w->ev = event_new(c->e->base, fd,
-	    (short)((readable ? EV_READ : 0) | (writable ? EV_WRITE : 0) | EV_PERSIST),
-	    on_socket, c);
-	if (w->ev != NULL) {
-		event_priority_set(w->ev, PRIO_IO);
-		event_add(w->ev, NULL);
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return;
+	w->fd = fd;
+	if ((w->io = tw_loop_io_new(c->e->loop, fd, events, on_socket, c)) == NULL) {
+		free(w);
+		return;
 	}
+	w->next = c->watches;
+	c->watches = w;
 }
 
 /* Create a channel for ${t}'s server; NULL (after saying why) on failure. */
@@ -290,9 +273,8 @@ channel_new(struct tw_engine *e, struct target *t)
 		fprintf(stderr, "tldwatch: c-ares: server %s: %s\n", csv, ares_strerror(rc));
 		goto err2;
 	}
-	if ((c->timer = evtimer_new(e->base, on_cares_timer, c)) == NULL)
+	if ((c->timer = tw_loop_timer_new(e->loop, on_cares_timer, c)) == NULL)
 		goto err2;
-	event_priority_set(c->timer, PRIO_LATER);
 	c->next = e->channels;
 	if (c->next != NULL)
 		c->next->prev = c;
@@ -366,10 +348,10 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 	e->destroying = was;
 	while ((w = c->watches) != NULL) {
 		c->watches = w->next;
-		event_free(w->ev);
+		tw_loop_io_free(w->io);
 		free(w);
 	}
-	event_free(c->timer);
+	tw_loop_timer_free(c->timer);
 	free(c);
 }
 
@@ -451,7 +433,7 @@ make_ready(struct query *q, enum tw_outcome final)
 	else
 		e->ready_head = q;
 	e->ready_tail = q;
-	event_active(e->drain, EV_TIMEOUT, 0);
+	tw_loop_timer_activate(e->drain);
 }
 
 /* Give ${t} a channel: a new one, or the least recently used idle one recycled. */
@@ -589,15 +571,14 @@ id_release(struct channel *c, uint16_t id)
 static void
 attempt_free(struct attempt *a)
 {
-	if (a->deadline != NULL)
-		event_free(a->deadline);
+	tw_loop_timer_free(a->deadline);
 	free(a->buf);
 	free(a);
 }
 
 /* Our deadline for one attempt: the attempt is orphaned, c-ares frees it later. */
 static void
-on_attempt_deadline(evutil_socket_t fd, short what, void *cookie)
+on_attempt_deadline(void *cookie)
 {
 	struct attempt *a = cookie;
 	struct query *q = a->q;
@@ -623,15 +604,14 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 		memcpy(a->buf, abuf, (size_t)alen);
 		a->len = (size_t)alen;
 	}
-	if (a->deadline != NULL)
-		evtimer_del(a->deadline);
+	tw_loop_timer_cancel(a->deadline);
 	if (e == NULL || e->destroying) {
 		attempt_free(a);
 		return;
 	}
 	a->next_done = e->done;
 	e->done = a;
-	event_active(e->drain, EV_TIMEOUT, 0);
+	tw_loop_timer_activate(e->drain);
 }
 
 /*
@@ -727,7 +707,7 @@ deliver(struct query *q)
 }
 
 static void
-on_drain(evutil_socket_t fd, short what, void *cookie)
+on_drain(void *cookie)
 {
 	struct tw_engine *e = cookie;
 	struct attempt *a;
@@ -763,7 +743,6 @@ start_attempt(struct query *q)
 	struct channel *c = q->chan;
 	uint8_t buf[QUERY_MAX];
 	struct attempt *a;
-	struct timeval tv;
 	int len;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
@@ -775,18 +754,15 @@ start_attempt(struct query *q)
 	a->chan = c;
 	len = tw_wire_build_query(a->id, q->qname, q->qtype, false, buf, sizeof(buf));
 	if (len < 0 ||
-	    (a->deadline = evtimer_new(q->e->base, on_attempt_deadline, a)) == NULL) {
+	    (a->deadline = tw_loop_timer_new(q->e->loop, on_attempt_deadline, a)) == NULL) {
 		id_release(c, a->id);
 		free(a);
 		goto fail;
 	}
-	event_priority_set(a->deadline, PRIO_LATER);
 	a->q = q;
 	q->live = a;
 	q->sent++;
-	tv.tv_sec = q->e->opts.timeout_ms / 1000;
-	tv.tv_usec = (q->e->opts.timeout_ms % 1000) * 1000;
-	evtimer_add(a->deadline, &tv);
+	tw_loop_timer_arm(a->deadline, (double)q->e->opts.timeout_ms);
 	a->start_ms = tw_clock_mono_ms();
 	/* May call on_cares_done() before it returns; a is linked already. */
 	ares_send(c->ch, buf, len, on_cares_done, a);
@@ -839,29 +815,23 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 }
 
 static void
-on_stop(evutil_socket_t fd, short what, void *cookie)
+on_stop(void *cookie)
 {
 	struct tw_engine *e = cookie;
 
 	e->deadline_hit = true;
-	event_base_loopbreak(e->base);
 }
 
 int
 tw_engine_run(struct tw_engine *e, uint32_t deadline_ms)
 {
-	struct timeval tv;
-
 	e->deadline_hit = false;
-	if (deadline_ms > 0) {
-		tv.tv_sec = deadline_ms / 1000;
-		tv.tv_usec = (deadline_ms % 1000) * 1000;
-		evtimer_add(e->stop_timer, &tv);
-	}
+	if (deadline_ms > 0)
+		tw_loop_timer_arm(e->stop_timer, (double)deadline_ms);
 	while (e->pending > 0 && !e->deadline_hit)
-		if (event_base_loop(e->base, EVLOOP_ONCE) < 0)
+		if (tw_loop_run_once(e->loop) != 0)
 			break;
-	evtimer_del(e->stop_timer);
+	tw_loop_timer_cancel(e->stop_timer);
 	if (e->pending == 0)
 		return 0;
 	tw_engine_cancel_all(e);
@@ -976,7 +946,7 @@ tw_engine_pending(const struct tw_engine *e)
 }
 
 struct tw_engine *
-tw_engine_new(const struct tw_engine_opts *opts)
+tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts)
 {
 	struct tw_engine *e;
 	int rc;
@@ -987,137 +957,24 @@ tw_engine_new(const struct tw_engine_opts *opts)
 	}
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto err0;
+	e->loop = loop;
 	e->opts = *opts;
 	apply_defaults(&e->opts);
 	e->opts.max_channels = fit_fd_limit(e->opts.max_channels);
-	if ((e->base = event_base_new()) == NULL)
+	if ((e->drain = tw_loop_timer_new(loop, on_drain, e)) == NULL)
 		goto err1;
-	if (event_base_priority_init(e->base, PRIO_COUNT) != 0)
+	if ((e->stop_timer = tw_loop_timer_new(loop, on_stop, e)) == NULL)
 		goto err2;
-	if ((e->drain = event_new(e->base, -1, 0, on_drain, e)) == NULL)
-		goto err2;
-	event_priority_set(e->drain, PRIO_LATER);
-	if ((e->stop_timer = evtimer_new(e->base, on_stop, e)) == NULL)
-		goto err3;
-	event_priority_set(e->stop_timer, PRIO_LATER);
 	return e;
 
-err3:
-	event_free(e->drain);
 err2:
-	event_base_free(e->base);
+	tw_loop_timer_free(e->drain);
 err1:
 	free(e);
 err0:
-	fprintf(stderr, "tldwatch: cannot create the event loop\n");
+	fprintf(stderr, "tldwatch: cannot create the DNS engine\n");
 	ares_library_cleanup();
 	return NULL;
-}
-
-static void
-on_timer(evutil_socket_t fd, short what, void *cookie)
-{
-	struct tw_timer *t = cookie;
-
-	t->cb(t->cookie);
-}
-
-struct tw_timer *
-tw_timer_new(struct tw_engine *e, tw_timer_cb *cb, void *cookie)
-{
-	struct tw_timer *t;
-
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	if ((t->ev = evtimer_new(e->base, on_timer, t)) == NULL) {
-		free(t);
-		return NULL;
-	}
-	event_priority_set(t->ev, PRIO_LATER);
-	t->cb = cb;
-	t->cookie = cookie;
-	return t;
-}
-
-void
-tw_timer_arm(struct tw_timer *t, double ms)
-{
-	struct timeval tv;
-
-	if (ms < 0)
-		ms = 0;
-	tv.tv_sec = (time_t)(ms / 1000.0);
-	tv.tv_usec = (suseconds_t)((ms - (double)tv.tv_sec * 1000.0) * 1000.0);
-	evtimer_add(t->ev, &tv);
-}
-
-void
-tw_timer_cancel(struct tw_timer *t)
-{
-	if (t != NULL)
-		evtimer_del(t->ev);
-}
-
-void
-tw_timer_free(struct tw_timer *t)
-{
-	if (t == NULL)
-		return;
-	event_free(t->ev);
-	free(t);
-}
-
-static void
-on_signal(evutil_socket_t signo, short what, void *cookie)
-{
-	struct signal_handler *h = cookie;
-
-	h->cb((int)signo, h->cookie);
-}
-
-int
-tw_engine_on_signal(struct tw_engine *e, int signo, tw_signal_cb *cb, void *cookie)
-{
-	struct signal_handler *h;
-	struct event **v;
-	struct event *ev;
-
-	if ((h = calloc(1, sizeof(*h))) == NULL)
-		return -1;
-	h->cb = cb;
-	h->cookie = cookie;
-	if ((v = realloc(e->signals, (e->n_signals + 1) * sizeof(*v))) == NULL)
-		goto fail;
-	e->signals = v;
-	if ((ev = evsignal_new(e->base, signo, on_signal, h)) == NULL)
-		goto fail;
-	if (evsignal_add(ev, NULL) != 0) {
-		event_free(ev);
-		goto fail;
-	}
-	e->signals[e->n_signals++] = ev;
-	return 0;
-fail:
-	free(h);
-	return -1;
-}
-
-struct event_base *
-tw_engine_event_base(struct tw_engine *e)
-{
-	return e->base;
-}
-
-int
-tw_engine_loop(struct tw_engine *e)
-{
-	return event_base_loop(e->base, EVLOOP_NO_EXIT_ON_EMPTY) < 0 ? -1 : 0;
-}
-
-void
-tw_engine_break(struct tw_engine *e)
-{
-	event_base_loopbreak(e->base);
 }
 
 void
@@ -1125,7 +982,6 @@ tw_engine_free(struct tw_engine *e)
 {
 	struct attempt *a;
 	struct target *t;
-	size_t i;
 
 	if (e == NULL)
 		return;
@@ -1140,14 +996,8 @@ tw_engine_free(struct tw_engine *e)
 		e->targets = t->next_all;
 		free(t);
 	}
-	for (i = 0; i < e->n_signals; i++) {
-		free(event_get_callback_arg(e->signals[i]));
-		event_free(e->signals[i]);
-	}
-	free(e->signals);
-	event_free(e->stop_timer);
-	event_free(e->drain);
-	event_base_free(e->base);
+	tw_loop_timer_free(e->stop_timer);
+	tw_loop_timer_free(e->drain);
 	free(e);
 	ares_library_cleanup();
 }

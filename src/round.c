@@ -15,6 +15,7 @@
 #include "tldwatch/classify.h"
 #include "tldwatch/clock.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/loop.h"
 #include "tldwatch/round.h"
 #include "tldwatch/wire.h"
 
@@ -120,6 +121,7 @@ struct qctx {
 
 struct tw_round {
 	const struct tw_config *cfg;
+	struct tw_loop *loop;
 	struct tw_engine *eng;
 	struct tw_wire_msg msg;     /* scratch for parsing one reply */
 	struct authset *rootset;
@@ -133,8 +135,8 @@ struct tw_round {
 	bool finished;              /* idle or deadline: nothing more will come */
 	bool deadline_hit;
 	double started;
-	struct tw_timer *deadline;
-	struct tw_timer *idle;
+	struct tw_loop_timer *deadline;
+	struct tw_loop_timer *idle;
 	tw_round_done_cb *done_cb;
 	void *done_cookie;
 };
@@ -1106,8 +1108,8 @@ round_free(struct tw_round *rd)
 	struct row *row;
 	size_t i, j;
 
-	tw_timer_free(rd->deadline);
-	tw_timer_free(rd->idle);
+	tw_loop_timer_free(rd->deadline);
+	tw_loop_timer_free(rd->idle);
 	for (i = 0; i < rd->qctxs.n; i++) {
 		q = rd->qctxs.v[i];
 		free(q->qname);
@@ -1185,7 +1187,7 @@ on_idle(void *cookie)
 		return;
 	sweep(rd);
 	rd->finished = true;
-	tw_timer_cancel(rd->deadline);
+	tw_loop_timer_cancel(rd->deadline);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
 }
@@ -1205,7 +1207,7 @@ on_deadline(void *cookie)
 }
 
 struct tw_round *
-tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
+tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engine *eng,
     const struct tw_round_opts *opts, tw_round_done_cb *cb, void *cookie)
 {
 	struct tw_engine_opts eo;
@@ -1226,12 +1228,13 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		goto oom;
 	rd->cfg = cfg;
+	rd->loop = loop;
 	rd->eng = eng;
 	rd->done_cb = cb;
 	rd->done_cookie = cookie;
 	rd->started = tw_clock_mono_ms();
-	if ((rd->deadline = tw_timer_new(eng, on_deadline, rd)) == NULL ||
-	    (rd->idle = tw_timer_new(eng, on_idle, rd)) == NULL)
+	if ((rd->deadline = tw_loop_timer_new(loop, on_deadline, rd)) == NULL ||
+	    (rd->idle = tw_loop_timer_new(loop, on_idle, rd)) == NULL)
 		goto oom;
 	if ((rd->rootset = set_new(rd, "", TW_ROLE_ROOT, NULL)) == NULL)
 		goto oom;
@@ -1273,9 +1276,9 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 		goto oom;
 	tw_engine_set_idle_cb(eng, on_idle, rd);
 	if (opts->deadline_ms > 0)
-		tw_timer_arm(rd->deadline, opts->deadline_ms);
+		tw_loop_timer_arm(rd->deadline, opts->deadline_ms);
 	if (tw_engine_pending(eng) == 0)
-		tw_timer_arm(rd->idle, 0);   /* nothing to ask: over at once, from the loop */
+		tw_loop_timer_arm(rd->idle, 0);   /* nothing to ask: over at once, from the loop */
 	return rd;
 oom:
 	fprintf(stderr, "tldwatch: out of memory\n");
@@ -1308,7 +1311,7 @@ tw_round_finish(struct tw_round *rd)
 static void
 break_loop(void *cookie)
 {
-	tw_engine_break(cookie);
+	tw_loop_break(cookie);
 }
 
 struct tw_check_result *
@@ -1317,18 +1320,25 @@ tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
 	struct tw_engine_opts eo;
 	struct tw_check_result *r = NULL;
 	struct tw_engine *eng;
+	struct tw_loop *loop;
 	struct tw_round *rd;
 
 	memset(&eo, 0, sizeof(eo));
 	eo.timeout_ms = cfg->probe.timeout_ms;
 	eo.attempts = cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
-	if ((eng = tw_engine_new(&eo)) == NULL)
+	if ((loop = tw_loop_new()) == NULL)
 		return NULL;
-	if ((rd = tw_round_start(cfg, eng, opts, break_loop, eng)) != NULL) {
-		tw_engine_loop(eng);
+	if ((eng = tw_engine_new(loop, &eo)) == NULL) {
+		tw_loop_free(loop);
+		return NULL;
+	}
+	if ((rd = tw_round_start(cfg, loop, eng, opts, break_loop, loop)) != NULL) {
+		if (tw_loop_run(loop) != 0)
+			fprintf(stderr, "tldwatch: the event loop failed\n");
 		r = tw_round_finish(rd);
 	}
 	tw_engine_free(eng);
+	tw_loop_free(loop);
 	return r;
 }
