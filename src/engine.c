@@ -21,6 +21,7 @@
 #include "tldwatch/clock.h"
 #include "tldwatch/endpoint.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/hash.h"
 #include "tldwatch/loop.h"
 #include "tldwatch/wire.h"
 
@@ -51,7 +52,6 @@ struct target {
 	struct query *started;      /* started, not delivered (doubly linked) */
 	unsigned inflight;          /* started, not delivered */
 	bool runnable;              /* on the engine's round-robin list */
-	struct target *next_hash;
 	struct target *next_run;
 	struct target *next_all;
 };
@@ -111,8 +111,6 @@ struct attempt {
 	struct attempt *next_done;
 };
 
-#define TARGET_BUCKETS 8192     /* power of two */
-
 struct tw_engine {
 	struct tw_engine_opts opts;
 	struct tw_loop *loop;
@@ -120,7 +118,7 @@ struct tw_engine {
 	struct tw_loop_timer *stop_timer; /* tw_engine_run()'s deadline */
 	bool deadline_hit;
 	bool destroying;
-	struct target *buckets[TARGET_BUCKETS];
+	struct tw_hash by_key;      /* every target, by (address, port, transport) */
 	struct target *targets;     /* every target */
 	struct target *run_head, *run_tail; /* targets with queries ready to start */
 	struct channel *channels;   /* every channel */
@@ -355,36 +353,42 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 	free(c);
 }
 
-static size_t
-target_hash(const char *address, uint16_t port, enum tw_transport tr)
+static uint64_t
+target_hash(const struct tw_target *spec)
 {
-	size_t h = 2166136261u;    /* FNV-1a */
-	const unsigned char *p;
+	uint64_t h = tw_hash_str(TW_HASH_SEED, spec->address);
 
-	for (p = (const unsigned char *)address; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	h = (h ^ (unsigned)tr) * 16777619u;
-	return h & (TARGET_BUCKETS - 1);
+	h = tw_hash_u64(h, spec->port);
+	return tw_hash_u64(h, (uint64_t)spec->transport);
+}
+
+static bool
+target_eq(const void *item, const void *key)
+{
+	const struct target *t = item;
+	const struct tw_target *spec = key;
+
+	return t->port == spec->port && t->transport == spec->transport &&
+	    strcmp(t->address, spec->address) == 0;
 }
 
 static struct target *
 target_get(struct tw_engine *e, const struct tw_target *spec)
 {
-	size_t b = target_hash(spec->address, spec->port, spec->transport);
+	uint64_t h = target_hash(spec);
 	struct target *t;
 
-	for (t = e->buckets[b]; t != NULL; t = t->next_hash)
-		if (t->port == spec->port && t->transport == spec->transport &&
-		    strcmp(t->address, spec->address) == 0)
-			return t;
+	if ((t = tw_hash_find(&e->by_key, h, target_eq, spec)) != NULL)
+		return t;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	snprintf(t->address, sizeof(t->address), "%s", spec->address);
 	t->port = spec->port;
 	t->transport = spec->transport;
-	t->next_hash = e->buckets[b];
-	e->buckets[b] = t;
+	if (tw_hash_add(&e->by_key, h, t) != 0) {
+		free(t);
+		return NULL;
+	}
 	t->next_all = e->targets;
 	e->targets = t;
 	return t;
@@ -961,6 +965,7 @@ tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts)
 	e->opts = *opts;
 	apply_defaults(&e->opts);
 	e->opts.max_channels = fit_fd_limit(e->opts.max_channels);
+	tw_hash_init(&e->by_key);
 	if ((e->drain = tw_loop_timer_new(loop, on_drain, e)) == NULL)
 		goto err1;
 	if ((e->stop_timer = tw_loop_timer_new(loop, on_stop, e)) == NULL)
@@ -996,6 +1001,7 @@ tw_engine_free(struct tw_engine *e)
 		e->targets = t->next_all;
 		free(t);
 	}
+	tw_hash_free(&e->by_key);
 	tw_loop_timer_free(e->stop_timer);
 	tw_loop_timer_free(e->drain);
 	free(e);
