@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 
@@ -39,7 +40,7 @@ struct query;
 struct sock_watch {
 	ares_socket_t fd;
 	struct tw_loop_io *io;
-	struct sock_watch *next;
+	LIST_ENTRY(sock_watch) link;
 };
 
 /* A server (address, port, transport): where its queries wait their turn. */
@@ -48,12 +49,12 @@ struct target {
 	uint16_t port;
 	enum tw_transport transport;
 	struct channel *chan;       /* bound channel, or NULL */
-	struct query *wait_head, *wait_tail; /* queries not started yet */
-	struct query *started;      /* started, not delivered (doubly linked) */
+	STAILQ_HEAD(, query) waiting; /* queries not started yet, in order */
+	LIST_HEAD(, query) started; /* started, not delivered */
 	unsigned inflight;          /* started, not delivered */
-	bool runnable;              /* on the engine's round-robin list */
-	struct target *next_run;
-	struct target *next_all;
+	bool runnable;              /* on the engine's round-robin queue */
+	STAILQ_ENTRY(target) run_link;
+	SLIST_ENTRY(target) all_link;
 };
 
 /* A pooled c-ares channel, bound to one target at a time. */
@@ -62,10 +63,10 @@ struct channel {
 	struct target *t;           /* bound target, or NULL */
 	ares_channel ch;
 	struct tw_loop_timer *timer; /* c-ares' own timeout processing */
-	struct sock_watch *watches;
-	bool idle;                  /* on the idle list: no query in flight */
-	struct channel *prev_idle, *next_idle;
-	struct channel *prev, *next; /* every channel */
+	LIST_HEAD(, sock_watch) watches;
+	bool idle;                  /* on the idle queue: no query in flight */
+	TAILQ_ENTRY(channel) idle_link;
+	LIST_ENTRY(channel) link;   /* every channel */
 	/*
 	 * Query IDs c-ares holds on this channel, from ares_send() until it calls
 	 * back.  c-ares 1.18 gives a reply to the first query with its ID and uses
@@ -92,10 +93,10 @@ struct query {
 	uint8_t *buf;               /* response to deliver */
 	size_t len;
 	double rtt_ms;
-	struct query *prev, *next;  /* undelivered queries (e->pending_list) */
-	struct query *next_wait;    /* the target's wait queue */
-	struct query *prev_started, *next_started; /* the target's started list */
-	struct query *next_ready;   /* queue of queries to deliver */
+	LIST_ENTRY(query) pending_link;  /* every undelivered query (e->pending_list) */
+	STAILQ_ENTRY(query) wait_link;   /* the target's wait queue */
+	LIST_ENTRY(query) started_link;  /* the target's started list */
+	STAILQ_ENTRY(query) ready_link;  /* queries to deliver (e->ready) */
 };
 
 struct attempt {
@@ -108,7 +109,7 @@ struct attempt {
 	int status;                 /* c-ares status */
 	uint8_t *buf;
 	size_t len;
-	struct attempt *next_done;
+	SLIST_ENTRY(attempt) done_link;
 };
 
 struct tw_engine {
@@ -119,15 +120,15 @@ struct tw_engine {
 	bool deadline_hit;
 	bool destroying;
 	struct tw_hash by_key;      /* every target, by (address, port, transport) */
-	struct target *targets;     /* every target */
-	struct target *run_head, *run_tail; /* targets with queries ready to start */
-	struct channel *channels;   /* every channel */
-	struct channel *idle_head, *idle_tail; /* least recently used first */
+	SLIST_HEAD(, target) targets; /* every target */
+	STAILQ_HEAD(, target) run;  /* targets with queries ready to start, in turn */
+	LIST_HEAD(, channel) channels; /* every channel */
+	TAILQ_HEAD(, channel) idle; /* idle channels, least recently used first */
 	size_t n_channels;
 	size_t inflight;            /* started queries not yet delivered */
-	struct query *pending_list; /* every undelivered query */
-	struct query *ready_head, *ready_tail;
-	struct attempt *done;       /* attempts c-ares finished, not yet handled */
+	LIST_HEAD(, query) pending_list; /* every undelivered query, newest first */
+	STAILQ_HEAD(, query) ready; /* queries to deliver, in order */
+	SLIST_HEAD(, attempt) done; /* attempts c-ares finished, not yet handled (newest first) */
 	size_t pending;
 	void (*idle_cb)(void *);
 	void *idle_cookie;
@@ -182,17 +183,16 @@ static void
 on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 {
 	struct channel *c = cookie;
-	struct sock_watch **pp, *w;
+	struct sock_watch *w;
 	unsigned events = (readable ? TW_LOOP_READ : 0) | (writable ? TW_LOOP_WRITE : 0);
 
-	for (pp = &c->watches; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->fd == fd)
+	LIST_FOREACH(w, &c->watches, link)
+		if (w->fd == fd)
 			break;
-	w = *pp;
 	if (events == 0) {
 		/* c-ares is about to close the socket. */
 		if (w != NULL) {
-			*pp = w->next;
+			LIST_REMOVE(w, link);
 			tw_loop_io_free(w->io);
 			free(w);
 		}
@@ -209,8 +209,7 @@ on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 		free(w);
 		return;
 	}
-	w->next = c->watches;
-	c->watches = w;
+	LIST_INSERT_HEAD(&c->watches, w, link);
 }
 
 /* Create a channel for ${t}'s server; NULL (after saying why) on failure. */
@@ -227,6 +226,7 @@ channel_new(struct tw_engine *e, struct target *t)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->e = e;
+	LIST_INIT(&c->watches);
 	placeholder.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
@@ -273,10 +273,7 @@ channel_new(struct tw_engine *e, struct target *t)
 	}
 	if ((c->timer = tw_loop_timer_new(e->loop, on_cares_timer, c)) == NULL)
 		goto err2;
-	c->next = e->channels;
-	if (c->next != NULL)
-		c->next->prev = c;
-	e->channels = c;
+	LIST_INSERT_HEAD(&e->channels, c, link);
 	e->n_channels++;
 	c->t = t;
 	t->chan = c;
@@ -294,15 +291,7 @@ idle_remove(struct tw_engine *e, struct channel *c)
 {
 	if (!c->idle)
 		return;
-	if (c->prev_idle != NULL)
-		c->prev_idle->next_idle = c->next_idle;
-	else
-		e->idle_head = c->next_idle;
-	if (c->next_idle != NULL)
-		c->next_idle->prev_idle = c->prev_idle;
-	else
-		e->idle_tail = c->prev_idle;
-	c->prev_idle = c->next_idle = NULL;
+	TAILQ_REMOVE(&e->idle, c, idle_link);
 	c->idle = false;
 }
 
@@ -312,13 +301,7 @@ idle_append(struct tw_engine *e, struct channel *c)
 	if (c->idle)
 		return;
 	c->idle = true;
-	c->next_idle = NULL;
-	c->prev_idle = e->idle_tail;
-	if (e->idle_tail != NULL)
-		e->idle_tail->next_idle = c;
-	else
-		e->idle_head = c;
-	e->idle_tail = c;
+	TAILQ_INSERT_TAIL(&e->idle, c, idle_link);
 }
 
 /*
@@ -334,18 +317,13 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 	idle_remove(e, c);
 	if (c->t != NULL)
 		c->t->chan = NULL;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		e->channels = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	e->n_channels--;
 	e->destroying = true;
 	ares_destroy(c->ch);
 	e->destroying = was;
-	while ((w = c->watches) != NULL) {
-		c->watches = w->next;
+	while ((w = LIST_FIRST(&c->watches)) != NULL) {
+		LIST_REMOVE(w, link);
 		tw_loop_io_free(w->io);
 		free(w);
 	}
@@ -385,12 +363,13 @@ target_get(struct tw_engine *e, const struct tw_target *spec)
 	snprintf(t->address, sizeof(t->address), "%s", spec->address);
 	t->port = spec->port;
 	t->transport = spec->transport;
+	STAILQ_INIT(&t->waiting);
+	LIST_INIT(&t->started);
 	if (tw_hash_add(&e->by_key, h, t) != 0) {
 		free(t);
 		return NULL;
 	}
-	t->next_all = e->targets;
-	e->targets = t;
+	SLIST_INSERT_HEAD(&e->targets, t, all_link);
 	return t;
 }
 
@@ -400,27 +379,16 @@ run_append(struct tw_engine *e, struct target *t)
 	if (t->runnable)
 		return;
 	t->runnable = true;
-	t->next_run = NULL;
-	if (e->run_tail != NULL)
-		e->run_tail->next_run = t;
-	else
-		e->run_head = t;
-	e->run_tail = t;
+	STAILQ_INSERT_TAIL(&e->run, t, run_link);
 }
 
-static struct target *
+static void
 run_pop(struct tw_engine *e)
 {
-	struct target *t = e->run_head;
+	struct target *t = STAILQ_FIRST(&e->run);
 
-	if (t == NULL)
-		return NULL;
-	e->run_head = t->next_run;
-	if (e->run_head == NULL)
-		e->run_tail = NULL;
-	t->next_run = NULL;
+	STAILQ_REMOVE_HEAD(&e->run, run_link);
 	t->runnable = false;
-	return t;
 }
 
 /* Queue ${q} for delivery from the drain event. */
@@ -431,12 +399,7 @@ make_ready(struct query *q, enum tw_outcome final)
 
 	q->final = final;
 	q->ready = true;
-	q->next_ready = NULL;
-	if (e->ready_tail != NULL)
-		e->ready_tail->next_ready = q;
-	else
-		e->ready_head = q;
-	e->ready_tail = q;
+	STAILQ_INSERT_TAIL(&e->ready, q, ready_link);
 	tw_loop_timer_activate(e->drain);
 }
 
@@ -447,10 +410,10 @@ bind_channel(struct tw_engine *e, struct target *t)
 	if (t->chan != NULL)
 		return true;
 	if (e->n_channels >= e->opts.max_channels) {
-		if (e->idle_head == NULL)
+		if (TAILQ_EMPTY(&e->idle))
 			return false;   /* every channel busy: wait for one */
 		/* A channel is tied to its server in c-ares 1.18: recycle = renew. */
-		channel_destroy(e, e->idle_head);
+		channel_destroy(e, TAILQ_FIRST(&e->idle));
 	}
 	return channel_new(e, t) != NULL;
 }
@@ -461,11 +424,10 @@ fail_waiting(struct target *t)
 {
 	struct query *q;
 
-	while ((q = t->wait_head) != NULL) {
-		t->wait_head = q->next_wait;
+	while ((q = STAILQ_FIRST(&t->waiting)) != NULL) {
+		STAILQ_REMOVE_HEAD(&t->waiting, wait_link);
 		make_ready(q, TW_OUTCOME_UNREACHABLE);
 	}
-	t->wait_tail = NULL;
 }
 
 /* Start waiting queries, round-robin over servers, within the bounds. */
@@ -475,10 +437,9 @@ pump(struct tw_engine *e)
 	struct target *t;
 	struct query *q;
 
-	while (e->inflight < e->opts.max_inflight && e->run_head != NULL) {
-		t = e->run_head;
+	while (e->inflight < e->opts.max_inflight && (t = STAILQ_FIRST(&e->run)) != NULL) {
 		if (t->chan == NULL && !bind_channel(e, t)) {
-			if (e->n_channels < e->opts.max_channels || e->idle_head != NULL) {
+			if (e->n_channels < e->opts.max_channels || !TAILQ_EMPTY(&e->idle)) {
 				run_pop(e);     /* creation failed outright */
 				fail_waiting(t);
 				continue;
@@ -486,22 +447,15 @@ pump(struct tw_engine *e)
 			break;                  /* wait for a channel to go idle */
 		}
 		run_pop(e);
-		q = t->wait_head;
-		t->wait_head = q->next_wait;
-		if (t->wait_head == NULL)
-			t->wait_tail = NULL;
-		q->next_wait = NULL;
+		q = STAILQ_FIRST(&t->waiting);
+		STAILQ_REMOVE_HEAD(&t->waiting, wait_link);
 		idle_remove(e, t->chan);
 		q->started = true;
 		q->chan = t->chan;
-		q->prev_started = NULL;
-		q->next_started = t->started;
-		if (t->started != NULL)
-			t->started->prev_started = q;
-		t->started = q;
+		LIST_INSERT_HEAD(&t->started, q, started_link);
 		t->inflight++;
 		e->inflight++;
-		if (t->wait_head != NULL && t->inflight < e->opts.max_per_server)
+		if (!STAILQ_EMPTY(&t->waiting) && t->inflight < e->opts.max_per_server)
 			run_append(e, t);
 		start_attempt(q);
 	}
@@ -517,18 +471,12 @@ query_stop(struct query *q)
 	if (!q->started)
 		return;
 	q->started = false;
-	if (q->prev_started != NULL)
-		q->prev_started->next_started = q->next_started;
-	else
-		t->started = q->next_started;
-	if (q->next_started != NULL)
-		q->next_started->prev_started = q->prev_started;
-	q->prev_started = q->next_started = NULL;
+	LIST_REMOVE(q, started_link);
 	t->inflight--;
 	e->inflight--;
 	if (t->inflight == 0 && t->chan != NULL)
 		idle_append(e, t->chan);
-	if (t->wait_head != NULL && t->inflight < e->opts.max_per_server)
+	if (!STAILQ_EMPTY(&t->waiting) && t->inflight < e->opts.max_per_server)
 		run_append(e, t);
 }
 
@@ -613,8 +561,7 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 		attempt_free(a);
 		return;
 	}
-	a->next_done = e->done;
-	e->done = a;
+	SLIST_INSERT_HEAD(&e->done, a, done_link);
 	tw_loop_timer_activate(e->drain);
 }
 
@@ -629,7 +576,7 @@ fail_channel(struct query *failed)
 {
 	struct query *q;
 
-	for (q = failed->t->started; q != NULL; q = q->next_started) {
+	LIST_FOREACH(q, &failed->t->started, started_link) {
 		if (q->live == NULL || q->chan != failed->chan)
 			continue;
 		q->live->q = NULL;    /* orphaned: c-ares frees it when it gives up */
@@ -671,16 +618,8 @@ handle_done(struct attempt *a)
 static void
 query_unlink(struct query *q)
 {
-	struct tw_engine *e = q->e;
-
-	if (q->prev != NULL)
-		q->prev->next = q->next;
-	else
-		e->pending_list = q->next;
-	if (q->next != NULL)
-		q->next->prev = q->prev;
-	q->prev = q->next = NULL;
-	e->pending--;
+	LIST_REMOVE(q, pending_link);
+	q->e->pending--;
 }
 
 static void
@@ -718,15 +657,13 @@ on_drain(void *cookie)
 	struct query *q;
 	bool delivered = false;
 
-	while (e->done != NULL || e->ready_head != NULL) {
-		while ((a = e->done) != NULL) {
-			e->done = a->next_done;
+	while (!SLIST_EMPTY(&e->done) || !STAILQ_EMPTY(&e->ready)) {
+		while ((a = SLIST_FIRST(&e->done)) != NULL) {
+			SLIST_REMOVE_HEAD(&e->done, done_link);
 			handle_done(a);
 		}
-		while ((q = e->ready_head) != NULL) {
-			e->ready_head = q->next_ready;
-			if (e->ready_head == NULL)
-				e->ready_tail = NULL;
+		while ((q = STAILQ_FIRST(&e->ready)) != NULL) {
+			STAILQ_REMOVE_HEAD(&e->ready, ready_link);
 			deliver(q);
 			delivered = true;
 		}
@@ -798,20 +735,13 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 	q->cb = cb;
 	q->cookie = cookie;
 	q->rtt_ms = -1.0;
-	q->next = e->pending_list;
-	if (q->next != NULL)
-		q->next->prev = q;
-	e->pending_list = q;
+	LIST_INSERT_HEAD(&e->pending_list, q, pending_link);
 	e->pending++;
 	if (t == NULL) {
 		make_ready(q, TW_OUTCOME_BLOCKED);
 		return 0;
 	}
-	if (t->wait_tail != NULL)
-		t->wait_tail->next_wait = q;
-	else
-		t->wait_head = q;
-	t->wait_tail = q;
+	STAILQ_INSERT_TAIL(&t->waiting, q, wait_link);
 	if (t->inflight < e->opts.max_per_server)
 		run_append(e, t);
 	pump(e);
@@ -849,7 +779,7 @@ tw_engine_cancel_all(struct tw_engine *e)
 	struct query *q;
 
 	/* Finished attempts not yet handled belong to queries about to go. */
-	while ((q = e->pending_list) != NULL) {
+	while ((q = LIST_FIRST(&e->pending_list)) != NULL) {
 		if (q->live != NULL) {
 			q->live->q = NULL;   /* orphaned: c-ares frees it when it gives up */
 			q->live = NULL;
@@ -859,18 +789,16 @@ tw_engine_cancel_all(struct tw_engine *e)
 		if (!q->ready)
 			query_free(q);       /* queries on the ready queue are freed below */
 	}
-	while ((q = e->ready_head) != NULL) {
-		e->ready_head = q->next_ready;
+	while ((q = STAILQ_FIRST(&e->ready)) != NULL) {
+		STAILQ_REMOVE_HEAD(&e->ready, ready_link);
 		query_free(q);
 	}
-	e->ready_tail = NULL;
 	/* Every wait queue held only queries freed above. */
-	for (t = e->targets; t != NULL; t = t->next_all) {
-		t->wait_head = t->wait_tail = NULL;
+	SLIST_FOREACH(t, &e->targets, all_link) {
+		STAILQ_INIT(&t->waiting);
 		t->runnable = false;
-		t->next_run = NULL;
 	}
-	e->run_head = e->run_tail = NULL;
+	STAILQ_INIT(&e->run);
 }
 
 void
@@ -883,8 +811,10 @@ tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie)
 static void
 channels_free(struct tw_engine *e)
 {
-	while (e->channels != NULL)
-		channel_destroy(e, e->channels);
+	struct channel *c;
+
+	while ((c = LIST_FIRST(&e->channels)) != NULL)
+		channel_destroy(e, c);
 }
 
 /*
@@ -966,6 +896,13 @@ tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts)
 	apply_defaults(&e->opts);
 	e->opts.max_channels = fit_fd_limit(e->opts.max_channels);
 	tw_hash_init(&e->by_key);
+	SLIST_INIT(&e->targets);
+	STAILQ_INIT(&e->run);
+	LIST_INIT(&e->channels);
+	TAILQ_INIT(&e->idle);
+	LIST_INIT(&e->pending_list);
+	STAILQ_INIT(&e->ready);
+	SLIST_INIT(&e->done);
 	if ((e->drain = tw_loop_timer_new(loop, on_drain, e)) == NULL)
 		goto err1;
 	if ((e->stop_timer = tw_loop_timer_new(loop, on_stop, e)) == NULL)
@@ -993,12 +930,12 @@ tw_engine_free(struct tw_engine *e)
 	tw_engine_cancel_all(e);
 	e->destroying = true;
 	channels_free(e);     /* ares_destroy() calls back for every orphan: freed there */
-	while ((a = e->done) != NULL) {
-		e->done = a->next_done;
+	while ((a = SLIST_FIRST(&e->done)) != NULL) {
+		SLIST_REMOVE_HEAD(&e->done, done_link);
 		attempt_free(a);
 	}
-	while ((t = e->targets) != NULL) {
-		e->targets = t->next_all;
+	while ((t = SLIST_FIRST(&e->targets)) != NULL) {
+		SLIST_REMOVE_HEAD(&e->targets, all_link);
 		free(t);
 	}
 	tw_hash_free(&e->by_key);
