@@ -18,6 +18,8 @@
 #define ALIGN (_Alignof(max_align_t))
 #define ALIGN_UP(n) (((n) + ALIGN - 1) & ~(ALIGN - 1))
 #define MIN_CHUNK 256
+/* No object may be larger than PTRDIFF_MAX (malloc refuses it too): keep room for our header. */
+#define MAX_SIZE ((size_t)PTRDIFF_MAX - 256)
 
 struct chunk {
 	SLIST_ENTRY(chunk) link;
@@ -151,7 +153,7 @@ block_alloc(struct tw_region *r, size_t size)
 {
 	struct block *b;
 
-	if (size > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + size)) == NULL)
+	if ((b = malloc(sizeof(*b) + size)) == NULL)
 		return fail(r);
 	b->size = size;
 	LIST_INSERT_HEAD(&r->blocks, b, link);
@@ -195,7 +197,7 @@ tw_region_alloc(struct tw_region *r, size_t size)
 
 	if (size == 0)
 		size = 1;
-	if (size > SIZE_MAX - ALIGN)
+	if (size > MAX_SIZE)
 		return fail(r);
 	asize = ALIGN_UP(size);
 	if (asize >= r->large_min)
@@ -231,14 +233,14 @@ tw_region_realloc(struct tw_region *r, void *p, size_t old, size_t size)
 		return tw_region_alloc(r, size);
 	if (size == 0)
 		size = 1;
-	if (size > SIZE_MAX - ALIGN)
+	if (size > MAX_SIZE)
 		return fail(r);
 	aold = ALIGN_UP(old > 0 ? old : 1);
 	asize = ALIGN_UP(size);
 	if (aold >= r->large_min && asize >= r->large_min) {
 		b = block_of(p);
 		LIST_REMOVE(b, link);
-		if (size > SIZE_MAX - sizeof(*b) || (nb = realloc(b, sizeof(*b) + size)) == NULL) {
+		if ((nb = realloc(b, sizeof(*b) + size)) == NULL) {
 			LIST_INSERT_HEAD(&r->blocks, b, link);
 			return fail(r);
 		}
