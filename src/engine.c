@@ -1,14 +1,13 @@
 /*
- * engine.c -- c-ares channels on one libevent base, one per server.
+ * engine.c -- c-ares channels on the process's event loop, one per server.
  *
- * The only file that includes <ares.h> or the event2 headers.  See engine.h for
- * the model; the c-ares 1.18 facts behind the details are in
- * shared/DESIGN.md ("Engine facts that cost time to learn").
+ * The only file that includes <ares.h>; its sockets and timers are the
+ * loop's (loop.h).  See engine.h for the model; the c-ares 1.18 facts behind
+ * the details are in docs/engine.md.
  */
 #define CARES_NO_DEPRECATED 1
 
 #include <ares.h>
-#include <event2/event.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/resource.h>
-#include <time.h>
+#include <sys/time.h>
 
 #include "tldwatch/clock.h"
 #include "tldwatch/endpoint.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/hash.h"
+#include "tldwatch/loop.h"
 #include "tldwatch/wire.h"
 
 /* c-ares gets a little longer than our own deadline, so ours decides. */
@@ -34,11 +36,11 @@
 struct channel;
 struct query;
 
-/* One libevent event per socket c-ares opens. */
+/* One loop watch per socket c-ares opens. */
 struct sock_watch {
 	ares_socket_t fd;
-	struct event *ev;
-	struct sock_watch *next;
+	struct tw_loop_io *io;
+	LIST_ENTRY(sock_watch) link;
 };
 
 /* A server (address, port, transport): where its queries wait their turn. */
@@ -47,13 +49,12 @@ struct target {
 	uint16_t port;
 	enum tw_transport transport;
 	struct channel *chan;       /* bound channel, or NULL */
-	struct query *wait_head, *wait_tail; /* queries not started yet */
-	struct query *started;      /* started, not delivered (doubly linked) */
+	STAILQ_HEAD(, query) waiting; /* queries not started yet, in order */
+	LIST_HEAD(, query) started; /* started, not delivered */
 	unsigned inflight;          /* started, not delivered */
-	bool runnable;              /* on the engine's round-robin list */
-	struct target *next_hash;
-	struct target *next_run;
-	struct target *next_all;
+	bool runnable;              /* on the engine's round-robin queue */
+	STAILQ_ENTRY(target) run_link;
+	SLIST_ENTRY(target) all_link;
 };
 
 /* A pooled c-ares channel, bound to one target at a time. */
@@ -61,11 +62,11 @@ struct channel {
 	struct tw_engine *e;
 	struct target *t;           /* bound target, or NULL */
 	ares_channel ch;
-	struct event *timer;        /* c-ares' own timeout processing */
-	struct sock_watch *watches;
-	bool idle;                  /* on the idle list: no query in flight */
-	struct channel *prev_idle, *next_idle;
-	struct channel *prev, *next; /* every channel */
+	struct tw_loop_timer *timer; /* c-ares' own timeout processing */
+	LIST_HEAD(, sock_watch) watches;
+	bool idle;                  /* on the idle queue: no query in flight */
+	TAILQ_ENTRY(channel) idle_link;
+	LIST_ENTRY(channel) link;   /* every channel */
 	/*
 	 * Query IDs c-ares holds on this channel, from ares_send() until it calls
 	 * back.  c-ares 1.18 gives a reply to the first query with its ID and uses
@@ -92,64 +93,46 @@ struct query {
 	uint8_t *buf;               /* response to deliver */
 	size_t len;
 	double rtt_ms;
-	struct query *prev, *next;  /* undelivered queries (e->pending_list) */
-	struct query *next_wait;    /* the target's wait queue */
-	struct query *prev_started, *next_started; /* the target's started list */
-	struct query *next_ready;   /* queue of queries to deliver */
+	LIST_ENTRY(query) pending_link;  /* every undelivered query (e->pending_list) */
+	STAILQ_ENTRY(query) wait_link;   /* the target's wait queue */
+	LIST_ENTRY(query) started_link;  /* the target's started list */
+	STAILQ_ENTRY(query) ready_link;  /* queries to deliver (e->ready) */
 };
 
 struct attempt {
 	struct query *q;            /* NULL once orphaned (our deadline passed) */
 	struct channel *chan;       /* where it was sent, and under which ID */
 	uint16_t id;
-	struct event *deadline;
+	struct tw_loop_timer *deadline;
 	double start_ms;
 	double end_ms;
 	int status;                 /* c-ares status */
 	uint8_t *buf;
 	size_t len;
-	struct attempt *next_done;
+	SLIST_ENTRY(attempt) done_link;
 };
-
-#define TARGET_BUCKETS 8192     /* power of two */
 
 struct tw_engine {
 	struct tw_engine_opts opts;
-	struct event_base *base;
-	struct event *drain;        /* delivers finished attempts and queries */
-	struct event *stop_timer;   /* the run's global deadline */
+	struct tw_loop *loop;
+	struct tw_loop_timer *drain; /* delivers finished attempts and queries */
+	struct tw_loop_timer *stop_timer; /* tw_engine_run()'s deadline */
 	bool deadline_hit;
 	bool destroying;
-	struct target *buckets[TARGET_BUCKETS];
-	struct target *targets;     /* every target */
-	struct target *run_head, *run_tail; /* targets with queries ready to start */
-	struct channel *channels;   /* every channel */
-	struct channel *idle_head, *idle_tail; /* least recently used first */
+	struct tw_hash by_key;      /* every target, by (address, port, transport) */
+	SLIST_HEAD(, target) targets; /* every target */
+	STAILQ_HEAD(, target) run;  /* targets with queries ready to start, in turn */
+	LIST_HEAD(, channel) channels; /* every channel */
+	TAILQ_HEAD(, channel) idle; /* idle channels, least recently used first */
 	size_t n_channels;
 	size_t inflight;            /* started queries not yet delivered */
-	struct query *pending_list; /* every undelivered query */
-	struct query *ready_head, *ready_tail;
-	struct attempt *done;       /* attempts c-ares finished, not yet handled */
+	LIST_HEAD(, query) pending_list; /* every undelivered query, newest first */
+	STAILQ_HEAD(, query) ready; /* queries to deliver, in order */
+	SLIST_HEAD(, attempt) done; /* attempts c-ares finished, not yet handled (newest first) */
 	size_t pending;
 	void (*idle_cb)(void *);
 	void *idle_cookie;
-	struct event **signals;
-	size_t n_signals;
 };
-
-struct tw_timer {
-	struct event *ev;
-	tw_timer_cb *cb;
-	void *cookie;
-};
-
-struct signal_handler {
-	tw_signal_cb *cb;
-	void *cookie;
-};
-
-/* Event priorities: replies are read before any deadline is judged. */
-enum { PRIO_IO = 0, PRIO_LATER = 1, PRIO_COUNT = 2 };
 
 static void start_attempt(struct query *q);
 
@@ -158,8 +141,7 @@ tw_engine_versions(void)
 {
 	static char buf[96];
 
-	snprintf(buf, sizeof(buf), "c-ares %s, libevent %s", ares_version(NULL),
-	    event_get_version());
+	snprintf(buf, sizeof(buf), "c-ares %s, %s", ares_version(NULL), tw_loop_version());
 	return buf;
 }
 
@@ -171,24 +153,25 @@ rearm(struct channel *c)
 
 	tv = ares_timeout(c->ch, NULL, &buf);
 	if (tv != NULL)
-		evtimer_add(c->timer, tv);
+		tw_loop_timer_arm(c->timer, (double)tv->tv_sec * 1000.0 +
+		    (double)tv->tv_usec / 1000.0);
 	else
-		evtimer_del(c->timer);
+		tw_loop_timer_cancel(c->timer);
 }
 
-/* The argument is the channel, never the watch: c-ares may free the watch. */
+/* The cookie is the channel, never the watch: c-ares may free the watch. */
 static void
-on_socket(evutil_socket_t fd, short what, void *cookie)
+on_socket(int fd, unsigned events, void *cookie)
 {
 	struct channel *c = cookie;
 
-	ares_process_fd(c->ch, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
-	    (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
+	ares_process_fd(c->ch, (events & TW_LOOP_READ) ? fd : ARES_SOCKET_BAD,
+	    (events & TW_LOOP_WRITE) ? fd : ARES_SOCKET_BAD);
 	rearm(c);
 }
 
 static void
-on_cares_timer(evutil_socket_t fd, short what, void *cookie)
+on_cares_timer(void *cookie)
 {
 	struct channel *c = cookie;
 
@@ -200,37 +183,33 @@ static void
 on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 {
 	struct channel *c = cookie;
-	struct sock_watch **pp, *w;
+	struct sock_watch *w;
+	unsigned events = (readable ? TW_LOOP_READ : 0) | (writable ? TW_LOOP_WRITE : 0);
 
-	for (pp = &c->watches; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->fd == fd)
+	LIST_FOREACH(w, &c->watches, link)
+		if (w->fd == fd)
 			break;
-	w = *pp;
-	if (!readable && !writable) {
+	if (events == 0) {
 		/* c-ares is about to close the socket. */
 		if (w != NULL) {
-			*pp = w->next;
-			event_free(w->ev);
+			LIST_REMOVE(w, link);
+			tw_loop_io_free(w->io);
 			free(w);
 		}
 		return;
 	}
-	if (w == NULL) {
-		if ((w = calloc(1, sizeof(*w))) == NULL)
-			return;
-		w->fd = fd;
-		w->next = c->watches;
-		c->watches = w;
-	} else {
-		event_free(w->ev);
+	if (w != NULL) {
+		(void)tw_loop_io_set(w->io, events);
+		return;
 	}
-	w->ev = event_new(c->e->base, fd,
-	    (short)((readable ? EV_READ : 0) | (writable ? EV_WRITE : 0) | EV_PERSIST),
-	    on_socket, c);
-	if (w->ev != NULL) {
-		event_priority_set(w->ev, PRIO_IO);
-		event_add(w->ev, NULL);
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return;
+	w->fd = fd;
+	if ((w->io = tw_loop_io_new(c->e->loop, fd, events, on_socket, c)) == NULL) {
+		free(w);
+		return;
 	}
+	LIST_INSERT_HEAD(&c->watches, w, link);
 }
 
 /* Create a channel for ${t}'s server; NULL (after saying why) on failure. */
@@ -247,6 +226,7 @@ channel_new(struct tw_engine *e, struct target *t)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->e = e;
+	LIST_INIT(&c->watches);
 	placeholder.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
@@ -291,13 +271,9 @@ channel_new(struct tw_engine *e, struct target *t)
 		fprintf(stderr, "tldwatch: c-ares: server %s: %s\n", csv, ares_strerror(rc));
 		goto err2;
 	}
-	if ((c->timer = evtimer_new(e->base, on_cares_timer, c)) == NULL)
+	if ((c->timer = tw_loop_timer_new(e->loop, on_cares_timer, c)) == NULL)
 		goto err2;
-	event_priority_set(c->timer, PRIO_LATER);
-	c->next = e->channels;
-	if (c->next != NULL)
-		c->next->prev = c;
-	e->channels = c;
+	LIST_INSERT_HEAD(&e->channels, c, link);
 	e->n_channels++;
 	c->t = t;
 	t->chan = c;
@@ -315,15 +291,7 @@ idle_remove(struct tw_engine *e, struct channel *c)
 {
 	if (!c->idle)
 		return;
-	if (c->prev_idle != NULL)
-		c->prev_idle->next_idle = c->next_idle;
-	else
-		e->idle_head = c->next_idle;
-	if (c->next_idle != NULL)
-		c->next_idle->prev_idle = c->prev_idle;
-	else
-		e->idle_tail = c->prev_idle;
-	c->prev_idle = c->next_idle = NULL;
+	TAILQ_REMOVE(&e->idle, c, idle_link);
 	c->idle = false;
 }
 
@@ -333,13 +301,7 @@ idle_append(struct tw_engine *e, struct channel *c)
 	if (c->idle)
 		return;
 	c->idle = true;
-	c->next_idle = NULL;
-	c->prev_idle = e->idle_tail;
-	if (e->idle_tail != NULL)
-		e->idle_tail->next_idle = c;
-	else
-		e->idle_head = c;
-	e->idle_tail = c;
+	TAILQ_INSERT_TAIL(&e->idle, c, idle_link);
 }
 
 /*
@@ -355,57 +317,59 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 	idle_remove(e, c);
 	if (c->t != NULL)
 		c->t->chan = NULL;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		e->channels = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	e->n_channels--;
 	e->destroying = true;
 	ares_destroy(c->ch);
 	e->destroying = was;
-	while ((w = c->watches) != NULL) {
-		c->watches = w->next;
-		event_free(w->ev);
+	while ((w = LIST_FIRST(&c->watches)) != NULL) {
+		LIST_REMOVE(w, link);
+		tw_loop_io_free(w->io);
 		free(w);
 	}
-	event_free(c->timer);
+	tw_loop_timer_free(c->timer);
 	free(c);
 }
 
-static size_t
-target_hash(const char *address, uint16_t port, enum tw_transport tr)
+static uint64_t
+target_hash(const struct tw_target *spec)
 {
-	size_t h = 2166136261u;    /* FNV-1a */
-	const unsigned char *p;
+	uint64_t h = tw_hash_str(TW_HASH_SEED, spec->address);
 
-	for (p = (const unsigned char *)address; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	h = (h ^ (unsigned)tr) * 16777619u;
-	return h & (TARGET_BUCKETS - 1);
+	h = tw_hash_u64(h, spec->port);
+	return tw_hash_u64(h, (uint64_t)spec->transport);
+}
+
+static bool
+target_eq(const void *item, const void *key)
+{
+	const struct target *t = item;
+	const struct tw_target *spec = key;
+
+	return t->port == spec->port && t->transport == spec->transport &&
+	    strcmp(t->address, spec->address) == 0;
 }
 
 static struct target *
 target_get(struct tw_engine *e, const struct tw_target *spec)
 {
-	size_t b = target_hash(spec->address, spec->port, spec->transport);
+	uint64_t h = target_hash(spec);
 	struct target *t;
 
-	for (t = e->buckets[b]; t != NULL; t = t->next_hash)
-		if (t->port == spec->port && t->transport == spec->transport &&
-		    strcmp(t->address, spec->address) == 0)
-			return t;
+	if ((t = tw_hash_find(&e->by_key, h, target_eq, spec)) != NULL)
+		return t;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	snprintf(t->address, sizeof(t->address), "%s", spec->address);
 	t->port = spec->port;
 	t->transport = spec->transport;
-	t->next_hash = e->buckets[b];
-	e->buckets[b] = t;
-	t->next_all = e->targets;
-	e->targets = t;
+	STAILQ_INIT(&t->waiting);
+	LIST_INIT(&t->started);
+	if (tw_hash_add(&e->by_key, h, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	SLIST_INSERT_HEAD(&e->targets, t, all_link);
 	return t;
 }
 
@@ -415,27 +379,16 @@ run_append(struct tw_engine *e, struct target *t)
 	if (t->runnable)
 		return;
 	t->runnable = true;
-	t->next_run = NULL;
-	if (e->run_tail != NULL)
-		e->run_tail->next_run = t;
-	else
-		e->run_head = t;
-	e->run_tail = t;
+	STAILQ_INSERT_TAIL(&e->run, t, run_link);
 }
 
-static struct target *
+static void
 run_pop(struct tw_engine *e)
 {
-	struct target *t = e->run_head;
+	struct target *t = STAILQ_FIRST(&e->run);
 
-	if (t == NULL)
-		return NULL;
-	e->run_head = t->next_run;
-	if (e->run_head == NULL)
-		e->run_tail = NULL;
-	t->next_run = NULL;
+	STAILQ_REMOVE_HEAD(&e->run, run_link);
 	t->runnable = false;
-	return t;
 }
 
 /* Queue ${q} for delivery from the drain event. */
@@ -446,13 +399,8 @@ make_ready(struct query *q, enum tw_outcome final)
 
 	q->final = final;
 	q->ready = true;
-	q->next_ready = NULL;
-	if (e->ready_tail != NULL)
-		e->ready_tail->next_ready = q;
-	else
-		e->ready_head = q;
-	e->ready_tail = q;
-	event_active(e->drain, EV_TIMEOUT, 0);
+	STAILQ_INSERT_TAIL(&e->ready, q, ready_link);
+	tw_loop_timer_activate(e->drain);
 }
 
 /* Give ${t} a channel: a new one, or the least recently used idle one recycled. */
@@ -462,10 +410,10 @@ bind_channel(struct tw_engine *e, struct target *t)
 	if (t->chan != NULL)
 		return true;
 	if (e->n_channels >= e->opts.max_channels) {
-		if (e->idle_head == NULL)
+		if (TAILQ_EMPTY(&e->idle))
 			return false;   /* every channel busy: wait for one */
 		/* A channel is tied to its server in c-ares 1.18: recycle = renew. */
-		channel_destroy(e, e->idle_head);
+		channel_destroy(e, TAILQ_FIRST(&e->idle));
 	}
 	return channel_new(e, t) != NULL;
 }
@@ -476,11 +424,10 @@ fail_waiting(struct target *t)
 {
 	struct query *q;
 
-	while ((q = t->wait_head) != NULL) {
-		t->wait_head = q->next_wait;
+	while ((q = STAILQ_FIRST(&t->waiting)) != NULL) {
+		STAILQ_REMOVE_HEAD(&t->waiting, wait_link);
 		make_ready(q, TW_OUTCOME_UNREACHABLE);
 	}
-	t->wait_tail = NULL;
 }
 
 /* Start waiting queries, round-robin over servers, within the bounds. */
@@ -490,10 +437,9 @@ pump(struct tw_engine *e)
 	struct target *t;
 	struct query *q;
 
-	while (e->inflight < e->opts.max_inflight && e->run_head != NULL) {
-		t = e->run_head;
+	while (e->inflight < e->opts.max_inflight && (t = STAILQ_FIRST(&e->run)) != NULL) {
 		if (t->chan == NULL && !bind_channel(e, t)) {
-			if (e->n_channels < e->opts.max_channels || e->idle_head != NULL) {
+			if (e->n_channels < e->opts.max_channels || !TAILQ_EMPTY(&e->idle)) {
 				run_pop(e);     /* creation failed outright */
 				fail_waiting(t);
 				continue;
@@ -501,22 +447,15 @@ pump(struct tw_engine *e)
 			break;                  /* wait for a channel to go idle */
 		}
 		run_pop(e);
-		q = t->wait_head;
-		t->wait_head = q->next_wait;
-		if (t->wait_head == NULL)
-			t->wait_tail = NULL;
-		q->next_wait = NULL;
+		q = STAILQ_FIRST(&t->waiting);
+		STAILQ_REMOVE_HEAD(&t->waiting, wait_link);
 		idle_remove(e, t->chan);
 		q->started = true;
 		q->chan = t->chan;
-		q->prev_started = NULL;
-		q->next_started = t->started;
-		if (t->started != NULL)
-			t->started->prev_started = q;
-		t->started = q;
+		LIST_INSERT_HEAD(&t->started, q, started_link);
 		t->inflight++;
 		e->inflight++;
-		if (t->wait_head != NULL && t->inflight < e->opts.max_per_server)
+		if (!STAILQ_EMPTY(&t->waiting) && t->inflight < e->opts.max_per_server)
 			run_append(e, t);
 		start_attempt(q);
 	}
@@ -532,18 +471,12 @@ query_stop(struct query *q)
 	if (!q->started)
 		return;
 	q->started = false;
-	if (q->prev_started != NULL)
-		q->prev_started->next_started = q->next_started;
-	else
-		t->started = q->next_started;
-	if (q->next_started != NULL)
-		q->next_started->prev_started = q->prev_started;
-	q->prev_started = q->next_started = NULL;
+	LIST_REMOVE(q, started_link);
 	t->inflight--;
 	e->inflight--;
 	if (t->inflight == 0 && t->chan != NULL)
 		idle_append(e, t->chan);
-	if (t->wait_head != NULL && t->inflight < e->opts.max_per_server)
+	if (!STAILQ_EMPTY(&t->waiting) && t->inflight < e->opts.max_per_server)
 		run_append(e, t);
 }
 
@@ -590,15 +523,14 @@ id_release(struct channel *c, uint16_t id)
 static void
 attempt_free(struct attempt *a)
 {
-	if (a->deadline != NULL)
-		event_free(a->deadline);
+	tw_loop_timer_free(a->deadline);
 	free(a->buf);
 	free(a);
 }
 
 /* Our deadline for one attempt: the attempt is orphaned, c-ares frees it later. */
 static void
-on_attempt_deadline(evutil_socket_t fd, short what, void *cookie)
+on_attempt_deadline(void *cookie)
 {
 	struct attempt *a = cookie;
 	struct query *q = a->q;
@@ -624,15 +556,13 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 		memcpy(a->buf, abuf, (size_t)alen);
 		a->len = (size_t)alen;
 	}
-	if (a->deadline != NULL)
-		evtimer_del(a->deadline);
+	tw_loop_timer_cancel(a->deadline);
 	if (e == NULL || e->destroying) {
 		attempt_free(a);
 		return;
 	}
-	a->next_done = e->done;
-	e->done = a;
-	event_active(e->drain, EV_TIMEOUT, 0);
+	SLIST_INSERT_HEAD(&e->done, a, done_link);
+	tw_loop_timer_activate(e->drain);
 }
 
 /*
@@ -646,7 +576,7 @@ fail_channel(struct query *failed)
 {
 	struct query *q;
 
-	for (q = failed->t->started; q != NULL; q = q->next_started) {
+	LIST_FOREACH(q, &failed->t->started, started_link) {
 		if (q->live == NULL || q->chan != failed->chan)
 			continue;
 		q->live->q = NULL;    /* orphaned: c-ares frees it when it gives up */
@@ -688,16 +618,8 @@ handle_done(struct attempt *a)
 static void
 query_unlink(struct query *q)
 {
-	struct tw_engine *e = q->e;
-
-	if (q->prev != NULL)
-		q->prev->next = q->next;
-	else
-		e->pending_list = q->next;
-	if (q->next != NULL)
-		q->next->prev = q->prev;
-	q->prev = q->next = NULL;
-	e->pending--;
+	LIST_REMOVE(q, pending_link);
+	q->e->pending--;
 }
 
 static void
@@ -728,22 +650,20 @@ deliver(struct query *q)
 }
 
 static void
-on_drain(evutil_socket_t fd, short what, void *cookie)
+on_drain(void *cookie)
 {
 	struct tw_engine *e = cookie;
 	struct attempt *a;
 	struct query *q;
 	bool delivered = false;
 
-	while (e->done != NULL || e->ready_head != NULL) {
-		while ((a = e->done) != NULL) {
-			e->done = a->next_done;
+	while (!SLIST_EMPTY(&e->done) || !STAILQ_EMPTY(&e->ready)) {
+		while ((a = SLIST_FIRST(&e->done)) != NULL) {
+			SLIST_REMOVE_HEAD(&e->done, done_link);
 			handle_done(a);
 		}
-		while ((q = e->ready_head) != NULL) {
-			e->ready_head = q->next_ready;
-			if (e->ready_head == NULL)
-				e->ready_tail = NULL;
+		while ((q = STAILQ_FIRST(&e->ready)) != NULL) {
+			STAILQ_REMOVE_HEAD(&e->ready, ready_link);
 			deliver(q);
 			delivered = true;
 		}
@@ -764,7 +684,6 @@ start_attempt(struct query *q)
 	struct channel *c = q->chan;
 	uint8_t buf[QUERY_MAX];
 	struct attempt *a;
-	struct timeval tv;
 	int len;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
@@ -776,18 +695,15 @@ start_attempt(struct query *q)
 	a->chan = c;
 	len = tw_wire_build_query(a->id, q->qname, q->qtype, false, buf, sizeof(buf));
 	if (len < 0 ||
-	    (a->deadline = evtimer_new(q->e->base, on_attempt_deadline, a)) == NULL) {
+	    (a->deadline = tw_loop_timer_new(q->e->loop, on_attempt_deadline, a)) == NULL) {
 		id_release(c, a->id);
 		free(a);
 		goto fail;
 	}
-	event_priority_set(a->deadline, PRIO_LATER);
 	a->q = q;
 	q->live = a;
 	q->sent++;
-	tv.tv_sec = q->e->opts.timeout_ms / 1000;
-	tv.tv_usec = (q->e->opts.timeout_ms % 1000) * 1000;
-	evtimer_add(a->deadline, &tv);
+	tw_loop_timer_arm(a->deadline, (double)q->e->opts.timeout_ms);
 	a->start_ms = tw_clock_mono_ms();
 	/* May call on_cares_done() before it returns; a is linked already. */
 	ares_send(c->ch, buf, len, on_cares_done, a);
@@ -819,20 +735,13 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 	q->cb = cb;
 	q->cookie = cookie;
 	q->rtt_ms = -1.0;
-	q->next = e->pending_list;
-	if (q->next != NULL)
-		q->next->prev = q;
-	e->pending_list = q;
+	LIST_INSERT_HEAD(&e->pending_list, q, pending_link);
 	e->pending++;
 	if (t == NULL) {
 		make_ready(q, TW_OUTCOME_BLOCKED);
 		return 0;
 	}
-	if (t->wait_tail != NULL)
-		t->wait_tail->next_wait = q;
-	else
-		t->wait_head = q;
-	t->wait_tail = q;
+	STAILQ_INSERT_TAIL(&t->waiting, q, wait_link);
 	if (t->inflight < e->opts.max_per_server)
 		run_append(e, t);
 	pump(e);
@@ -840,29 +749,23 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 }
 
 static void
-on_stop(evutil_socket_t fd, short what, void *cookie)
+on_stop(void *cookie)
 {
 	struct tw_engine *e = cookie;
 
 	e->deadline_hit = true;
-	event_base_loopbreak(e->base);
 }
 
 int
 tw_engine_run(struct tw_engine *e, uint32_t deadline_ms)
 {
-	struct timeval tv;
-
 	e->deadline_hit = false;
-	if (deadline_ms > 0) {
-		tv.tv_sec = deadline_ms / 1000;
-		tv.tv_usec = (deadline_ms % 1000) * 1000;
-		evtimer_add(e->stop_timer, &tv);
-	}
+	if (deadline_ms > 0)
+		tw_loop_timer_arm(e->stop_timer, (double)deadline_ms);
 	while (e->pending > 0 && !e->deadline_hit)
-		if (event_base_loop(e->base, EVLOOP_ONCE) < 0)
+		if (tw_loop_run_once(e->loop) != 0)
 			break;
-	evtimer_del(e->stop_timer);
+	tw_loop_timer_cancel(e->stop_timer);
 	if (e->pending == 0)
 		return 0;
 	tw_engine_cancel_all(e);
@@ -876,7 +779,7 @@ tw_engine_cancel_all(struct tw_engine *e)
 	struct query *q;
 
 	/* Finished attempts not yet handled belong to queries about to go. */
-	while ((q = e->pending_list) != NULL) {
+	while ((q = LIST_FIRST(&e->pending_list)) != NULL) {
 		if (q->live != NULL) {
 			q->live->q = NULL;   /* orphaned: c-ares frees it when it gives up */
 			q->live = NULL;
@@ -886,18 +789,16 @@ tw_engine_cancel_all(struct tw_engine *e)
 		if (!q->ready)
 			query_free(q);       /* queries on the ready queue are freed below */
 	}
-	while ((q = e->ready_head) != NULL) {
-		e->ready_head = q->next_ready;
+	while ((q = STAILQ_FIRST(&e->ready)) != NULL) {
+		STAILQ_REMOVE_HEAD(&e->ready, ready_link);
 		query_free(q);
 	}
-	e->ready_tail = NULL;
 	/* Every wait queue held only queries freed above. */
-	for (t = e->targets; t != NULL; t = t->next_all) {
-		t->wait_head = t->wait_tail = NULL;
+	SLIST_FOREACH(t, &e->targets, all_link) {
+		STAILQ_INIT(&t->waiting);
 		t->runnable = false;
-		t->next_run = NULL;
 	}
-	e->run_head = e->run_tail = NULL;
+	STAILQ_INIT(&e->run);
 }
 
 void
@@ -910,8 +811,10 @@ tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie)
 static void
 channels_free(struct tw_engine *e)
 {
-	while (e->channels != NULL)
-		channel_destroy(e, e->channels);
+	struct channel *c;
+
+	while ((c = LIST_FIRST(&e->channels)) != NULL)
+		channel_destroy(e, c);
 }
 
 /*
@@ -977,7 +880,7 @@ tw_engine_pending(const struct tw_engine *e)
 }
 
 struct tw_engine *
-tw_engine_new(const struct tw_engine_opts *opts)
+tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts)
 {
 	struct tw_engine *e;
 	int rc;
@@ -988,137 +891,32 @@ tw_engine_new(const struct tw_engine_opts *opts)
 	}
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto err0;
+	e->loop = loop;
 	e->opts = *opts;
 	apply_defaults(&e->opts);
 	e->opts.max_channels = fit_fd_limit(e->opts.max_channels);
-	if ((e->base = event_base_new()) == NULL)
+	tw_hash_init(&e->by_key);
+	SLIST_INIT(&e->targets);
+	STAILQ_INIT(&e->run);
+	LIST_INIT(&e->channels);
+	TAILQ_INIT(&e->idle);
+	LIST_INIT(&e->pending_list);
+	STAILQ_INIT(&e->ready);
+	SLIST_INIT(&e->done);
+	if ((e->drain = tw_loop_timer_new(loop, on_drain, e)) == NULL)
 		goto err1;
-	if (event_base_priority_init(e->base, PRIO_COUNT) != 0)
+	if ((e->stop_timer = tw_loop_timer_new(loop, on_stop, e)) == NULL)
 		goto err2;
-	if ((e->drain = event_new(e->base, -1, 0, on_drain, e)) == NULL)
-		goto err2;
-	event_priority_set(e->drain, PRIO_LATER);
-	if ((e->stop_timer = evtimer_new(e->base, on_stop, e)) == NULL)
-		goto err3;
-	event_priority_set(e->stop_timer, PRIO_LATER);
 	return e;
 
-err3:
-	event_free(e->drain);
 err2:
-	event_base_free(e->base);
+	tw_loop_timer_free(e->drain);
 err1:
 	free(e);
 err0:
-	fprintf(stderr, "tldwatch: cannot create the event loop\n");
+	fprintf(stderr, "tldwatch: cannot create the DNS engine\n");
 	ares_library_cleanup();
 	return NULL;
-}
-
-static void
-on_timer(evutil_socket_t fd, short what, void *cookie)
-{
-	struct tw_timer *t = cookie;
-
-	t->cb(t->cookie);
-}
-
-struct tw_timer *
-tw_timer_new(struct tw_engine *e, tw_timer_cb *cb, void *cookie)
-{
-	struct tw_timer *t;
-
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	if ((t->ev = evtimer_new(e->base, on_timer, t)) == NULL) {
-		free(t);
-		return NULL;
-	}
-	event_priority_set(t->ev, PRIO_LATER);
-	t->cb = cb;
-	t->cookie = cookie;
-	return t;
-}
-
-void
-tw_timer_arm(struct tw_timer *t, double ms)
-{
-	struct timeval tv;
-
-	if (ms < 0)
-		ms = 0;
-	tv.tv_sec = (time_t)(ms / 1000.0);
-	tv.tv_usec = (suseconds_t)((ms - (double)tv.tv_sec * 1000.0) * 1000.0);
-	evtimer_add(t->ev, &tv);
-}
-
-void
-tw_timer_cancel(struct tw_timer *t)
-{
-	if (t != NULL)
-		evtimer_del(t->ev);
-}
-
-void
-tw_timer_free(struct tw_timer *t)
-{
-	if (t == NULL)
-		return;
-	event_free(t->ev);
-	free(t);
-}
-
-static void
-on_signal(evutil_socket_t signo, short what, void *cookie)
-{
-	struct signal_handler *h = cookie;
-
-	h->cb((int)signo, h->cookie);
-}
-
-int
-tw_engine_on_signal(struct tw_engine *e, int signo, tw_signal_cb *cb, void *cookie)
-{
-	struct signal_handler *h;
-	struct event **v;
-	struct event *ev;
-
-	if ((h = calloc(1, sizeof(*h))) == NULL)
-		return -1;
-	h->cb = cb;
-	h->cookie = cookie;
-	if ((v = realloc(e->signals, (e->n_signals + 1) * sizeof(*v))) == NULL)
-		goto fail;
-	e->signals = v;
-	if ((ev = evsignal_new(e->base, signo, on_signal, h)) == NULL)
-		goto fail;
-	if (evsignal_add(ev, NULL) != 0) {
-		event_free(ev);
-		goto fail;
-	}
-	e->signals[e->n_signals++] = ev;
-	return 0;
-fail:
-	free(h);
-	return -1;
-}
-
-struct event_base *
-tw_engine_event_base(struct tw_engine *e)
-{
-	return e->base;
-}
-
-int
-tw_engine_loop(struct tw_engine *e)
-{
-	return event_base_loop(e->base, EVLOOP_NO_EXIT_ON_EMPTY) < 0 ? -1 : 0;
-}
-
-void
-tw_engine_break(struct tw_engine *e)
-{
-	event_base_loopbreak(e->base);
 }
 
 void
@@ -1126,29 +924,23 @@ tw_engine_free(struct tw_engine *e)
 {
 	struct attempt *a;
 	struct target *t;
-	size_t i;
 
 	if (e == NULL)
 		return;
 	tw_engine_cancel_all(e);
 	e->destroying = true;
 	channels_free(e);     /* ares_destroy() calls back for every orphan: freed there */
-	while ((a = e->done) != NULL) {
-		e->done = a->next_done;
+	while ((a = SLIST_FIRST(&e->done)) != NULL) {
+		SLIST_REMOVE_HEAD(&e->done, done_link);
 		attempt_free(a);
 	}
-	while ((t = e->targets) != NULL) {
-		e->targets = t->next_all;
+	while ((t = SLIST_FIRST(&e->targets)) != NULL) {
+		SLIST_REMOVE_HEAD(&e->targets, all_link);
 		free(t);
 	}
-	for (i = 0; i < e->n_signals; i++) {
-		free(event_get_callback_arg(e->signals[i]));
-		event_free(e->signals[i]);
-	}
-	free(e->signals);
-	event_free(e->stop_timer);
-	event_free(e->drain);
-	event_base_free(e->base);
+	tw_hash_free(&e->by_key);
+	tw_loop_timer_free(e->stop_timer);
+	tw_loop_timer_free(e->drain);
 	free(e);
 	ares_library_cleanup();
 }

@@ -1,6 +1,7 @@
 /*
  * history.c -- per-server and per-host rings of the last rounds, found by
- * key through a hash index built per round, and their loss/RTT summaries.
+ * key through a hash index (hash.h) built per round, and their loss/RTT
+ * summaries.
  */
 #include <errno.h>
 #include <float.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/hash.h"
 #include "tldwatch/history.h"
 
 /*
@@ -26,43 +28,20 @@ struct key {
 	int transport;
 };
 
-struct slot {
-	uint64_t hash;
-	size_t row1;             /* row index + 1; 0 = empty */
-};
-
-struct index {
-	struct slot *slots;
-	size_t mask;
-	const struct key *keys;  /* keys of rows, by row index */
-};
-
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
 #define MEDIAN_STACK 256
 
-static uint64_t
-hash_bytes(uint64_t h, const char *s)
-{
-	if (s == NULL)
-		return (h ^ 0x100) * FNV_PRIME;     /* unlike any byte, so NULL != "" */
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * FNV_PRIME;
-	return (h ^ 0x101) * FNV_PRIME;         /* end of field */
-}
-
+/* Each string is a field of its own (hash.h): NULL and "" differ. */
 static uint64_t
 key_hash(const struct key *k)
 {
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = TW_HASH_SEED;
 
-	h = hash_bytes(h, k->zone);
-	h = hash_bytes(h, k->served);
-	h = hash_bytes(h, k->name);
-	h = hash_bytes(h, k->address);
-	h = (h ^ k->port) * FNV_PRIME;
-	h = (h ^ (uint64_t)(unsigned)k->transport) * FNV_PRIME;
-	return h;
+	h = tw_hash_str(h, k->zone);
+	h = tw_hash_str(h, k->served);
+	h = tw_hash_str(h, k->name);
+	h = tw_hash_str(h, k->address);
+	h = tw_hash_u64(h, k->port);
+	return tw_hash_u64(h, (uint64_t)(unsigned)k->transport);
 }
 
 static int
@@ -73,43 +52,15 @@ str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-static int
-key_eq(const struct key *a, const struct key *b)
+/* The index holds pointers into a pass's keys array; the key's place there is its row. */
+static bool
+key_eq(const void *item, const void *key)
 {
+	const struct key *a = item, *b = key;
+
 	return a->port == b->port && a->transport == b->transport &&
 	    str_eq(a->zone, b->zone) && str_eq(a->served, b->served) &&
 	    str_eq(a->name, b->name) && str_eq(a->address, b->address);
-}
-
-/* Room for ${n} rows at most half full. */
-static int
-index_init(struct index *ix, size_t n, const struct key *keys)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	if ((ix->slots = calloc(cap, sizeof(*ix->slots))) == NULL)
-		return -1;
-	ix->mask = cap - 1;
-	ix->keys = keys;
-	return 0;
-}
-
-/* The row of ${k}, or SIZE_MAX; *at is where it would go. */
-static size_t
-index_find(const struct index *ix, const struct key *k, uint64_t h, size_t *at)
-{
-	size_t i = (size_t)h & ix->mask;
-
-	for (; ix->slots[i].row1 != 0; i = (i + 1) & ix->mask) {
-		if (ix->slots[i].hash == h && key_eq(&ix->keys[ix->slots[i].row1 - 1], k)) {
-			*at = i;
-			return ix->slots[i].row1 - 1;
-		}
-	}
-	*at = i;
-	return SIZE_MAX;
 }
 
 static struct key
@@ -550,14 +501,14 @@ static int
 table_prepare(const struct table *t, void **rows, size_t n_rows, unsigned window,
     const void *refs, size_t n_refs, struct pass *p)
 {
-	struct index ix;
+	struct tw_hash ix = TW_HASH_INIT;
+	const struct key *found;
 	struct key k;
-	size_t i, row, at;
+	size_t i, row;
 	uint64_t hh;
 	void *grown;
 
 	memset(p, 0, sizeof(*p));
-	memset(&ix, 0, sizeof(ix));
 	p->n_old = p->n = n_rows;
 	if (n_refs > 0) {
 		if ((grown = realloc(*rows, (n_rows + n_refs) * t->row_size)) == NULL)
@@ -567,34 +518,37 @@ table_prepare(const struct table *t, void **rows, size_t n_rows, unsigned window
 	p->row_of = calloc(n_refs + 1, sizeof(*p->row_of));
 	p->touched = calloc(n_rows + n_refs + 1, 1);
 	p->keys = calloc(n_rows + n_refs + 1, sizeof(*p->keys));
+	/* Room for every row at once: no add below can fail. */
 	if (p->row_of == NULL || p->touched == NULL || p->keys == NULL ||
-	    index_init(&ix, n_rows + n_refs, p->keys) != 0)
+	    tw_hash_reserve(&ix, n_rows + n_refs) != 0)
 		goto fail;
 	for (i = 0; i < n_rows; i++) {
 		p->keys[i] = t->row_key(row_at(t, *rows, i));
 		hh = key_hash(&p->keys[i]);
 		/* A duplicate row (hand-edited state) is left to go stale. */
-		if (index_find(&ix, &p->keys[i], hh, &at) == SIZE_MAX)
-			ix.slots[at] = (struct slot){ hh, i + 1 };
+		if (tw_hash_find(&ix, hh, key_eq, &p->keys[i]) == NULL)
+			(void)tw_hash_add(&ix, hh, &p->keys[i]);
 	}
 	for (i = 0; i < n_refs; i++) {
 		k = t->ref_key(ref_at(t, refs, i));
 		hh = key_hash(&k);
-		if ((row = index_find(&ix, &k, hh, &at)) == SIZE_MAX) {
+		if ((found = tw_hash_find(&ix, hh, key_eq, &k)) != NULL) {
+			row = (size_t)(found - p->keys);
+		} else {
 			row = p->n;
 			if (t->row_init(row_at(t, *rows, row), ref_at(t, refs, i), window) != 0)
 				goto fail;
 			p->n++;
 			p->keys[row] = t->row_key(row_at(t, *rows, row));
-			ix.slots[at] = (struct slot){ hh, row + 1 };
+			(void)tw_hash_add(&ix, hh, &p->keys[row]);
 		}
 		p->row_of[i] = row;
 	}
-	free(ix.slots);
+	tw_hash_free(&ix);
 	return 0;
 fail:
 	table_unprepare(t, *rows, p);
-	free(ix.slots);
+	tw_hash_free(&ix);
 	pass_free(p);
 	return -1;
 }

@@ -17,6 +17,7 @@
 
 #include "tldwatch/endpoint.h"
 #include "tldwatch/http.h"
+#include "tldwatch/loop.h"
 
 #define MAX_HEADERS_BYTES 8192
 #define MAX_BODY_BYTES 1024
@@ -132,7 +133,7 @@ on_request(struct evhttp_request *req, void *cookie)
 }
 
 struct tw_http *
-tw_http_start(struct tw_engine *e, const char *listen, tw_http_handler *handler,
+tw_http_start(struct tw_loop *loop, const char *listen, tw_http_handler *handler,
     void *cookie, char *err, size_t errlen)
 {
 	struct tw_http *h;
@@ -153,7 +154,7 @@ tw_http_start(struct tw_engine *e, const char *listen, tw_http_handler *handler,
 	}
 	h->handler = handler;
 	h->cookie = cookie;
-	if ((h->http = evhttp_new(tw_engine_event_base(e))) == NULL) {
+	if ((h->http = evhttp_new(tw_loop_event_base(loop))) == NULL) {
 		snprintf(err, errlen, "cannot create the HTTP server");
 		free(h);
 		return NULL;

@@ -15,44 +15,24 @@
 #include "tldwatch/classify.h"
 #include "tldwatch/clock.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/loop.h"
+#include "tldwatch/region.h"
 #include "tldwatch/round.h"
+#include "tldwatch/vec.h"
 #include "tldwatch/wire.h"
 
 #define MAX_REFERRALS 12   /* delegation depth of one resolution */
 #define MAX_CNAMES 8       /* CNAME hops of one resolution */
 #define MAX_NSADDR_DEPTH 3 /* glueless lookups nested inside glueless lookups */
 
-struct ptrvec {
-	void **v;
-	size_t n, cap;
-};
-
-static int
-ptrvec_push(struct ptrvec *pv, void *p)
-{
-	void **nv;
-	size_t ncap;
-
-	if (pv->n == pv->cap) {
-		ncap = pv->cap ? pv->cap * 2 : 8;
-		if ((nv = realloc(pv->v, ncap * sizeof(*nv))) == NULL)
-			return -1;
-		pv->v = nv;
-		pv->cap = ncap;
-	}
-	pv->v[pv->n++] = p;
-	return 0;
-}
-
 struct authset;
 struct tw_round;
 
 /* One server as seen from one zone, on one transport. */
 struct row {
-	struct tw_server_result r;
+	struct tw_server_result r;  /* its strings are the region's until exported */
 	struct authset *set;
-	double *rtts;
-	size_t n_rtts, cap_rtts;
+	struct tw_vec rtts;         /* double */
 };
 
 struct mzone;
@@ -62,18 +42,18 @@ struct authset {
 	char *zone;
 	enum tw_role role;
 	struct mzone *mz;           /* NULL for the roots */
-	struct ptrvec rows;         /* struct row * */
+	struct tw_vec rows;         /* struct row * */
 	unsigned pending_sources;   /* lookups that may still add rows */
-	struct ptrvec waiters;      /* struct resolution * that reached this set */
-	struct ptrvec ns_names;     /* char *: NS names whose addresses were sought */
+	struct tw_vec waiters;      /* struct resolution * that reached this set */
+	struct tw_vec ns_names;     /* char *: NS names whose addresses were sought */
 	enum tw_outcome ns_failure; /* how the last failed address lookup ended */
 };
 
 struct mzone {
 	const struct tw_zone_cfg *cfg;
 	struct authset *zoneset;
-	struct ptrvec sets;         /* struct authset *: child zones met */
-	struct ptrvec hosts;        /* struct resolution *, one per configured host */
+	struct tw_vec sets;         /* struct authset *: child zones met */
+	struct tw_vec hosts;        /* struct resolution *, one per configured host */
 };
 
 enum purpose { P_DISCOVERY, P_HOST, P_NSADDR };
@@ -90,16 +70,15 @@ struct resolution {
 	struct authset *target_set; /* P_NSADDR: where the addresses go */
 	char *ns_name;              /* P_NSADDR */
 	unsigned nsaddr_depth;
-	char *qname;
+	char *qname;                /* the name asked now (a CNAME's target moves it) */
 	uint16_t qtype;
 	struct authset *level;
 	unsigned level_outstanding;
-	struct seen *seen;
-	size_t n_seen, cap_seen;
+	struct tw_vec seen;         /* struct seen: replies at this level */
 	int referrals, cnames;
 	bool done, resolved;
 	enum tw_outcome outcome;
-	struct ptrvec addrs;        /* char * */
+	struct tw_vec addrs;        /* char * */
 	char *path;
 	char *detail;
 };
@@ -113,28 +92,34 @@ struct qctx {
 	struct mzone *mz;
 	struct resolution *res;
 	struct authset *level;
-	char *qname;
+	const char *qname;          /* the round's own copy (a set's zone, a resolution's name) */
 	uint16_t qtype;
 	bool done;
 };
 
+/*
+ * A round and everything inside it live in one region, freed in one call;
+ * only the result (built at the end, on the heap) outlives it.  Out of
+ * memory is the region's mark, or ${failed} for what is not the region's
+ * (a query the engine refused), and is reported once, at the end.
+ */
 struct tw_round {
+	struct tw_region *region;
 	const struct tw_config *cfg;
+	struct tw_loop *loop;
 	struct tw_engine *eng;
-	struct tw_wire_msg msg;     /* scratch for parsing one reply */
+	struct tw_wire_msg *msg;    /* scratch for parsing one reply (100 KB: not in the region) */
 	struct authset *rootset;
 	struct mzone *mz;
 	size_t n_mz;
-	struct ptrvec sets;         /* every authset, for freeing */
-	struct ptrvec ress;         /* every resolution */
-	struct ptrvec qctxs;        /* every query context */
+	struct tw_vec ress;         /* every resolution */
 	unsigned outstanding[Q_KINDS];
-	bool oom;
+	bool failed;
 	bool finished;              /* idle or deadline: nothing more will come */
 	bool deadline_hit;
 	double started;
-	struct tw_timer *deadline;
-	struct tw_timer *idle;
+	struct tw_loop_timer *deadline;
+	struct tw_loop_timer *idle;
 	tw_round_done_cb *done_cb;
 	void *done_cookie;
 };
@@ -142,18 +127,18 @@ struct tw_round {
 static void res_enter(struct resolution *res, struct authset *set);
 static void res_check_stuck(struct resolution *res);
 
-/* ---- small helpers ---- */
+/* ---- small helpers: everything inside a round comes from its region ---- */
+
+static void *
+zalloc(struct tw_round *rd, size_t size)
+{
+	return tw_region_zalloc(rd->region, size);
+}
 
 static char *
 xstrdup(struct tw_round *rd, const char *s)
 {
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		rd->oom = true;
-	return d;
+	return tw_region_strdup(rd->region, s);
 }
 
 static char *
@@ -164,26 +149,47 @@ xprintf(struct tw_round *rd, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL) {
-		rd->oom = true;
-		return NULL;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = tw_region_vprintf(rd->region, fmt, ap);
 	va_end(ap);
 	return s;
 }
 
+/* Append to a text being built (a byte vector in the region). */
 static void
-push(struct tw_round *rd, struct ptrvec *pv, void *p)
+bprintf(struct tw_round *rd, struct tw_vec *b, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+bprintf(struct tw_round *rd, struct tw_vec *b, const char *fmt, ...)
 {
-	if (ptrvec_push(pv, p) != 0)
-		rd->oom = true;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (tw_vec_vprintf(b, fmt, ap) != 0)
+		rd->failed = true;
+	va_end(ap);
+}
+
+static void
+vec_init(struct tw_round *rd, struct tw_vec *v, size_t size)
+{
+	tw_vec_init(v, size, rd->region);
+}
+
+/* Push ${p} (never NULL: a failed allocation is not recorded). */
+static void
+push(struct tw_round *rd, struct tw_vec *v, void *p)
+{
+	if (p != NULL && tw_vec_push_ptr(v, p) != 0)
+		rd->failed = true;
+}
+
+static void *
+at(const struct tw_vec *v, size_t i)
+{
+	return ((void **)v->v)[i];
 }
 
 static struct authset *
@@ -191,20 +197,16 @@ set_new(struct tw_round *rd, const char *zone, enum tw_role role, struct mzone *
 {
 	struct authset *set;
 
-	if ((set = calloc(1, sizeof(*set))) == NULL) {
-		rd->oom = true;
+	if ((set = zalloc(rd, sizeof(*set))) == NULL)
 		return NULL;
-	}
 	set->rd = rd;
-	set->zone = xstrdup(rd, zone);
 	set->role = role;
 	set->mz = mz;
-	if (set->zone == NULL || ptrvec_push(&rd->sets, set) != 0) {
-		free(set->zone);
-		free(set);
-		rd->oom = true;
+	vec_init(rd, &set->rows, sizeof(struct row *));
+	vec_init(rd, &set->waiters, sizeof(struct resolution *));
+	vec_init(rd, &set->ns_names, sizeof(char *));
+	if ((set->zone = xstrdup(rd, zone)) == NULL)
 		return NULL;
-	}
 	return set;
 }
 
@@ -218,7 +220,7 @@ mz_set_for(struct tw_round *rd, struct mzone *mz, const char *zone)
 	if (strcmp(zone, mz->cfg->name) == 0)
 		return mz->zoneset;
 	for (i = 0; i < mz->sets.n; i++) {
-		set = mz->sets.v[i];
+		set = at(&mz->sets, i);
 		if (strcmp(set->zone, zone) == 0)
 			return set;
 	}
@@ -238,10 +240,8 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 	struct tw_target t;
 	struct qctx *q;
 
-	if ((q = calloc(1, sizeof(*q))) == NULL) {
-		rd->oom = true;
+	if ((q = zalloc(rd, sizeof(*q))) == NULL)
 		return;
-	}
 	q->rd = rd;
 	q->kind = kind;
 	q->row = row;
@@ -249,17 +249,12 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 	q->res = res;
 	q->level = res != NULL ? res->level : NULL;
 	q->qtype = qtype;
-	if ((q->qname = xstrdup(rd, qname)) == NULL || ptrvec_push(&rd->qctxs, q) != 0) {
-		free(q->qname);
-		free(q);
-		rd->oom = true;
-		return;
-	}
+	q->qname = qname;
 	t.address = row->r.address;
 	t.port = row->r.port;
 	t.transport = row->r.transport;
 	if (tw_engine_query(rd->eng, &t, qname, qtype, on_reply, q) != 0) {
-		rd->oom = true;
+		rd->failed = true;
 		q->done = true;
 		return;
 	}
@@ -269,19 +264,8 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 static void
 row_add_rtt(struct tw_round *rd, struct row *row, double rtt)
 {
-	double *n;
-	size_t ncap;
-
-	if (row->n_rtts == row->cap_rtts) {
-		ncap = row->cap_rtts ? row->cap_rtts * 2 : 4;
-		if ((n = realloc(row->rtts, ncap * sizeof(*n))) == NULL) {
-			rd->oom = true;
-			return;
-		}
-		row->rtts = n;
-		row->cap_rtts = ncap;
-	}
-	row->rtts[row->n_rtts++] = rtt;
+	if (tw_vec_append(&row->rtts, &rtt) != 0)
+		rd->failed = true;
 }
 
 /* Keep the most telling outcome when one row gets several health replies. */
@@ -303,7 +287,7 @@ set_find(struct authset *set, const char *address, uint16_t port, enum tw_transp
 	size_t i;
 
 	for (i = 0; i < set->rows.n; i++) {
-		row = set->rows.v[i];
+		row = at(&set->rows, i);
 		if (row->r.port == port && row->r.transport == tr &&
 		    strcmp(row->r.address, address) == 0)
 			return row;
@@ -324,7 +308,7 @@ row_start(struct tw_round *rd, struct row *row)
 	if (set->role == TW_ROLE_ZONE)
 		send_query(rd, Q_ZONE_NS, row, set->mz, NULL, set->zone, TW_RR_NS);
 	for (i = 0; i < set->waiters.n; i++) {
-		res = set->waiters.v[i];
+		res = at(&set->waiters, i);
 		if (!res->done && res->level == set) {
 			res->level_outstanding++;
 			send_query(rd, Q_RESOLVE, row, res->mz, res, res->qname, res->qtype);
@@ -355,13 +339,12 @@ set_add_server(struct authset *set, const char *name, const char *address,
 				row->r.name = xstrdup(rd, name);
 			continue;
 		}
-		if ((row = calloc(1, sizeof(*row))) == NULL) {
-			rd->oom = true;
+		if ((row = zalloc(rd, sizeof(*row))) == NULL)
 			return;
-		}
 		row->set = set;
+		vec_init(rd, &row->rtts, sizeof(double));
 		row->r.role = set->role;
-		row->r.zone = xstrdup(rd, set->zone);
+		row->r.zone = set->zone;
 		row->r.name = xstrdup(rd, name);
 		snprintf(row->r.address, sizeof(row->r.address), "%s", address);
 		row->r.port = port;
@@ -369,11 +352,8 @@ set_add_server(struct authset *set, const char *name, const char *address,
 		row->r.pinned = pinned;
 		row->r.outcome = TW_OUTCOME_NONE;
 		row->r.rtt_ms = -1.0;
-		if (ptrvec_push(&set->rows, row) != 0) {
-			free(row->r.zone);
-			free(row->r.name);
-			free(row);
-			rd->oom = true;
+		if (tw_vec_push_ptr(&set->rows, row) != 0) {
+			rd->failed = true;
 			return;
 		}
 		row_start(rd, row);
@@ -388,7 +368,7 @@ set_wake(struct authset *set)
 	size_t i;
 
 	for (i = 0; i < set->waiters.n; i++) {
-		res = set->waiters.v[i];
+		res = at(&set->waiters, i);
 		if (!res->done && res->level == set)
 			res_check_stuck(res);
 	}
@@ -408,37 +388,36 @@ res_new(struct tw_round *rd, struct mzone *mz, enum purpose purpose, const char 
 {
 	struct resolution *res;
 
-	if ((res = calloc(1, sizeof(*res))) == NULL) {
-		rd->oom = true;
+	if ((res = zalloc(rd, sizeof(*res))) == NULL)
 		return NULL;
-	}
 	res->rd = rd;
 	res->mz = mz;
 	res->purpose = purpose;
 	res->qtype = qtype;
 	res->outcome = TW_OUTCOME_NONE;
-	if ((res->qname = xstrdup(rd, qname)) == NULL || ptrvec_push(&rd->ress, res) != 0) {
-		free(res->qname);
-		free(res);
-		rd->oom = true;
+	vec_init(rd, &res->seen, sizeof(struct seen));
+	vec_init(rd, &res->addrs, sizeof(char *));
+	if ((res->qname = xstrdup(rd, qname)) == NULL)
+		return NULL;
+	if (tw_vec_push_ptr(&rd->ress, res) != 0) {
+		rd->failed = true;
 		return NULL;
 	}
 	return res;
 }
 
+/* The path grows a few steps at most (referrals, CNAMEs): old copies stay in the region. */
 static void
 res_path_add(struct resolution *res, const char *sep, const char *what)
 {
 	char *p;
 
 	if (res->path == NULL)
-		p = xprintf(res->rd, "%s", what);
+		p = xstrdup(res->rd, what);
 	else
 		p = xprintf(res->rd, "%s%s%s", res->path, sep, what);
-	if (p != NULL) {
-		free(res->path);
+	if (p != NULL)
 		res->path = p;
-	}
 }
 
 static void
@@ -448,20 +427,17 @@ res_finish(struct resolution *res, bool resolved, enum tw_outcome outcome, char 
 	struct authset *set;
 	size_t i;
 
-	if (res->done) {
-		free(detail);
+	if (res->done)
 		return;
-	}
 	res->done = true;
 	res->resolved = resolved;
 	res->outcome = outcome;
-	free(res->detail);
 	res->detail = detail;
 	if (res->purpose == P_NSADDR) {
 		set = res->target_set;
 		if (resolved)
 			for (i = 0; i < res->addrs.n; i++)
-				set_add_server(set, res->ns_name, res->addrs.v[i],
+				set_add_server(set, res->ns_name, at(&res->addrs, i),
 				    rd->cfg->probe.port, false);
 		if (!resolved)
 			set->ns_failure = outcome;
@@ -484,12 +460,12 @@ res_enter(struct resolution *res, struct authset *set)
 	size_t i;
 
 	res->level = set;
-	res->n_seen = 0;
+	res->seen.n = 0;
 	res->level_outstanding = 0;
 	res_path_add(res, " > ", zone_display(set->zone));
 	push(rd, &set->waiters, res);
 	for (i = 0; i < set->rows.n; i++) {
-		row = set->rows.v[i];
+		row = at(&set->rows, i);
 		res->level_outstanding++;
 		send_query(rd, Q_RESOLVE, row, res->mz, res, res->qname, res->qtype);
 	}
@@ -532,39 +508,37 @@ static char *
 level_detail(struct resolution *res, enum tw_outcome *worst)
 {
 	struct tw_round *rd = res->rd;
+	const struct authset *level = res->level;
+	struct seen *seen = res->seen.v;
 	const struct row *row;
-	char *s, *n;
+	struct tw_vec b;
 	size_t i;
 
 	*worst = TW_OUTCOME_NONE;
-	if (res->n_seen > 1)
-		qsort(res->seen, res->n_seen, sizeof(*res->seen), cmp_seen);
-	if (res->n_seen == 0 && res->level->ns_names.n > 0) {
-		*worst = res->level->ns_failure;
-		s = xprintf(rd, "no address found for the %s servers:", zone_display(res->level->zone));
-		for (i = 0; s != NULL && i < res->level->ns_names.n; i++) {
-			n = xprintf(rd, "%s%s %s", s, i ? "," : "", (char *)res->level->ns_names.v[i]);
-			free(s);
-			s = n;
-		}
-		return s;
+	if (res->seen.n > 1)
+		qsort(seen, res->seen.n, sizeof(*seen), cmp_seen);
+	if (res->seen.n == 0 && level->ns_names.n > 0) {
+		*worst = level->ns_failure;
+		vec_init(rd, &b, 1);
+		bprintf(rd, &b, "no address found for the %s servers:", zone_display(level->zone));
+		for (i = 0; i < level->ns_names.n; i++)
+			bprintf(rd, &b, "%s %s", i ? "," : "", (const char *)at(&level->ns_names, i));
+		return b.v;
 	}
-	if (res->n_seen == 0)
-		return xprintf(rd, "no server of %s is known", zone_display(res->level->zone));
-	s = xprintf(rd, "%s servers:", zone_display(res->level->zone));
-	for (i = 0; s != NULL && i < res->n_seen; i++) {
-		row = res->seen[i].row;
-		if (*worst == TW_OUTCOME_NONE ||
-		    failure_rank(res->seen[i].outcome) < failure_rank(*worst))
-			*worst = res->seen[i].outcome;
-		n = xprintf(rd, "%s%s %s%s %s", s, i ? "," : "",
+	if (res->seen.n == 0)
+		return xprintf(rd, "no server of %s is known", zone_display(level->zone));
+	vec_init(rd, &b, 1);
+	bprintf(rd, &b, "%s servers:", zone_display(level->zone));
+	for (i = 0; i < res->seen.n; i++) {
+		row = seen[i].row;
+		if (*worst == TW_OUTCOME_NONE || failure_rank(seen[i].outcome) < failure_rank(*worst))
+			*worst = seen[i].outcome;
+		bprintf(rd, &b, "%s %s%s %s", i ? "," : "",
 		    row->r.name != NULL ? row->r.name : row->r.address,
 		    row->r.transport == TW_TRANSPORT_TCP ? "/tcp" : "",
-		    tw_outcome_str(res->seen[i].outcome));
-		free(s);
-		s = n;
+		    tw_outcome_str(seen[i].outcome));
 	}
-	return s;
+	return b.v;
 }
 
 static void
@@ -633,7 +607,7 @@ set_seek_ns(struct authset *set, const char *ns, unsigned depth)
 	if (depth > MAX_NSADDR_DEPTH || mz == NULL)
 		return;
 	for (i = 0; i < set->ns_names.n; i++)
-		if (name_eq(set->ns_names.v[i], ns))
+		if (name_eq(at(&set->ns_names, i), ns))
 			return;
 	push(rd, &set->ns_names, xstrdup(rd, ns));
 	if (tw_wire_name_is_subdomain(ns, mz->cfg->name) && mz->zoneset != set)
@@ -667,7 +641,6 @@ follow_cname(struct resolution *res, const char *target)
 	}
 	if ((t = xstrdup(rd, target)) == NULL)
 		return;
-	free(res->qname);
 	res->qname = t;
 	if (tw_wire_name_is_subdomain(target, res->mz->cfg->name))
 		start = res->mz->zoneset;
@@ -764,24 +737,17 @@ static void
 res_on_reply(struct resolution *res, const struct qctx *q, struct row *row,
     enum tw_outcome outcome, const struct tw_wire_msg *msg)
 {
-	struct seen *ns;
-	size_t ncap;
+	struct seen *seen;
 
 	if (res->done || q->level != res->level)
 		return;   /* a slower server of a level already left: counted in its row only */
 	res->level_outstanding--;
-	if (res->n_seen == res->cap_seen) {
-		ncap = res->cap_seen ? res->cap_seen * 2 : 4;
-		if ((ns = realloc(res->seen, ncap * sizeof(*ns))) == NULL) {
-			res->rd->oom = true;
-			return;
-		}
-		res->seen = ns;
-		res->cap_seen = ncap;
+	if ((seen = tw_vec_push(&res->seen)) == NULL) {
+		res->rd->failed = true;
+		return;
 	}
-	res->seen[res->n_seen].row = row;
-	res->seen[res->n_seen].outcome = outcome;
-	res->n_seen++;
+	seen->row = row;
+	seen->outcome = outcome;
 
 	switch (outcome) {
 	case TW_OUTCOME_ANSWER:
@@ -809,7 +775,7 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 	struct qctx *q = cookie;
 	struct tw_round *rd = q->rd;
 	struct row *row = q->row;
-	struct tw_wire_msg *msg = &rd->msg;
+	struct tw_wire_msg *msg = rd->msg;
 	const char *zone = row->set->zone;
 	enum tw_outcome outcome;
 	size_t i;
@@ -899,22 +865,41 @@ cmp_pstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Move a row's data into ${out}; the row keeps nothing it would free. */
-static void
+/* A heap copy of ${s}, for the result; NULL for NULL (and when memory ran out). */
+static char *
+heap_copy(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* *${out} = heap_copy(${s}); false when memory ran out. */
+static bool
+dup_out(char **out, const char *s)
+{
+	*out = heap_copy(s);
+	return s == NULL || *out != NULL;
+}
+
+/* Copy a row into the result (the result's strings are its own: the round's go with its region). */
+static int
 row_export(struct row *row, struct tw_server_result *out)
 {
+	double *rtts = row->rtts.v;
+	size_t n = row->rtts.n;
+
 	*out = row->r;
-	row->r.zone = NULL;
-	row->r.name = NULL;
-	if (row->n_rtts > 0) {
-		qsort(row->rtts, row->n_rtts, sizeof(double), cmp_double);
-		out->rtt_ms = row->n_rtts % 2 ? row->rtts[row->n_rtts / 2] :
-		    (row->rtts[row->n_rtts / 2 - 1] + row->rtts[row->n_rtts / 2]) / 2.0;
+	if (!dup_out(&out->zone, row->r.zone) || !dup_out(&out->name, row->r.name))
+		return -1;
+	if (n > 0) {
+		qsort(rtts, n, sizeof(double), cmp_double);
+		out->rtt_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2.0;
 	} else {
 		out->rtt_ms = -1.0;
 	}
+	return 0;
 }
 
+/* Every row of ${sets}, sorted; on failure what was copied is in *out for tw_result_free. */
 static int
 export_sets(struct authset *const *sets, size_t n_sets, struct tw_server_result **out,
     size_t *n_out)
@@ -932,7 +917,8 @@ export_sets(struct authset *const *sets, size_t n_sets, struct tw_server_result 
 		return -1;
 	for (i = 0; i < n_sets; i++)
 		for (j = 0; j < sets[i]->rows.n; j++)
-			row_export(sets[i]->rows.v[j], &(*out)[(*n_out)++]);
+			if (row_export(at(&sets[i]->rows, j), &(*out)[(*n_out)++]) != 0)
+				return -1;
 	qsort(*out, *n_out, sizeof(**out), cmp_server);
 	return 0;
 }
@@ -940,74 +926,60 @@ export_sets(struct authset *const *sets, size_t n_sets, struct tw_server_result 
 static int
 export_host(struct resolution *res, const struct tw_host_cfg *hc, struct tw_host_result *h)
 {
+	char **addrs = res->addrs.v;
 	size_t i;
 
-	h->name = strdup(hc->name);
-	h->label = hc->label != NULL ? strdup(hc->label) : NULL;
 	h->type = hc->type;
 	h->key = hc->key;
 	h->resolved = res->done && res->resolved;
 	h->outcome = res->done ? res->outcome : TW_OUTCOME_NONE;
-	h->path = res->path;
-	res->path = NULL;
-	if (res->done) {
-		h->detail = res->detail;
-		res->detail = NULL;
-	} else {
-		h->detail = strdup("not finished before the deadline");
-	}
-	if (h->resolved && res->addrs.n > 0) {
-		qsort(res->addrs.v, res->addrs.n, sizeof(char *), cmp_pstr);
-		h->addresses = (char **)res->addrs.v;
-		h->n_addresses = res->addrs.n;
-		/* Drop repeats (the same answer from both transports never lands here, but be safe). */
-		for (i = 1; i < h->n_addresses;) {
-			if (strcmp(h->addresses[i], h->addresses[i - 1]) == 0) {
-				free(h->addresses[i]);
-				memmove(&h->addresses[i], &h->addresses[i + 1],
-				    (h->n_addresses - i - 1) * sizeof(char *));
-				h->n_addresses--;
-			} else {
-				i++;
-			}
-		}
-		res->addrs.v = NULL;
-		res->addrs.n = res->addrs.cap = 0;
-	}
-	if (h->name == NULL || (hc->label != NULL && h->label == NULL))
+	if (!dup_out(&h->name, hc->name) || !dup_out(&h->label, hc->label) ||
+	    !dup_out(&h->path, res->path) ||
+	    !dup_out(&h->detail, res->done ? res->detail : "not finished before the deadline"))
 		return -1;
+	if (!h->resolved || res->addrs.n == 0)
+		return 0;
+	if ((h->addresses = calloc(res->addrs.n, sizeof(char *))) == NULL)
+		return -1;
+	/* Sorted, without repeats (the same answer from both transports never lands here, but be safe). */
+	qsort(addrs, res->addrs.n, sizeof(char *), cmp_pstr);
+	for (i = 0; i < res->addrs.n; i++) {
+		if (i > 0 && strcmp(addrs[i], addrs[i - 1]) == 0)
+			continue;
+		if ((h->addresses[h->n_addresses] = strdup(addrs[i])) == NULL)
+			return -1;
+		h->n_addresses++;
+	}
 	return 0;
 }
 
+/* What was still running when the deadline passed, on the heap for the result; NULL: no memory. */
 static char *
 deadline_stage(struct tw_round *rd)
 {
 	struct resolution *res;
-	char *s = NULL, *n;
+	struct tw_vec b;
 	size_t i, z;
 
 	for (z = 0; z < rd->n_mz; z++)
 		if (rd->mz[z].zoneset->rows.n == 0 && rd->mz[z].zoneset->pending_sources > 0)
-			return xprintf(rd, "discovery of %s at the roots",
-			    zone_display(rd->mz[z].cfg->name));
+			return heap_copy(xprintf(rd, "discovery of %s at the roots",
+			    zone_display(rd->mz[z].cfg->name)));
+	vec_init(rd, &b, 1);
 	for (z = 0; z < rd->n_mz; z++)
 		for (i = 0; i < rd->mz[z].hosts.n; i++) {
-			res = rd->mz[z].hosts.v[i];
-			if (res->done)
-				continue;
-			n = s == NULL ? xprintf(rd, "host resolution (%s", rd->mz[z].cfg->hosts[i].name)
-			    : xprintf(rd, "%s, %s", s, rd->mz[z].cfg->hosts[i].name);
-			free(s);
-			s = n;
+			res = at(&rd->mz[z].hosts, i);
+			if (!res->done)
+				bprintf(rd, &b, "%s%s", b.n == 0 ? "host resolution (" : ", ",
+				    rd->mz[z].cfg->hosts[i].name);
 		}
-	if (s != NULL) {
-		n = xprintf(rd, "%s)", s);
-		free(s);
-		return n;
+	if (b.n > 0) {
+		bprintf(rd, &b, ")");
+		return heap_copy(tw_vec_str(&b));
 	}
 	if (rd->outstanding[Q_HEALTH] + rd->outstanding[Q_ZONE_NS] > 0)
-		return xprintf(rd, "server health queries");
-	return xprintf(rd, "delegation lookups");
+		return strdup("server health queries");
+	return strdup("delegation lookups");
 }
 
 /*
@@ -1023,11 +995,11 @@ count_controls(const struct authset *roots, unsigned *answered, unsigned *total)
 
 	*answered = *total = 0;
 	for (i = 0; i < roots->rows.n; i++) {
-		row = roots->rows.v[i];
+		row = at(&roots->rows, i);
 		seen = false;
 		any = false;
 		for (j = 0; j < roots->rows.n; j++) {
-			other = roots->rows.v[j];
+			other = at(&roots->rows, j);
 			if (other->r.port != row->r.port ||
 			    strcmp(other->r.address, row->r.address) != 0)
 				continue;
@@ -1065,26 +1037,23 @@ build_result(struct tw_round *rd, double started)
 		mz = &rd->mz[z];
 		zr = &r->zones[z];
 		zr->state = TW_STATE_UNKNOWN;
-		zr->name = strdup(mz->cfg->name);
-		zr->label = mz->cfg->label != NULL ? strdup(mz->cfg->label) : NULL;
-		if (zr->name == NULL)
+		if (!dup_out(&zr->name, mz->cfg->name) || !dup_out(&zr->label, mz->cfg->label))
 			goto fail;
 		count_controls(rd->rootset, &zr->controls_answered, &zr->controls_total);
-		if ((sets = malloc((mz->sets.n + 1) * sizeof(*sets))) == NULL)
+		/* The zone's own servers first, then each child zone's. */
+		if ((sets = tw_region_alloc(rd->region, (mz->sets.n + 1) * sizeof(*sets))) == NULL)
 			goto fail;
 		sets[0] = mz->zoneset;
 		for (i = 0; i < mz->sets.n; i++)
-			sets[i + 1] = mz->sets.v[i];
-		i = (size_t)export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers);
-		free(sets);
-		if (i != 0)
+			sets[i + 1] = at(&mz->sets, i);
+		if (export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers) != 0)
 			goto fail;
 		if (mz->hosts.n > 0 &&
 		    (zr->hosts = calloc(mz->hosts.n, sizeof(*zr->hosts))) == NULL)
 			goto fail;
 		for (i = 0; i < mz->hosts.n; i++) {
 			zr->n_hosts++;
-			if (export_host(mz->hosts.v[i], &mz->cfg->hosts[i], &zr->hosts[i]) != 0)
+			if (export_host(at(&mz->hosts, i), &mz->cfg->hosts[i], &zr->hosts[i]) != 0)
 				goto fail;
 		}
 	}
@@ -1097,61 +1066,14 @@ fail:
 
 /* ---- lifecycle ---- */
 
+/* Everything the round holds goes with its region; the timers and the scratch are the loop's and the heap's. */
 static void
 round_free(struct tw_round *rd)
 {
-	struct authset *set;
-	struct resolution *res;
-	struct qctx *q;
-	struct row *row;
-	size_t i, j;
-
-	tw_timer_free(rd->deadline);
-	tw_timer_free(rd->idle);
-	for (i = 0; i < rd->qctxs.n; i++) {
-		q = rd->qctxs.v[i];
-		free(q->qname);
-		free(q);
-	}
-	free(rd->qctxs.v);
-	for (i = 0; i < rd->ress.n; i++) {
-		res = rd->ress.v[i];
-		for (j = 0; j < res->addrs.n; j++)
-			free(res->addrs.v[j]);
-		free(res->addrs.v);
-		free(res->qname);
-		free(res->ns_name);
-		free(res->seen);
-		free(res->path);
-		free(res->detail);
-		free(res);
-	}
-	free(rd->ress.v);
-	for (i = 0; i < rd->sets.n; i++) {
-		set = rd->sets.v[i];
-		for (j = 0; j < set->rows.n; j++) {
-			row = set->rows.v[j];
-			free(row->r.zone);
-			free(row->r.name);
-			free(row->rtts);
-			free(row);
-		}
-		for (j = 0; j < set->ns_names.n; j++)
-			free(set->ns_names.v[j]);
-		free(set->ns_names.v);
-		free(set->rows.v);
-		free(set->waiters.v);
-		free(set->zone);
-		free(set);
-	}
-	free(rd->sets.v);
-	if (rd->mz != NULL)
-		for (i = 0; i < rd->n_mz; i++) {
-			free(rd->mz[i].sets.v);
-			free(rd->mz[i].hosts.v);
-		}
-	free(rd->mz);
-	free(rd);
+	tw_loop_timer_free(rd->deadline);
+	tw_loop_timer_free(rd->idle);
+	free(rd->msg);
+	tw_region_free(rd->region);
 }
 
 /* After the engine went idle, whatever is still open can only fail. */
@@ -1162,7 +1084,7 @@ sweep(struct tw_round *rd)
 	size_t i;
 
 	for (i = 0; i < rd->ress.n; i++) {
-		res = rd->ress.v[i];
+		res = at(&rd->ress, i);
 		if (res->done)
 			continue;
 		if (res->level == NULL) {
@@ -1185,7 +1107,7 @@ on_idle(void *cookie)
 		return;
 	sweep(rd);
 	rd->finished = true;
-	tw_timer_cancel(rd->deadline);
+	tw_loop_timer_cancel(rd->deadline);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
 }
@@ -1205,13 +1127,14 @@ on_deadline(void *cookie)
 }
 
 struct tw_round *
-tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
+tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engine *eng,
     const struct tw_round_opts *opts, tw_round_done_cb *cb, void *cookie)
 {
 	struct tw_engine_opts eo;
 	const struct tw_endpoint *ep;
+	struct tw_region *region;
 	struct resolution *res;
-	struct tw_round *rd;
+	struct tw_round *rd = NULL;
 	struct mzone *mz;
 	size_t z, i;
 
@@ -1223,15 +1146,23 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 		fprintf(stderr, "tldwatch: a round is already running\n");
 		return NULL;
 	}
-	if ((rd = calloc(1, sizeof(*rd))) == NULL)
+	if ((region = tw_region_new(0)) == NULL)
 		goto oom;
+	if ((rd = tw_region_zalloc(region, sizeof(*rd))) == NULL) {
+		tw_region_free(region);
+		goto oom;
+	}
+	rd->region = region;
+	vec_init(rd, &rd->ress, sizeof(struct resolution *));
 	rd->cfg = cfg;
+	rd->loop = loop;
 	rd->eng = eng;
 	rd->done_cb = cb;
 	rd->done_cookie = cookie;
 	rd->started = tw_clock_mono_ms();
-	if ((rd->deadline = tw_timer_new(eng, on_deadline, rd)) == NULL ||
-	    (rd->idle = tw_timer_new(eng, on_idle, rd)) == NULL)
+	if ((rd->msg = calloc(1, sizeof(*rd->msg))) == NULL ||
+	    (rd->deadline = tw_loop_timer_new(loop, on_deadline, rd)) == NULL ||
+	    (rd->idle = tw_loop_timer_new(loop, on_idle, rd)) == NULL)
 		goto oom;
 	if ((rd->rootset = set_new(rd, "", TW_ROLE_ROOT, NULL)) == NULL)
 		goto oom;
@@ -1240,16 +1171,18 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 		set_add_server(rd->rootset, ep->name, ep->address,
 		    ep->port ? ep->port : cfg->probe.port, false);
 	}
-	if (cfg->n_zones > 0 && (rd->mz = calloc(cfg->n_zones, sizeof(*rd->mz))) == NULL)
+	if (cfg->n_zones > 0 && (rd->mz = zalloc(rd, cfg->n_zones * sizeof(*rd->mz))) == NULL)
 		goto oom;
 	rd->n_mz = cfg->n_zones;
 	for (z = 0; z < cfg->n_zones; z++) {
 		mz = &rd->mz[z];
 		mz->cfg = &cfg->zones[z];
+		vec_init(rd, &mz->sets, sizeof(struct authset *));
+		vec_init(rd, &mz->hosts, sizeof(struct resolution *));
 		if ((mz->zoneset = set_new(rd, mz->cfg->name, TW_ROLE_ZONE, mz)) == NULL)
 			goto oom;
 	}
-	for (z = 0; z < rd->n_mz && !rd->oom; z++) {
+	for (z = 0; z < rd->n_mz && !tw_region_oom(rd->region) && !rd->failed; z++) {
 		mz = &rd->mz[z];
 		for (i = 0; i < mz->cfg->n_servers; i++) {
 			ep = &mz->cfg->servers[i];
@@ -1269,18 +1202,20 @@ tw_round_start(const struct tw_config *cfg, struct tw_engine *eng,
 			res_enter(res, mz->zoneset);
 		}
 	}
-	if (rd->oom)
+	if (tw_region_oom(rd->region) || rd->failed)
 		goto oom;
 	tw_engine_set_idle_cb(eng, on_idle, rd);
 	if (opts->deadline_ms > 0)
-		tw_timer_arm(rd->deadline, opts->deadline_ms);
+		tw_loop_timer_arm(rd->deadline, opts->deadline_ms);
 	if (tw_engine_pending(eng) == 0)
-		tw_timer_arm(rd->idle, 0);   /* nothing to ask: over at once, from the loop */
+		tw_loop_timer_arm(rd->idle, 0);   /* nothing to ask: over at once, from the loop */
 	return rd;
 oom:
 	fprintf(stderr, "tldwatch: out of memory\n");
-	if (rd != NULL)
+	if (rd != NULL) {
+		tw_engine_cancel_all(eng);   /* the queries sent so far carry the round's cookies */
 		round_free(rd);
+	}
 	return NULL;
 }
 
@@ -1295,7 +1230,8 @@ tw_round_finish(struct tw_round *rd)
 	}
 	tw_engine_cancel_all(rd->eng);
 	tw_engine_set_idle_cb(rd->eng, NULL, NULL);
-	if (!rd->oom && (r = build_result(rd, rd->started)) != NULL && rd->deadline_hit) {
+	if (!tw_region_oom(rd->region) && !rd->failed &&
+	    (r = build_result(rd, rd->started)) != NULL && rd->deadline_hit) {
 		r->deadline_hit = true;
 		r->deadline_stage = deadline_stage(rd);
 	}
@@ -1308,7 +1244,7 @@ tw_round_finish(struct tw_round *rd)
 static void
 break_loop(void *cookie)
 {
-	tw_engine_break(cookie);
+	tw_loop_break(cookie);
 }
 
 struct tw_check_result *
@@ -1317,18 +1253,25 @@ tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
 	struct tw_engine_opts eo;
 	struct tw_check_result *r = NULL;
 	struct tw_engine *eng;
+	struct tw_loop *loop;
 	struct tw_round *rd;
 
 	memset(&eo, 0, sizeof(eo));
 	eo.timeout_ms = cfg->probe.timeout_ms;
 	eo.attempts = cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
-	if ((eng = tw_engine_new(&eo)) == NULL)
+	if ((loop = tw_loop_new()) == NULL)
 		return NULL;
-	if ((rd = tw_round_start(cfg, eng, opts, break_loop, eng)) != NULL) {
-		tw_engine_loop(eng);
+	if ((eng = tw_engine_new(loop, &eo)) == NULL) {
+		tw_loop_free(loop);
+		return NULL;
+	}
+	if ((rd = tw_round_start(cfg, loop, eng, opts, break_loop, loop)) != NULL) {
+		if (tw_loop_run(loop) != 0)
+			fprintf(stderr, "tldwatch: the event loop failed\n");
 		r = tw_round_finish(rd);
 	}
 	tw_engine_free(eng);
+	tw_loop_free(loop);
 	return r;
 }

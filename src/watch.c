@@ -1,7 +1,7 @@
 /*
  * watch.c -- the watcher's life: rounds on a schedule, events, state on disk.
  *
- * Everything runs on the engine's event loop: the next round is a timer,
+ * Everything runs on one event loop (loop.h): the next round is a timer,
  * a round's end is a callback, signals arrive as callbacks.  Nothing here
  * blocks except the state file write after a round.
  */
@@ -18,6 +18,7 @@
 #include "tldwatch/eventlog.h"
 #include "tldwatch/history.h"
 #include "tldwatch/http.h"
+#include "tldwatch/loop.h"
 #include "tldwatch/metrics.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
@@ -35,12 +36,13 @@
 struct watcher {
 	struct tw_watch_opts opts;
 	struct tw_config *cfg;
+	struct tw_loop *loop;
 	struct tw_engine *eng;
 	struct tw_round *round;        /* in flight, or NULL */
 	double round_wall;             /* its start, steady wall clock (for the tracker) */
 	double round_mono;             /* its start, monotonic (for the schedule) */
-	struct tw_timer *next;         /* starts the next round */
-	struct tw_timer *grace;        /* abandons the round in flight after a stop signal */
+	struct tw_loop_timer *next;    /* starts the next round */
+	struct tw_loop_timer *grace;   /* abandons the round in flight after a stop signal */
 	struct tw_tracker *tracker;
 	struct tw_history *history;
 	struct tw_eventlog *eventlog;  /* where events are written */
@@ -257,10 +259,10 @@ process(struct watcher *w, struct tw_check_result *r)
 static void
 stop_now(struct watcher *w)
 {
-	tw_timer_cancel(w->next);
-	tw_timer_cancel(w->grace);
+	tw_loop_timer_cancel(w->next);
+	tw_loop_timer_cancel(w->grace);
 	save_state(w);
-	tw_engine_break(w->eng);
+	tw_loop_break(w->loop);
 }
 
 static void
@@ -272,7 +274,7 @@ on_round_done(void *cookie)
 
 	r = tw_round_finish(w->round);
 	w->round = NULL;
-	tw_timer_cancel(w->grace);
+	tw_loop_timer_cancel(w->grace);
 	if (r != NULL)
 		process(w, r);
 	save_state(w);
@@ -285,7 +287,7 @@ on_round_done(void *cookie)
 	/* Start to start: a round that overran starts the next one at once. */
 	spent = tw_clock_mono_ms() - w->round_mono;
 	wait = (double)interval_ms(w) - spent;
-	tw_timer_arm(w->next, wait > 0 ? wait : 0);
+	tw_loop_timer_arm(w->next, wait > 0 ? wait : 0);
 }
 
 /*
@@ -311,9 +313,9 @@ start_round(void *cookie)
 	ro.loopback_only = w->opts.loopback_only;
 	w->round_wall = steady_wall(w);
 	w->round_mono = tw_clock_mono_ms();
-	w->round = tw_round_start(w->cfg, w->eng, &ro, on_round_done, w);
+	w->round = tw_round_start(w->cfg, w->loop, w->eng, &ro, on_round_done, w);
 	if (w->round == NULL)       /* out of memory: try again next interval */
-		tw_timer_arm(w->next, interval_ms(w));
+		tw_loop_timer_arm(w->next, interval_ms(w));
 }
 
 /* SIGTERM/SIGINT grace expired: abandon the round, keep what is tracked. */
@@ -365,7 +367,7 @@ on_signal(int signo, void *cookie)
 		return;
 	}
 	w->stopping = true;
-	tw_timer_arm(w->grace, STOP_GRACE_MS);
+	tw_loop_timer_arm(w->grace, STOP_GRACE_MS);
 }
 
 /* Read the state file back, or set a bad one aside.  -1: cannot start. */
@@ -420,9 +422,10 @@ static void
 watcher_free(struct watcher *w)
 {
 	tw_http_free(w->http);
-	tw_timer_free(w->next);
-	tw_timer_free(w->grace);
+	tw_loop_timer_free(w->next);
+	tw_loop_timer_free(w->grace);
 	tw_engine_free(w->eng);
+	tw_loop_free(w->loop);
 	tw_eventlog_close(w->eventlog);
 	tw_event_ring_clear(&w->recent);
 	tw_tracker_free(w->tracker);
@@ -466,24 +469,24 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	eo.timeout_ms = w.cfg->probe.timeout_ms;
 	eo.attempts = w.cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
-	if ((w.eng = tw_engine_new(&eo)) == NULL)
+	if ((w.loop = tw_loop_new()) == NULL || (w.eng = tw_engine_new(w.loop, &eo)) == NULL)
 		goto out;
-	w.next = tw_timer_new(w.eng, start_round, &w);
-	w.grace = tw_timer_new(w.eng, on_grace, &w);
+	w.next = tw_loop_timer_new(w.loop, start_round, &w);
+	w.grace = tw_loop_timer_new(w.loop, on_grace, &w);
 	if (w.next == NULL || w.grace == NULL ||
-	    tw_engine_on_signal(w.eng, SIGTERM, on_signal, &w) != 0 ||
-	    tw_engine_on_signal(w.eng, SIGINT, on_signal, &w) != 0 ||
-	    tw_engine_on_signal(w.eng, SIGHUP, on_signal, &w) != 0) {
+	    tw_loop_on_signal(w.loop, SIGTERM, on_signal, &w) != 0 ||
+	    tw_loop_on_signal(w.loop, SIGINT, on_signal, &w) != 0 ||
+	    tw_loop_on_signal(w.loop, SIGHUP, on_signal, &w) != 0) {
 		fprintf(stderr, "tldwatch: cannot set up the event loop\n");
 		goto out;
 	}
 	if (opts->listen != NULL &&
-	    (w.http = tw_http_start(w.eng, opts->listen, serve, &w, err, sizeof(err))) == NULL) {
+	    (w.http = tw_http_start(w.loop, opts->listen, serve, &w, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tldwatch: %s\n", err);
 		goto out;
 	}
-	tw_timer_arm(w.next, 0);
-	if (tw_engine_loop(w.eng) != 0) {
+	tw_loop_timer_arm(w.next, 0);
+	if (tw_loop_run(w.loop) != 0) {
 		fprintf(stderr, "tldwatch: the event loop failed\n");
 		goto out;
 	}

@@ -1,25 +1,28 @@
 /*
  * engine.h -- send DNS queries straight to chosen servers, all at once.
  *
- * The engine is the only module that talks to c-ares (and, with http.c,
- * to libevent).  It owns one event base.  Each server (address, port,
- * transport) gets a c-ares channel of its own while it has queries in
- * flight; channels are pooled (a c-ares 1.18 channel costs about 70 KiB
- * and a socket), so a world-sized round never holds more than
+ * The engine is the only module that talks to c-ares.  It runs on an event
+ * loop it is given (loop.h) and shares it with whatever else waits in the
+ * process (the round's deadline, the watcher's schedule and signals, the
+ * HTTP endpoint); it only sends queries and takes replies.  Each server
+ * (address, port, transport) gets a c-ares channel of its own while it has
+ * queries in flight; channels are pooled (a c-ares 1.18 channel costs about
+ * 70 KiB and a socket), so a world-sized round never holds more than
  * max_channels of them.  Queries beyond max_inflight, or beyond
  * max_per_server for one server (one socket's receive buffer), wait their
  * turn; servers take turns round-robin.  Every query is non-recursive (RD=0)
  * and goes to exactly the server it names.  c-ares is told to try once;
  * the engine counts attempts itself, one by one, so a caller can report
  * loss as unanswered/sent.  Each attempt has the engine's own deadline
- * (a libevent timer), so the result does not depend on how a c-ares
- * version adapts its timeouts.
+ * (a loop timer), so the result does not depend on how a c-ares version
+ * adapts its timeouts.  The c-ares 1.18 facts behind these choices are in
+ * docs/engine.md.
  *
  * Callbacks never run inside tw_engine_query() or inside c-ares: results
- * are queued and delivered from the event loop, so a callback may freely
- * submit new queries.  Each query gets exactly one callback, unless the
- * run stops at its deadline first (then the engine drops it silently;
- * callers own their cookies and free them themselves).
+ * are queued and delivered from the loop, so a callback may freely submit
+ * new queries.  Each query gets exactly one callback, unless the run stops
+ * at its deadline first (then the engine drops it silently; callers own
+ * their cookies and free them themselves).
  */
 #ifndef TLDWATCH_ENGINE_H
 #define TLDWATCH_ENGINE_H
@@ -32,6 +35,7 @@
 #include "tldwatch/outcome.h"
 
 struct tw_engine;
+struct tw_loop;
 
 struct tw_engine_opts {
 	uint32_t timeout_ms;   /* per attempt */
@@ -70,15 +74,16 @@ struct tw_engine_reply {
 typedef void tw_engine_cb(void *cookie, const struct tw_engine_reply *reply);
 
 /*
- * tw_engine_new(opts):
- * Create an engine.  Returns NULL (after printing why) on failure.
+ * tw_engine_new(loop, opts):
+ * Create an engine on ${loop}, which must outlive it.  Returns NULL (after
+ * printing why) on failure.
  */
-struct tw_engine *tw_engine_new(const struct tw_engine_opts *opts);
+struct tw_engine *tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts);
 
 /*
  * tw_engine_query(e, target, qname, qtype, cb, cookie):
  * Queue ${qname}/${qtype} (class IN; "" is the root) to ${target}; call
- * ${cb}(${cookie}, reply) later from tw_engine_run().  Returns 0, or -1 on
+ * ${cb}(${cookie}, reply) later from the loop.  Returns 0, or -1 on
  * resource failure (no callback then).
  */
 int tw_engine_query(struct tw_engine *e, const struct tw_target *target,
@@ -86,10 +91,10 @@ int tw_engine_query(struct tw_engine *e, const struct tw_target *target,
 
 /*
  * tw_engine_run(e, deadline_ms):
- * Run the event loop until no query is pending, or until ${deadline_ms}
- * (0 = none) have passed since this call.  Returns 0 when everything was
- * delivered, 1 when the deadline expired first (the rest is cancelled:
- * no callback will come for it).
+ * Run the loop (with whatever else is armed on it) until no query is
+ * pending, or until ${deadline_ms} (0 = none) have passed since this call.
+ * Returns 0 when everything was delivered, 1 when the deadline expired
+ * first (the rest is cancelled: no callback will come for it).
  */
 int tw_engine_run(struct tw_engine *e, uint32_t deadline_ms);
 
@@ -119,49 +124,7 @@ void tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie
 /* tw_engine_free(e): cancel everything, close every socket; NULL is fine. */
 void tw_engine_free(struct tw_engine *e);
 
-/*
- * The engine also lends its event loop to long-running modes (watch):
- * one-shot timers, signal handlers, and a loop that runs until broken.
- */
-struct tw_timer;
-typedef void tw_timer_cb(void *cookie);
-typedef void tw_signal_cb(int signo, void *cookie);
-
-/* tw_timer_new(e, cb, cookie): a disarmed one-shot timer; NULL on failure. */
-struct tw_timer *tw_timer_new(struct tw_engine *e, tw_timer_cb *cb, void *cookie);
-
-/* tw_timer_arm(t, ms): (re)arm ${t} to fire once, ${ms} from now. */
-void tw_timer_arm(struct tw_timer *t, double ms);
-
-/* tw_timer_cancel(t): disarm; NULL is fine. */
-void tw_timer_cancel(struct tw_timer *t);
-
-/* tw_timer_free(t): disarm and free; NULL is fine. */
-void tw_timer_free(struct tw_timer *t);
-
-/*
- * tw_engine_on_signal(e, signo, cb, cookie):
- * Call ${cb} from the loop (not from the signal handler) whenever ${signo}
- * arrives, for the engine's lifetime.  Returns 0 or -1.
- */
-int tw_engine_on_signal(struct tw_engine *e, int signo, tw_signal_cb *cb, void *cookie);
-
-/*
- * tw_engine_event_base(e):
- * The engine's libevent base, for the one other module that speaks
- * libevent (http.c, which serves HTTP on the same loop).
- */
-struct event_base;
-struct event_base *tw_engine_event_base(struct tw_engine *e);
-
-/* tw_engine_loop(e): run until tw_engine_break(); returns 0, -1 on error. */
-int tw_engine_loop(struct tw_engine *e);
-
-/* tw_engine_break(e): make tw_engine_loop() return after the current callback. */
-void tw_engine_break(struct tw_engine *e);
-
 /* tw_engine_versions(): "c-ares 1.18.1, libevent 2.1.12-stable" (static). */
 const char *tw_engine_versions(void);
-
 
 #endif

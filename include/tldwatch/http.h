@@ -1,5 +1,5 @@
 /*
- * http.h -- a small, careful HTTP endpoint on the engine's event loop.
+ * http.h -- a small, careful HTTP endpoint on the process's event loop.
  *
  * libevent's evhttp, bound to 127.0.0.1 unless told otherwise, GET and
  * HEAD only (anything else: 405 with an Allow header), bounded header and
@@ -7,7 +7,7 @@
  * TW_HTTP_MAX_CONNECTIONS connections served at once (beyond that the
  * listener stops accepting until one closes).  The content comes from a
  * callback that renders a path into a stream; http.c knows nothing of
- * what it serves.  With http.c, engine.c is the only file that uses
+ * what it serves.  With loop.c, http.c is the only file that uses
  * libevent.
  */
 #ifndef TLDWATCH_HTTP_H
@@ -16,12 +16,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "tldwatch/engine.h"
-
 #define TW_HTTP_MAX_CONNECTIONS 64
 #define TW_HTTP_TIMEOUT_S 10
 
 struct tw_http;
+struct tw_loop;
 
 /*
  * A handler renders ${path} (without the query string) into ${fp} and
@@ -32,11 +31,12 @@ typedef int tw_http_handler(void *cookie, const char *path, FILE *fp,
     const char **content_type);
 
 /*
- * tw_http_start(e, listen, handler, cookie, err, errlen):
+ * tw_http_start(loop, listen, handler, cookie, err, errlen):
  * Listen on ${listen}: "PORT", "ADDRESS:PORT" or "[ADDRESS]:PORT"
- * (a bare port binds 127.0.0.1).  Returns NULL with a reason in ${err}.
+ * (a bare port binds 127.0.0.1), serving from ${loop}, which must outlive
+ * the endpoint.  Returns NULL with a reason in ${err}.
  */
-struct tw_http *tw_http_start(struct tw_engine *e, const char *listen,
+struct tw_http *tw_http_start(struct tw_loop *loop, const char *listen,
     tw_http_handler *handler, void *cookie, char *err, size_t errlen);
 
 /* tw_http_free(h): stop listening, close every connection; NULL is fine. */

@@ -31,18 +31,21 @@ struct tw_round_opts {
 };
 
 struct tw_engine;
+struct tw_loop;
 struct tw_round;
 typedef void tw_round_done_cb(void *cookie);
 
 /*
- * tw_round_start(cfg, engine, opts, cb, cookie):
+ * tw_round_start(cfg, loop, engine, opts, cb, cookie):
  * Submit a round's first queries on ${engine}, which must be idle (rounds
- * never overlap).  ${cb}(${cookie}) is called from the event loop once the
- * round is over (everything answered or failed, or the deadline passed).
- * ${cfg} must outlive the round.  Returns NULL on failure.
+ * never overlap) and run on ${loop}.  ${cb}(${cookie}) is called from the
+ * loop once the round is over (everything answered or failed, or the
+ * deadline passed).  ${cfg} must outlive the round.  Returns NULL on
+ * failure.
  */
-struct tw_round *tw_round_start(const struct tw_config *cfg, struct tw_engine *engine,
-    const struct tw_round_opts *opts, tw_round_done_cb *cb, void *cookie);
+struct tw_round *tw_round_start(const struct tw_config *cfg, struct tw_loop *loop,
+    struct tw_engine *engine, const struct tw_round_opts *opts, tw_round_done_cb *cb,
+    void *cookie);
 
 /*
  * tw_round_finish(round):
@@ -54,9 +57,9 @@ struct tw_check_result *tw_round_finish(struct tw_round *round);
 
 /*
  * tw_round_run(cfg, opts):
- * Run one round over every zone of ${cfg} on an engine of its own.  Returns a new result (free
- * with tw_result_free), or NULL when memory ran out.  States and
- * diagnoses are left for verdict.c.
+ * Run one round over every zone of ${cfg} on a loop and an engine of its
+ * own.  Returns a new result (free with tw_result_free), or NULL when
+ * memory ran out.  States and diagnoses are left for verdict.c.
  */
 struct tw_check_result *tw_round_run(const struct tw_config *cfg,
     const struct tw_round_opts *opts);

@@ -1,7 +1,7 @@
 /*
  * watch.h -- tldwatch watch: rounds forever, published states, events, state file.
  *
- * One engine and one event loop for the watcher's whole life.  A round
+ * One event loop and one engine on it for the watcher's whole life.  A round
  * starts every interval (start to start; a round that overruns delays the
  * next, never overlaps it).  After each round: verdict, tracker (events),
  * history, then the state file is rewritten atomically.  SIGHUP reloads the
