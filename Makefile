@@ -8,8 +8,8 @@
 
 VERSION   := 0.1.0
 CC        ?= cc
-PKGS      := libcares libevent yaml-0.1 jansson
-DEBS      := build-essential pkg-config libc-ares-dev libevent-dev libyaml-dev \
+PKGS      := libcares libevent yaml-0.1 jansson sqlite3
+DEBS      := build-essential pkg-config libc-ares-dev libevent-dev libyaml-dev libsqlite3-dev sqlite3 \
              libjansson-dev libcmocka-dev nsd dnsutils jq iproute2 procps strace curl
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -18,7 +18,7 @@ FUZZ_DIR       := $(B)/fuzz
 # engineer's half-written file elsewhere in src/ cannot break `make fuzz`.
 FUZZ_MODULES   := wire classify outcome config endpoint duration error range statefile \
                   history tracker result state transport clock event escape text \
-                  report_json
+                  report_json hash vec region
 FUZZ_LIB_OBJ   := $(patsubst %,$(FUZZ_DIR)/obj/%.o,$(FUZZ_MODULES))
 FUZZ_BINS      := $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))
 REPLAY_DIR     := $(B)/fuzz-replay

@@ -1,0 +1,172 @@
+/*
+ * ledger.h -- the watcher's one durable store: every round and event in SQLite.
+ *
+ * `watch --state FILE` keeps its ledger in FILE, an SQLite database in WAL
+ * mode (docs/ledger.md has the schema).  One transaction per round holds the
+ * round (start, duration, interval), each zone's own and published state and
+ * diagnosis, each server row's outcome, sent/answered, RTT and SOA serial,
+ * each host's outcome and addresses, the round's events, the tracker as it
+ * stands after the round (to resume), the outage records, and the hourly
+ * rollups (seconds in each published state per zone; per server the loss
+ * and RTT min/median/max) that are kept for ever while the raw rows go after
+ * ledger.keep.  Pruning takes a bounded bite each round.
+ *
+ * The file is created 0640, never through a symbolic link; a file that is
+ * not an SQLite database, not ours, from a newer tldwatch or damaged is
+ * reported (TW_LEDGER_BAD) and the caller sets it aside, never overwrites
+ * it.  A JSON state file of earlier versions is imported, and kept beside
+ * the new database as FILE.v1.json.
+ *
+ * Readers (`status`, `history`, `report`, the HTTP endpoint) open it read
+ * only and read inside one transaction: they see whole rounds and never
+ * block the writer; SQLITE_BUSY is waited out, never shown.
+ */
+#ifndef TLDWATCH_LEDGER_H
+#define TLDWATCH_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tldwatch/error.h"
+#include "tldwatch/event.h"
+#include "tldwatch/history.h"
+#include "tldwatch/outage.h"
+#include "tldwatch/result.h"
+#include "tldwatch/statefile.h"
+#include "tldwatch/timeline.h"
+#include "tldwatch/tracker.h"
+
+/* The schema this tldwatch writes (PRAGMA user_version). */
+#define TW_LEDGER_VERSION 1
+
+struct tw_ledger;
+
+enum tw_ledger_status {
+	TW_LEDGER_OK = 0,
+	TW_LEDGER_MISSING,            /* read only: there is no such file */
+	TW_LEDGER_BAD,                /* not ours, newer, damaged: set it aside (err says why) */
+	TW_LEDGER_FAILED,             /* could not open it (permissions, I/O): err says why */
+};
+
+/*
+ * tw_ledger_open(path, writer, out, err):
+ * The writer creates the file when there is none (or imports a JSON state
+ * file found there), upgrades an older schema and checks it; a reader opens
+ * read only.  Returns the status; *out is set for TW_LEDGER_OK only.
+ */
+enum tw_ledger_status tw_ledger_open(const char *path, bool writer, struct tw_ledger **out,
+    struct tw_error *err);
+
+/* tw_ledger_close(l): finish and close; NULL is fine. */
+void tw_ledger_close(struct tw_ledger *l);
+
+/* tw_ledger_path(l): the file. */
+const char *tw_ledger_path(const struct tw_ledger *l);
+
+/*
+ * tw_ledger_set_aside(path, newpath, len):
+ * Rename a bad file (and its -wal and -shm) to PATH.bad-YYYYMMDDTHHMMSSZ
+ * (with -N if that exists); the new name goes to ${newpath}.  0 or -1.
+ */
+int tw_ledger_set_aside(const char *path, char *newpath, size_t len);
+
+/* ---- the writer ---- */
+
+/* What one round adds. */
+struct tw_ledger_round {
+	uint64_t number;              /* the tracker's round count after it */
+	double start;                 /* Unix seconds */
+	double seconds;               /* how long it ran */
+	uint32_t interval_ms;         /* the interval it ran at */
+	unsigned flap_window;         /* watch.flap_window, for outage stories */
+	unsigned window;              /* watch.window: the rounds a reader's rings hold */
+	const struct tw_check_result *result;   /* judged (verdict applied) */
+	const struct tw_tracker *tracker;        /* after this round */
+	const struct tw_event *events;
+	size_t n_events;
+};
+
+/*
+ * tw_ledger_commit(l, r, err):
+ * Store round ${r} in one transaction (with its bite of pruning and the
+ * rollups).  0, or -1 with ${err} set and nothing of the round stored.
+ */
+int tw_ledger_commit(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_error *err);
+
+/* tw_ledger_set_keep(l, seconds): raw rows older than this go (ledger.keep; 0: never). */
+void tw_ledger_set_keep(struct tw_ledger *l, double seconds);
+
+/*
+ * tw_ledger_resume(l, window, doc, err):
+ * What a restarted watcher (or `status`) needs, into ${doc} (zeroed first;
+ * free with tw_statefile_doc_clear): the tracker after the latest round, the
+ * history rings of the last ${window} rounds (0: the watcher's own window),
+ * the recent events, when the latest round was written and at which
+ * interval.  A fresh ledger gives an empty tracker.  0, or -1 with ${err}.
+ */
+int tw_ledger_resume(struct tw_ledger *l, unsigned window, struct tw_state_doc *doc,
+    struct tw_error *err);
+
+/* ---- readers ---- */
+
+/*
+ * tw_ledger_read_begin(l, err) / tw_ledger_read_end(l):
+ * One read transaction: everything read between them comes from the same
+ * committed rounds.  -1 with ${err} when the ledger cannot be read.
+ */
+int tw_ledger_read_begin(struct tw_ledger *l, struct tw_error *err);
+void tw_ledger_read_end(struct tw_ledger *l);
+
+/* tw_ledger_zones(l, out, n, err): the zones the ledger knows, sorted (free each, then the array). */
+int tw_ledger_zones(struct tw_ledger *l, char ***out, size_t *n, struct tw_error *err);
+
+/* tw_ledger_label(l, zone, err): ${zone}'s configured label as last seen (malloc'd), or NULL. */
+char *tw_ledger_label(struct tw_ledger *l, const char *zone, struct tw_error *err);
+
+/*
+ * tw_ledger_timeline(l, zone, since, until, rounds, n, err):
+ * ${zone}'s rounds overlapping [since, until] (until < 0: no end), with the
+ * one before ${since}, for tw_timeline_periods().  Free with
+ * tw_ledger_timeline_free.
+ */
+int tw_ledger_timeline(struct tw_ledger *l, const char *zone, double since, double until,
+    struct tw_timeline_round **rounds, size_t *n, struct tw_error *err);
+void tw_ledger_timeline_free(struct tw_timeline_round *rounds, size_t n);
+
+/* Seconds in each published state, per zone and bucket (the hourly rollups, summed). */
+struct tw_ledger_bucket {
+	char *zone;
+	double start;                 /* bucket start (Unix seconds) */
+	double seconds[TW_STATE_COUNT];
+};
+
+/*
+ * tw_ledger_summary(l, zone, since, until, by, out, n, err):
+ * The buckets of ${zone} (NULL: every zone) between since and until, by
+ * hour, day or month.  Free with tw_ledger_summary_free.
+ */
+int tw_ledger_summary(struct tw_ledger *l, const char *zone, double since, double until,
+    enum tw_timeline_by by, struct tw_ledger_bucket **out, size_t *n, struct tw_error *err);
+void tw_ledger_summary_free(struct tw_ledger_bucket *b, size_t n);
+
+/*
+ * tw_ledger_outages(l, zone, since, until, out, n, err):
+ * The outages of ${zone} (NULL: every zone) that overlap [since, until]
+ * (until < 0: no end), oldest first; an ongoing one is told from the raw
+ * rounds so far.  Free with tw_ledger_outages_free.
+ */
+int tw_ledger_outages(struct tw_ledger *l, const char *zone, double since, double until,
+    struct tw_outage **out, size_t *n, struct tw_error *err);
+void tw_ledger_outages_free(struct tw_outage *o, size_t n);
+
+/*
+ * tw_ledger_outage(l, zone, number, at, out, err):
+ * One outage of ${zone} (NULL: any zone): number ${number} (> 0), or the
+ * one under time ${at} (number 0, at >= 0), or the latest (number 0, at < 0).
+ * 0, 1 when there is none, -1 with ${err}.
+ */
+int tw_ledger_outage(struct tw_ledger *l, const char *zone, unsigned number, double at,
+    struct tw_outage *out, struct tw_error *err);
+
+#endif

@@ -1,0 +1,563 @@
+/*
+ * test_ledger.c -- the ledger on a real SQLite file: rounds through the real
+ * tracker into the ledger and back (resume), the story of an outage told
+ * from the database, the timeline and the rollups, pruning, importing a JSON
+ * state file, refusing files that are not ours, and a reader's snapshot.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "tldwatch/ledger.h"
+#include "golden.h"
+
+#define T0 1419000000.0         /* 2014-12-19T14:40:00Z */
+#define IVAL 60.0
+
+struct fx {
+	char dir[64];
+	char path[128];
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "%s/tw-ledger.XXXXXX", base);
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/ledger.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static const char *const host_names[] = { "kcna.kp", "rodong.rep.kp", "naenara.com.kp" };
+
+/* A round of zone kp: its own state, and per host R (resolved) or D. */
+static struct tw_check_result *
+mk_round(char raw, const char *hosts, double rtt)
+{
+	struct tw_check_result *r = calloc(1, sizeof(*r));
+	struct tw_zone_result *z;
+	size_t i;
+
+	assert_non_null(r);
+	r->n_roots = 1;
+	r->roots = calloc(1, sizeof(*r->roots));
+	r->roots[0].role = TW_ROLE_ROOT;
+	r->roots[0].zone = strdup("");
+	r->roots[0].name = strdup("a.root-servers.net");
+	snprintf(r->roots[0].address, sizeof(r->roots[0].address), "127.41.0.4");
+	r->roots[0].port = 10053;
+	r->roots[0].outcome = TW_OUTCOME_REFERRAL;
+	r->roots[0].sent = r->roots[0].answered = 1;
+	r->roots[0].rtt_ms = 0.5;
+	r->n_zones = 1;
+	r->zones = z = calloc(1, sizeof(*z));
+	z->name = strdup("kp");
+	z->label = strdup("North Korea");
+	z->state = raw == 'u' ? TW_STATE_UP : raw == 'p' ? TW_STATE_PARTIAL :
+	    raw == 'D' ? TW_STATE_DOWN : raw == 'g' ? TW_STATE_DEGRADED : TW_STATE_UNKNOWN;
+	z->diagnosis = strdup(raw == 'D' ? "both kp servers silent" : "fine enough");
+	z->n_servers = 2;
+	z->servers = calloc(2, sizeof(*z->servers));
+	for (i = 0; i < 2; i++) {
+		struct tw_server_result *s = &z->servers[i];
+
+		s->role = TW_ROLE_ZONE;
+		s->zone = strdup("kp");
+		s->name = strdup(i == 0 ? "ns1.kptc.kp" : "ns2.kptc.kp");
+		snprintf(s->address, sizeof(s->address), "127.45.176.%u", 15 + (unsigned)i);
+		s->port = 10053;
+		s->pinned = true;
+		s->outcome = raw == 'D' ? TW_OUTCOME_TIMEOUT : TW_OUTCOME_ANSWER;
+		s->sent = 2;
+		s->answered = raw == 'D' ? 0 : 2;
+		s->rtt_ms = raw == 'D' ? -1 : rtt + (double)i;
+		s->has_serial = raw != 'D';
+		s->serial = 2014122201;
+	}
+	z->n_hosts = 3;
+	z->hosts = calloc(3, sizeof(*z->hosts));
+	for (i = 0; i < 3; i++) {
+		struct tw_host_result *h = &z->hosts[i];
+
+		h->name = strdup(host_names[i]);
+		h->key = true;
+		h->type = 1;
+		h->resolved = hosts[i] == 'R';
+		h->outcome = h->resolved ? TW_OUTCOME_ANSWER : TW_OUTCOME_TIMEOUT;
+		if (h->resolved) {
+			h->n_addresses = 1;
+			h->addresses = calloc(1, sizeof(char *));
+			h->addresses[0] = strdup("127.45.176.71");
+		}
+	}
+	return r;
+}
+
+/* The watcher's steps for one round: verdict (given), tracker, ledger. */
+struct watcher {
+	struct tw_tracker *t;
+	struct tw_ledger *l;
+	struct tw_watch_cfg cfg;
+	uint64_t round;
+};
+
+static void
+step(struct watcher *w, char raw, const char *hosts)
+{
+	struct tw_check_result *r = mk_round(raw, hosts, 1.0 + (double)(w->round % 7));
+	struct tw_event *ev = NULL;
+	struct tw_ledger_round lr;
+	struct tw_error err;
+	size_t n_ev = 0;
+	double now = T0 + IVAL * (double)w->round;
+
+	assert_int_equal(tw_tracker_update(w->t, &w->cfg, r, now, &ev, &n_ev), 0);
+	memset(&lr, 0, sizeof(lr));
+	lr.number = w->t->rounds;
+	lr.start = now;
+	lr.seconds = 0.01;
+	lr.interval_ms = (uint32_t)(IVAL * 1000);
+	lr.flap_window = w->cfg.flap_window;
+	lr.window = w->cfg.window;
+	lr.result = r;
+	lr.tracker = w->t;
+	lr.events = ev;
+	lr.n_events = n_ev;
+	memset(&err, 0, sizeof(err));
+	if (tw_ledger_commit(w->l, &lr, &err) != 0)
+		fail_msg("commit: %s", err.msg);
+	tw_event_array_free(ev, n_ev);
+	tw_result_free(r);
+	w->round++;
+}
+
+static void
+watcher_open(struct watcher *w, const char *path)
+{
+	struct tw_error err;
+
+	memset(w, 0, sizeof(*w));
+	w->cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60 };
+	memset(&err, 0, sizeof(err));
+	if (tw_ledger_open(path, true, &w->l, &err) != TW_LEDGER_OK)
+		fail_msg("open: %s", err.msg);
+	assert_non_null(w->t = tw_tracker_new());
+}
+
+/* December 2014: healthy, flapping, dark, the news first, back. */
+static void
+play_2014(struct watcher *w)
+{
+	static const char *const story[] = {
+		"uRRR", "uRRR", "uRRR", "uRRR",
+		"DDDD", "uRRR", "DDDD", "uRRR", "DDDD", "uRRR", "uRRR", "uRRR",   /* flapping */
+		"DDDD", "DDDD", "DDDD", "DDDD", "DDDD", "DDDD", "DDDD", "DDDD",   /* dark */
+		"pRRD", "pRRD", "pRRD",                                           /* news back */
+		"uRRR", "uRRR", "uRRR", "uRRR",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(story) / sizeof(story[0]); i++)
+		step(w, story[i][0], story[i] + 1);
+}
+
+static void
+test_story(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_outage o;
+	struct tw_error err;
+	size_t i;
+
+	watcher_open(&w, f->path);
+	play_2014(&w);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_outage(w.l, "kp", 0, -1, &o, &err), 0);
+	assert_int_equal(o.number, 1);
+	assert_false(o.ongoing);
+	/* phases: unstable, down, partial, restored */
+	assert_int_equal(o.n_phases, 4);
+	assert_int_equal(o.phases[0].state, TW_STATE_UNSTABLE);
+	assert_int_equal(o.phases[1].state, TW_STATE_DOWN);
+	assert_int_equal(o.phases[2].state, TW_STATE_PARTIAL);
+	assert_true(o.phases[3].restored);
+	/* dark from round 12 (0-based) to the first up round 23: 11 intervals */
+	assert_true(o.start == T0 + 12 * IVAL);
+	assert_true(o.seconds == 11 * IVAL);
+	assert_true(o.uncertainty == IVAL);
+	/* the news agency and the newspaper before the portal */
+	assert_int_equal(o.n_order, 3);
+	assert_string_equal(o.hosts[o.order[0]].name, "kcna.kp");
+	assert_string_equal(o.hosts[o.order[1]].name, "rodong.rep.kp");
+	assert_string_equal(o.hosts[o.order[2]].name, "naenara.com.kp");
+	for (i = 0; i < o.n_hosts; i++)
+		assert_true(o.hosts[i].key);
+	tw_outage_clear(&o);
+	/* --outage 1 and --at give the same one; there is no outage 2 */
+	assert_int_equal(tw_ledger_outage(w.l, "kp", 1, -1, &o, &err), 0);
+	tw_outage_clear(&o);
+	assert_int_equal(tw_ledger_outage(w.l, NULL, 0, T0 + 15 * IVAL, &o, &err), 0);
+	assert_int_equal(o.number, 1);
+	tw_outage_clear(&o);
+	assert_int_equal(tw_ledger_outage(w.l, "kp", 2, -1, &o, &err), 1);
+	assert_int_equal(tw_ledger_outage(w.l, "kp", 0, T0 + 2 * IVAL, &o, &err), 1);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+}
+
+/* An outage still going on is told from the raw rounds so far. */
+static void
+test_ongoing(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_outage *v;
+	struct tw_error err;
+	size_t n, i;
+
+	watcher_open(&w, f->path);
+	for (i = 0; i < 3; i++)
+		step(&w, 'u', "RRR");
+	for (i = 0; i < 5; i++)
+		step(&w, 'D', "DDD");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_outages(w.l, "kp", 0, -1, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_true(v[0].ongoing);
+	assert_true(v[0].start == T0 + 3 * IVAL);
+	assert_true(v[0].seconds == 4 * IVAL);
+	tw_ledger_outages_free(v, n);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+}
+
+/* A restarted watcher resumes the tracker exactly, the rings and the events. */
+static void
+test_resume(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_state_doc doc;
+	struct tw_error err;
+	const struct tw_zone_track *a, *b;
+
+	watcher_open(&w, f->path);
+	play_2014(&w);
+	step(&w, 'D', "DDD");             /* an outage under way at the restart */
+	step(&w, 'D', "DDD");
+	step(&w, 'D', "DDD");
+	tw_ledger_close(w.l);
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_open(f->path, true, &w.l, &err), TW_LEDGER_OK);
+	assert_int_equal(tw_ledger_resume(w.l, 60, &doc, &err), 0);
+	assert_int_equal(doc.tracker->rounds, w.t->rounds);
+	assert_true(doc.tracker->last_round == w.t->last_round);
+	assert_int_equal(doc.tracker->n_zones, 1);
+	a = &w.t->zones[0];
+	b = &doc.tracker->zones[0];
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->published, b->published);
+	assert_true(a->published_since == b->published_since);
+	assert_int_equal(a->in_outage, b->in_outage);
+	assert_true(b->in_outage);
+	assert_true(a->outage_start == b->outage_start);
+	assert_int_equal(a->ring_len, b->ring_len);
+	assert_memory_equal(a->ring, b->ring, a->ring_len * sizeof(a->ring[0]));
+	assert_int_equal(a->calm_rounds, b->calm_rounds);
+	assert_true(a->run_since == b->run_since && a->bad_since == b->bad_since);
+	assert_string_equal(a->diagnosis, b->diagnosis);
+	/* the rings: the root, two kp servers, three hosts, every round kept */
+	assert_int_equal(doc.history->n_servers, 3);
+	assert_int_equal(doc.history->n_hosts, 3);
+	assert_int_equal(doc.history->servers[1].ring.len, (unsigned)w.t->rounds);
+	/* the events: unstable, outage, partial_restoration, restored, outage */
+	assert_int_equal(doc.events->len, 5);
+	assert_int_equal(tw_event_ring_at(doc.events, 0)->kind, TW_EVENT_UNSTABLE);
+	assert_int_equal(tw_event_ring_at(doc.events, 3)->kind, TW_EVENT_RESTORED);
+	assert_true(tw_event_ring_at(doc.events, 3)->has_outage_seconds);
+	assert_true(doc.interval_ms == 60000);
+	tw_statefile_doc_clear(&doc);
+
+	/* and the next rounds go on: the outage ends as outage 2 */
+	tw_tracker_free(w.t);
+	assert_int_equal(tw_ledger_resume(w.l, 60, &doc, &err), 0);
+	w.t = doc.tracker;
+	doc.tracker = NULL;
+	w.round = w.t->rounds;
+	tw_statefile_doc_clear(&doc);
+	step(&w, 'u', "RRR");
+	step(&w, 'u', "RRR");
+	{
+		struct tw_outage o;
+
+		assert_int_equal(tw_ledger_outage(w.l, "kp", 0, -1, &o, &err), 0);
+		assert_int_equal(o.number, 2);
+		assert_false(o.ongoing);
+		assert_true(o.seconds == 3 * IVAL);
+		tw_outage_clear(&o);
+	}
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+}
+
+static void
+test_timeline_and_summary(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_timeline_round *r;
+	struct tw_timeline_period *p;
+	struct tw_ledger_bucket *b;
+	struct tw_error err;
+	size_t n, np, nb, i;
+	double total;
+
+	watcher_open(&w, f->path);
+	play_2014(&w);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_read_begin(w.l, &err), 0);
+	assert_int_equal(tw_ledger_timeline(w.l, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(n, w.round);
+	assert_int_equal(tw_timeline_periods(r, n, T0 + IVAL * (double)w.round, 0, -1, &p, &np),
+	    0);
+	/* up, unstable, down, partial, up (published, with hysteresis) */
+	assert_int_equal(np, 5);
+	assert_int_equal(p[0].state, TW_STATE_UP);
+	assert_int_equal(p[1].state, TW_STATE_UNSTABLE);
+	assert_int_equal(p[2].state, TW_STATE_DOWN);
+	assert_int_equal(p[3].state, TW_STATE_PARTIAL);
+	assert_int_equal(p[4].state, TW_STATE_UP);
+	assert_true(p[4].open);
+	tw_timeline_periods_free(p, np);
+	tw_ledger_timeline_free(r, n);
+	/* every interval but the last is in the hourly rollups */
+	assert_int_equal(tw_ledger_summary(w.l, "kp", 0, -1, TW_TIMELINE_DAY, &b, &nb, &err), 0);
+	assert_int_equal(nb, 1);
+	for (total = 0, i = 0; i < TW_STATE_COUNT; i++)
+		total += b[0].seconds[i];
+	assert_true(total == IVAL * (double)(w.round - 1));
+	assert_true(b[0].seconds[TW_STATE_UNKNOWN] == 0);
+	tw_ledger_summary_free(b, nb);
+	tw_ledger_read_end(w.l);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+}
+
+/* A reader inside one transaction sees the rounds as they were when it began. */
+static void
+test_reader_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_ledger *rd;
+	struct tw_timeline_round *r;
+	struct tw_error err;
+	size_t n;
+
+	watcher_open(&w, f->path);
+	step(&w, 'u', "RRR");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_open(f->path, false, &rd, &err), TW_LEDGER_OK);
+	assert_int_equal(tw_ledger_read_begin(rd, &err), 0);
+	assert_int_equal(tw_ledger_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(n, 1);
+	tw_ledger_timeline_free(r, n);
+	step(&w, 'u', "RRR");             /* the writer is not blocked */
+	assert_int_equal(tw_ledger_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(n, 1);
+	tw_ledger_timeline_free(r, n);
+	tw_ledger_read_end(rd);
+	assert_int_equal(tw_ledger_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(n, 2);
+	tw_ledger_timeline_free(r, n);
+	/* a reader cannot write */
+	assert_int_equal(tw_ledger_commit(rd, NULL, &err), -1);
+	tw_ledger_close(rd);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+}
+
+static int64_t
+count(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Raw rows older than keep go, a bounded bite per round; the newest 1,000 rounds stay. */
+static void
+test_prune(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	size_t i;
+
+	watcher_open(&w, f->path);
+	tw_ledger_set_keep(w.l, 100 * IVAL);
+	for (i = 0; i < 1010; i++)
+		step(&w, 'u', "RRR");
+	/* 1,010 rounds, all newer than 1,000 rounds ago but the first ten: four go per round */
+	assert_int_equal(count(f->path, "SELECT count(*) FROM rounds"), 1000);
+	assert_int_equal(count(f->path, "SELECT min(round) FROM zone_rounds"), 11);
+	assert_int_equal(count(f->path, "SELECT count(*) FROM server_rounds WHERE round < 11"), 0);
+	/* rollups stay */
+	assert_true(count(f->path, "SELECT count(*) FROM zone_hours") >= 16);
+	assert_int_equal(count(f->path, "PRAGMA user_version"), TW_LEDGER_VERSION);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+	/* the server rollups of every hour seen, written at close */
+	assert_true(count(f->path, "SELECT count(*) FROM server_hours") >= 3 * 16);
+	assert_true(count(f->path, "SELECT count(*) FROM server_hours WHERE rtt_median_us IS NULL"
+	    " AND rtt_min_us IS NOT NULL") == 0);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Files that are not a ledger of ours are refused, never written. */
+static void
+test_refuses(void **state)
+{
+	struct fx *f = *state;
+	struct tw_ledger *l;
+	struct tw_error err;
+	char other[200], cmd[400];
+	sqlite3 *db;
+	struct stat st;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_open(f->path, false, &l, &err), TW_LEDGER_MISSING);
+
+	write_file(f->path, "this is not a database, it is a poem\n");
+	assert_int_equal(tw_ledger_open(f->path, true, &l, &err), TW_LEDGER_BAD);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_size, 37);
+	unlink(f->path);
+
+	/* someone else's SQLite database */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(tw_ledger_open(f->path, true, &l, &err), TW_LEDGER_BAD);
+	assert_non_null(strstr(err.msg, "not a tldwatch ledger"));
+	assert_int_equal(count(f->path, "SELECT count(*) FROM t"), 1);
+	unlink(f->path);
+
+	/* ours, from a newer tldwatch */
+	assert_int_equal(tw_ledger_open(f->path, true, &l, &err), TW_LEDGER_OK);
+	tw_ledger_close(l);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version = 99'", f->path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tw_ledger_open(f->path, true, &l, &err), TW_LEDGER_BAD);
+	assert_non_null(strstr(err.msg, "newer tldwatch"));
+
+	/* set aside: renamed with its journals, nothing lost */
+	assert_int_equal(tw_ledger_set_aside(f->path, other, sizeof(other)), 0);
+	assert_non_null(strstr(other, ".bad-"));
+	assert_int_equal(stat(other, &st), 0);
+	assert_int_equal(stat(f->path, &st), -1);
+
+	/* never through a symbolic link */
+	assert_int_equal(symlink(other, f->path), 0);
+	assert_int_equal(tw_ledger_open(f->path, true, &l, &err), TW_LEDGER_BAD);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	unlink(f->path);
+}
+
+/* A JSON state file of the previous version is imported and kept. */
+static void
+test_import(void **state)
+{
+	struct fx *f = *state;
+	struct tw_ledger *l;
+	struct tw_state_doc doc;
+	struct tw_error err;
+	char *json = golden_slurp(GOLDEN_DIR "watch-state.json"), keep[200], *back;
+
+	assert_non_null(json);
+	write_file(f->path, json);
+	memset(&err, 0, sizeof(err));
+	if (tw_ledger_open(f->path, true, &l, &err) != TW_LEDGER_OK)
+		fail_msg("import: %s", err.msg);
+	assert_int_equal(tw_ledger_resume(l, 10, &doc, &err), 0);
+	assert_int_equal(doc.tracker->rounds, 12);
+	assert_int_equal(doc.tracker->n_zones, 1);
+	assert_int_equal(doc.tracker->zones[0].published, TW_STATE_PARTIAL);
+	assert_true(doc.tracker->zones[0].in_outage);
+	assert_true(doc.tracker->zones[0].outage_start == T0 + 6 * IVAL);
+	assert_int_equal(doc.events->len, 4);
+	assert_int_equal(tw_event_ring_at(doc.events, 1)->kind, TW_EVENT_OUTAGE);
+	tw_statefile_doc_clear(&doc);
+	tw_ledger_close(l);
+	snprintf(keep, sizeof(keep), "%s.v1.json", f->path);
+	back = golden_slurp(keep);
+	assert_non_null(back);
+	assert_string_equal(back, json);
+	free(back);
+	free(json);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_story, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ongoing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeline_and_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
