@@ -15,10 +15,13 @@
 #include <unistd.h>
 
 #include "tldwatch/cli.h"
+#include "tldwatch/clock.h"
 #include "tldwatch/config.h"
 #include "tldwatch/duration.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/ledger.h"
 #include "tldwatch/range.h"
+#include "tldwatch/recall.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
 #include "tldwatch/status.h"
@@ -32,7 +35,16 @@
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
-enum command { CMD_CHECK, CMD_CONFIG, CMD_WATCH, CMD_STATUS };
+enum command { CMD_CHECK, CMD_CONFIG, CMD_WATCH, CMD_STATUS, CMD_HISTORY, CMD_REPORT,
+	CMD_COUNT };
+
+static const char *const command_names[CMD_COUNT] = {
+	"check", "config", "watch", "status", "history", "report",
+};
+
+/* Commands as bits, for the option table. */
+#define C(cmd) (1u << (cmd))
+#define C_ALL ((1u << CMD_COUNT) - 1)
 
 struct check_args {
 	enum command cmd;
@@ -50,8 +62,12 @@ struct check_args {
 	uint32_t deadline_ms;
 	struct tw_report_opts report;
 	enum color_when color;
-	bool format_given;
-	bool deadline_given;
+	unsigned given[64 / 32 + 1];  /* option table rows given, as bits */
+	const char *since, *until, *at; /* history, report: times as given */
+	bool summary;
+	enum tw_timeline_by by;
+	bool by_given;
+	unsigned outage;
 };
 
 static const char *progname = "tldwatch";
@@ -66,8 +82,13 @@ usage_short(FILE *fp)
 	    "       %s watch [-f FILE] [--interval DUR] [--state FILE] [--events FILE]\n"
 	    "                [--listen ADDR:PORT] [-t DUR] [--rounds N] [-v]...\n"
 	    "       %s status --state FILE [--format text|json|nagios] [--max-age DUR]\n"
+	    "       %s history --state FILE [--zone NAME] [--since TIME] [--until TIME]\n"
+	    "                [--summary [--by hour|day|month]] [--format text|json|csv]\n"
+	    "       %s report --state FILE [--zone NAME] [--outage N | --at TIME]\n"
+	    "                [--format text|json|csv]\n"
 	    "       %s config [-f FILE]\n"
-	    "       %s --help | --version\n", progname, progname, progname, progname, progname);
+	    "       %s --help | --version\n", progname, progname, progname, progname, progname,
+	    progname, progname);
 }
 
 static void
@@ -81,14 +102,20 @@ usage_full(void)
 	    "  check            ask the TLD's servers and key hosts' servers directly, once,\n"
 	    "                   and print the verdict: up, degraded, partial, down or unknown\n"
 	    "  watch            run a round every interval: published states with hysteresis\n"
-	    "                   and flap detection, one event per change, a state file\n"
-	    "  status           what a watcher published, from its state file (for Nagios)\n"
+	    "                   and flap detection, one event per change, every round kept\n"
+	    "                   in the ledger (--state)\n"
+	    "  status           what a watcher published, from its ledger (for Nagios)\n"
+	    "  history          the published states over time, one row per period; with\n"
+	    "                   --summary, the time in each state and the availability\n"
+	    "  report           the story of one outage (the latest by default): when it\n"
+	    "                   began and ended, its phases, which hosts came back first\n"
 	    "  config           validate the configuration and print it as tldwatch reads it\n"
 	    "\n"
 	    "Options:\n"
 	    "  -f, --config FILE    YAML configuration (default: the embedded real .kp config)\n"
 	    "      --zone NAME      check only this zone (repeatable)\n"
-	    "  -o, --format FMT     text (default), json, or nagios\n"
+	    "  -o, --format FMT     text (default), json, nagios (check, status) or csv\n"
+	    "                       (history, report)\n"
 	    "  -t, --timeout DUR    global deadline for the whole check, 1ms .. 24h (default\n"
 	    "                       30s); when it expires the state is UNKNOWN and the\n"
 	    "                       output names the stage that ran out\n"
@@ -100,22 +127,29 @@ usage_full(void)
 	    "  -v, --verbose        more detail (repeatable)\n"
 	    "      --color WHEN     text colours: auto (default: on a terminal), always, never\n"
 	    "      --interval DUR   watch: time between round starts (default: watch.interval)\n"
-	    "      --state FILE     watch: keep the state here (rewritten atomically each round,\n"
-	    "                       read back on start); status: the watcher's state file\n"
+	    "      --state FILE     watch: the ledger (an SQLite file): every round and event,\n"
+	    "                       resumed from on start; status, history, report: read it\n"
 	    "      --events FILE    watch: append events here as JSON lines (default: stdout)\n"
 	    "      --listen ADDR    watch: serve /metrics (Prometheus), / (status page),\n"
-	    "                       /status.json and /events on PORT or ADDRESS:PORT\n"
-	    "                       (a bare port binds 127.0.0.1)\n"
+	    "                       /status.json, /events, /history and /outages on PORT or\n"
+	    "                       ADDRESS:PORT (a bare port binds 127.0.0.1)\n"
 	    "      --rounds N       watch: stop after N rounds (tests and soaks)\n"
 	    "      --max-age DUR    status: older state is UNKNOWN (default: 3 intervals)\n"
+	    "      --since TIME     history: from this time (default: the ledger's start)\n"
+	    "      --until TIME     history: up to this time (default: now)\n"
+	    "      --summary        history: seconds in each state and availability per period\n"
+	    "      --by PERIOD      history --summary: hour, day (default: hour) or month\n"
+	    "      --outage N       report: the zone's outage number N (from 1)\n"
+	    "      --at TIME        report: the outage under this time\n"
 	    "  -h, --help           this help\n"
 	    "  -V, --version        version and library versions\n"
 	    "\n"
 	    "DUR is a number with a unit: 500ms, 10s, 5m, 2h, 1d, 1.5h (a bare number is\n"
-	    "seconds).\n"
+	    "seconds).  TIME is ISO 8601 in UTC (2014-12-22, 2014-12-22T16:15Z), now, or\n"
+	    "an amount ago: 7d, 36h, -90m.\n"
 	    "\n"
-	    "Exit codes (every format): 0 up, 1 degraded, 2 partial or down,\n"
-	    "3 unknown, or a usage or configuration error.\n"
+	    "Exit codes (every format): 0 up, 1 degraded or unstable, 2 partial or down,\n"
+	    "3 unknown, or a usage or configuration error.  history and report: 0, or 3.\n"
 	    "\n"
 	    "Environment:\n"
 	    "  TLDWATCH_LOOPBACK_ONLY=1   refuse every target outside 127.0.0.0/8 and ::1\n"
@@ -194,30 +228,68 @@ parse_range_opt(const char *opt, const char *text, struct tw_range *range)
 
 enum {
 	OPT_ZONE = 256, OPT_COLOR, OPT_INTERVAL, OPT_STATE, OPT_EVENTS, OPT_ROUNDS, OPT_MAX_AGE,
-	OPT_LISTEN, OPT_TIMEOUT_RESULT,
+	OPT_LISTEN, OPT_TIMEOUT_RESULT, OPT_SINCE, OPT_UNTIL, OPT_SUMMARY, OPT_BY, OPT_OUTAGE,
+	OPT_AT,
 };
 
-static const struct option check_options[] = {
-	{ "config", required_argument, NULL, 'f' },
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	{ "format", required_argument, NULL, 'o' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "warning", required_argument, NULL, 'w' },
-	{ "critical", required_argument, NULL, 'c' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "colour", required_argument, NULL, OPT_COLOR },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "events", required_argument, NULL, OPT_EVENTS },
-	{ "rounds", required_argument, NULL, OPT_ROUNDS },
-	{ "max-age", required_argument, NULL, OPT_MAX_AGE },
-	{ "listen", required_argument, NULL, OPT_LISTEN },
-	{ "timeout-result", required_argument, NULL, OPT_TIMEOUT_RESULT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+/* Every option once: its getopt entry, and the commands that take it. */
+static const struct cli_option {
+	struct option opt;
+	unsigned commands;
+} cli_options[] = {
+	{ { "config", required_argument, NULL, 'f' }, C(CMD_CHECK) | C(CMD_CONFIG) | C(CMD_WATCH) },
+	{ { "zone", required_argument, NULL, OPT_ZONE }, C(CMD_CHECK) | C(CMD_HISTORY) |
+	    C(CMD_REPORT) },
+	{ { "format", required_argument, NULL, 'o' }, C(CMD_CHECK) | C(CMD_STATUS) |
+	    C(CMD_HISTORY) | C(CMD_REPORT) },
+	{ { "timeout", required_argument, NULL, 't' }, C(CMD_CHECK) | C(CMD_WATCH) },
+	{ { "warning", required_argument, NULL, 'w' }, C(CMD_CHECK) },
+	{ { "critical", required_argument, NULL, 'c' }, C(CMD_CHECK) },
+	{ { "verbose", no_argument, NULL, 'v' }, C_ALL },
+	{ { "color", required_argument, NULL, OPT_COLOR }, C(CMD_CHECK) },
+	{ { "colour", required_argument, NULL, OPT_COLOR }, C(CMD_CHECK) },
+	{ { "interval", required_argument, NULL, OPT_INTERVAL }, C(CMD_WATCH) },
+	{ { "state", required_argument, NULL, OPT_STATE }, C(CMD_WATCH) | C(CMD_STATUS) |
+	    C(CMD_HISTORY) | C(CMD_REPORT) },
+	{ { "events", required_argument, NULL, OPT_EVENTS }, C(CMD_WATCH) },
+	{ { "rounds", required_argument, NULL, OPT_ROUNDS }, C(CMD_WATCH) },
+	{ { "max-age", required_argument, NULL, OPT_MAX_AGE }, C(CMD_STATUS) },
+	{ { "listen", required_argument, NULL, OPT_LISTEN }, C(CMD_WATCH) },
+	{ { "timeout-result", required_argument, NULL, OPT_TIMEOUT_RESULT }, C(CMD_CHECK) },
+	{ { "since", required_argument, NULL, OPT_SINCE }, C(CMD_HISTORY) },
+	{ { "until", required_argument, NULL, OPT_UNTIL }, C(CMD_HISTORY) },
+	{ { "summary", no_argument, NULL, OPT_SUMMARY }, C(CMD_HISTORY) },
+	{ { "by", required_argument, NULL, OPT_BY }, C(CMD_HISTORY) },
+	{ { "outage", required_argument, NULL, OPT_OUTAGE }, C(CMD_REPORT) },
+	{ { "at", required_argument, NULL, OPT_AT }, C(CMD_REPORT) },
+	{ { "help", no_argument, NULL, 'h' }, C_ALL },
+	{ { "version", no_argument, NULL, 'V' }, C_ALL },
 };
+#define N_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
+
+static struct option getopt_table[N_OPTIONS + 1];
+
+static const struct option *
+long_options(void)
+{
+	size_t i;
+
+	if (getopt_table[0].name == NULL)
+		for (i = 0; i < N_OPTIONS; i++)
+			getopt_table[i] = cli_options[i].opt;
+	return getopt_table;
+}
+
+/* Note that the option whose getopt value is ${val} was given. */
+static void
+mark_given(struct check_args *a, int val)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTIONS; i++)
+		if (cli_options[i].opt.val == val)
+			a->given[i / 32] |= 1u << (i % 32);
+}
 
 /* "ok", "warning", "critical", "unknown" (any case) or 0..3; -1 otherwise. */
 static int
@@ -252,39 +324,27 @@ parse_count(const char *text, uint64_t *out)
 static int
 check_command_options(const struct check_args *a)
 {
-	static const char *names[] = { "check", "config", "watch", "status" };
-	const char *opt = NULL;
-	bool check = a->cmd == CMD_CHECK, watch = a->cmd == CMD_WATCH;
-	bool status = a->cmd == CMD_STATUS;
+	size_t i;
 
-	if (a->n_zones > 0 && !check)
-		opt = "--zone";
-	else if ((a->report.warn.set || a->report.crit.set) && !check)
-		opt = a->report.warn.set ? "--warning" : "--critical";
-	else if (a->format_given && !check && !status)
-		opt = "--format";
-	else if (a->interval_ms != 0 && !watch)
-		opt = "--interval";
-	else if (a->events_path != NULL && !watch)
-		opt = "--events";
-	else if (a->listen != NULL && !watch)
-		opt = "--listen";
-	else if (a->timeout_result >= 0 && !check)
-		opt = "--timeout-result";
-	else if (a->rounds != 0 && !watch)
-		opt = "--rounds";
-	else if (a->state_path != NULL && !watch && !status)
-		opt = "--state";
-	else if (a->max_age_s > 0 && !status)
-		opt = "--max-age";
-	else if (a->config_path != NULL && status)
-		opt = "--config";
-	else if (a->deadline_given && !check && !watch)
-		opt = "--timeout";
-	if (opt != NULL)
-		return bad_usage("%s is not an option of '%s'", opt, names[a->cmd]);
-	if (status && a->state_path == NULL)
-		return bad_usage("status needs --state FILE");
+	for (i = 0; i < N_OPTIONS; i++)
+		if ((a->given[i / 32] >> (i % 32) & 1) != 0 &&
+		    (cli_options[i].commands & C(a->cmd)) == 0)
+			return bad_usage("--%s is not an option of '%s'", cli_options[i].opt.name,
+			    command_names[a->cmd]);
+	if (a->state_path == NULL && (a->cmd == CMD_STATUS || a->cmd == CMD_HISTORY ||
+	    a->cmd == CMD_REPORT))
+		return bad_usage("%s needs --state FILE", command_names[a->cmd]);
+	if (a->format == TW_RECALL_CSV && a->cmd != CMD_HISTORY && a->cmd != CMD_REPORT)
+		return bad_usage("--format csv: only history and report write CSV");
+	if (a->format == TW_FORMAT_NAGIOS && (a->cmd == CMD_HISTORY || a->cmd == CMD_REPORT))
+		return bad_usage("--format nagios: %s writes text, json or csv",
+		    command_names[a->cmd]);
+	if (a->n_zones > 1 && a->cmd != CMD_CHECK)
+		return bad_usage("%s takes one --zone", command_names[a->cmd]);
+	if (a->outage > 0 && a->at != NULL)
+		return bad_usage("--outage and --at: one or the other");
+	if (a->by_given && !a->summary)
+		return bad_usage("--by goes with --summary");
 	return -1;
 }
 
@@ -295,12 +355,14 @@ check_command_options(const struct check_args *a)
 static int
 parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 {
-	uint64_t ms;
+	uint64_t ms, count;
 	int ch;
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":f:o:t:w:c:vhV", check_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":f:o:t:w:c:vhV", long_options(), NULL)) != -1) {
+		if (ch != ':' && ch != '?')
+			mark_given(a, ch);
 		switch (ch) {
 		case 'f':
 			a->config_path = optarg;
@@ -311,21 +373,22 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 			a->zones[a->n_zones++] = optarg;
 			break;
 		case 'o':
-			a->format_given = true;
 			if (strcmp(optarg, "text") == 0)
 				a->format = TW_FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				a->format = TW_FORMAT_JSON;
 			else if (strcmp(optarg, "nagios") == 0)
 				a->format = TW_FORMAT_NAGIOS;
+			else if (strcmp(optarg, "csv") == 0)
+				a->format = TW_RECALL_CSV;
 			else
-				return bad_usage("--format \"%s\": expected text, json or nagios", optarg);
+				return bad_usage("--format \"%s\": expected text, json, nagios or csv",
+				    optarg);
 			break;
 		case 't':
 			if (parse_duration_opt("--timeout", optarg, 1, MAX_DEADLINE_MS, &ms) != 0)
 				return TW_EXIT_USAGE;
 			a->deadline_ms = (uint32_t)ms;
-			a->deadline_given = true;
 			break;
 		case 'w':
 			if (parse_range_opt("--warning", optarg, &a->report.warn) != 0)
@@ -377,6 +440,29 @@ parse_check_args(int argc, char **argv, struct check_args *a, bool plugin)
 			if (parse_duration_opt("--max-age", optarg, 1, TW_DURATION_MAX_MS, &ms) != 0)
 				return TW_EXIT_USAGE;
 			a->max_age_s = (double)ms / 1000.0;
+			break;
+		case OPT_SINCE:
+			a->since = optarg;
+			break;
+		case OPT_UNTIL:
+			a->until = optarg;
+			break;
+		case OPT_AT:
+			a->at = optarg;
+			break;
+		case OPT_SUMMARY:
+			a->summary = true;
+			break;
+		case OPT_BY:
+			if (tw_timeline_by_from_str(optarg, &a->by) != 0)
+				return bad_usage("--by \"%s\": expected hour, day or month", optarg);
+			a->by_given = true;
+			break;
+		case OPT_OUTAGE:
+			if (parse_count(optarg, &count) != 0 || count > UINT32_MAX)
+				return bad_usage("--outage \"%s\": expected an outage number, 1 or more",
+				    optarg);
+			a->outage = (unsigned)count;
 			break;
 		case 'h':
 			usage_full();
@@ -496,6 +582,70 @@ run_watch(const struct check_args *a)
 	return tw_watch_run(&o);
 }
 
+/* A time option (--since, --until, --at), or -1 after saying why; ${out} untouched if absent. */
+static int
+parse_time_opt(const char *opt, const char *text, double now, double *out)
+{
+	if (text == NULL || tw_clock_parse(text, now, out) == 0)
+		return 0;
+	bad_usage("%s \"%s\": expected a time like 2014-12-22T16:15Z (UTC), now, or an "
+	    "amount ago like 7d or 36h", opt, text);
+	return -1;
+}
+
+/* history and report: read the ledger (read only), write what it holds. */
+static int
+run_recall(const struct check_args *a)
+{
+	struct tw_recall_opts o;
+	struct tw_ledger *l = NULL;
+	struct tw_error err;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.now = tw_clock_wall();
+	o.since = 0;
+	o.until = -1;
+	o.at = -1;
+	if (parse_time_opt("--since", a->since, o.now, &o.since) != 0 ||
+	    parse_time_opt("--until", a->until, o.now, &o.until) != 0 ||
+	    parse_time_opt("--at", a->at, o.now, &o.at) != 0)
+		return TW_EXIT_USAGE;
+	if (o.until >= 0 && o.until < o.since)
+		return bad_usage("--until is before --since");
+	o.zone = a->n_zones > 0 ? a->zones[0] : NULL;
+	o.format = a->format;
+	o.summary = a->summary;
+	o.by = a->by;
+	o.outage = a->outage;
+	memset(&err, 0, sizeof(err));
+	switch (tw_ledger_open(a->state_path, false, &l, &err)) {
+	case TW_LEDGER_OK:
+		break;
+	case TW_LEDGER_MISSING:
+		fprintf(stderr, "%s: %s: no such ledger (watch --state writes one)\n", progname,
+		    a->state_path);
+		return 3;
+	default:
+		fprintf(stderr, "%s: ", progname);
+		tw_error_print(&err, stderr);
+		return 3;
+	}
+	rc = a->cmd == CMD_HISTORY ? tw_recall_history(l, &o, stdout, &err) :
+	    tw_recall_report(l, &o, stdout, &err);
+	tw_ledger_close(l);
+	if (rc < 0) {
+		fprintf(stderr, "%s: ", progname);
+		tw_error_print(&err, stderr);
+		return 3;
+	}
+	if (fflush(stdout) != 0) {
+		perror(progname);
+		return 3;
+	}
+	return 0;
+}
+
 static int
 run_status(const struct check_args *a)
 {
@@ -551,6 +701,10 @@ tw_cli_main(int argc, char **argv)
 		a.cmd = CMD_WATCH;
 	else if (strcmp(argv[1], "status") == 0)
 		a.cmd = CMD_STATUS;
+	else if (strcmp(argv[1], "history") == 0)
+		a.cmd = CMD_HISTORY;
+	else if (strcmp(argv[1], "report") == 0)
+		a.cmd = CMD_REPORT;
 	else
 		return bad_usage("unknown command \"%s\"", argv[1]);
 	if ((rc = parse_check_args(argc - 1, argv + 1, &a, false)) >= 0)
@@ -564,6 +718,11 @@ tw_cli_main(int argc, char **argv)
 		return run_watch(&a);
 	case CMD_STATUS:
 		return run_status(&a);
+	case CMD_HISTORY:
+	case CMD_REPORT:
+		return run_recall(&a);
+	case CMD_COUNT:
+		break;
 	}
 	return bad_usage("unknown command \"%s\"", argv[1]);
 }

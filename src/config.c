@@ -80,11 +80,11 @@ static const char default_yaml[] =
 /* ---------------------------------------------------------------- the schema */
 
 /* The mappings of a config file; a key of kind K_SECTION or K_LIST opens one. */
-enum section { SEC_TOP, SEC_PROBE, SEC_WATCH, SEC_ZONE, SEC_HOST, SEC_COUNT };
+enum section { SEC_TOP, SEC_PROBE, SEC_WATCH, SEC_LEDGER, SEC_ZONE, SEC_HOST, SEC_COUNT };
 
 enum kind {
 	K_UINT,		/* decimal digits in min..max; uint16_t or uint32_t member */
-	K_DURATION,	/* tw_duration_parse, milliseconds in min..max; uint32_t member */
+	K_DURATION,	/* tw_duration_parse, milliseconds in min..max; uint32_t or uint64_t */
 	K_BOOL,		/* true/yes or false/no, any case; bool member */
 	K_ENUM,		/* one of words[], any case; uint16_t member (the word's value) */
 	K_FLAGS,	/* a non-empty list of words[], each once; bool[] member */
@@ -113,8 +113,8 @@ struct key {
 	size_t off;		/* offsetof the member in the section's struct */
 	size_t size;		/* K_UINT: sizeof the member; K_LIST: sizeof an item */
 	size_t off_n;		/* K_ENDPOINTS, K_LIST: offsetof the item count */
-	uint32_t min, max;	/* K_UINT, K_DURATION (ms) */
-	uint32_t def;		/* K_UINT, K_DURATION, K_BOOL, K_ENUM; K_FLAGS: 1 << value */
+	uint64_t min, max;	/* K_UINT, K_DURATION (ms) */
+	uint64_t def;		/* K_UINT, K_DURATION, K_BOOL, K_ENUM; K_FLAGS: 1 << value */
 	const struct word *words; /* K_ENUM, K_FLAGS */
 	enum section sub;	/* K_SECTION, K_LIST */
 	const char *what;	/* messages: the kind of value ("an integer"), the item noun */
@@ -159,6 +159,7 @@ static const struct word rr_words[] = {
 static const struct key schema[] = {
 	SECTION(SEC_TOP, "probe", tw_config, probe, SEC_PROBE),
 	SECTION(SEC_TOP, "watch", tw_config, watch, SEC_WATCH),
+	SECTION(SEC_TOP, "ledger", tw_config, ledger, SEC_LEDGER),
 	ENDPOINTS(SEC_TOP, "roots", tw_config, roots, n_roots, 0),
 	LIST(SEC_TOP, "zones", tw_config, zones, n_zones, tw_zone_cfg, SEC_ZONE,
 	    F_REQUIRED | F_NONEMPTY | F_UNIQUE, "zone"),
@@ -179,6 +180,9 @@ static const struct key schema[] = {
 	UINT(SEC_WATCH, "flap_window", tw_watch_cfg, flap_window, 2, FLAP_MAX, 10, "an integer"),
 	UINT(SEC_WATCH, "flap_settle", tw_watch_cfg, flap_settle, 1, FLAP_MAX, 5, "an integer"),
 	UINT(SEC_WATCH, "window", tw_watch_cfg, window, 1, 10000, 60, "an integer"),
+
+	DURATION(SEC_LEDGER, "keep", tw_ledger_cfg, keep_ms, TW_LEDGER_KEEP_MIN_MS,
+	    TW_LEDGER_KEEP_MAX_MS, TW_LEDGER_KEEP_DEFAULT_MS, "a duration like 90d or 12w"),
 
 	NAME(SEC_ZONE, "name", tw_zone_cfg, name, F_REQUIRED),
 	TEXT(SEC_ZONE, "label", tw_zone_cfg, label),
@@ -375,31 +379,43 @@ cmember(const void *obj, size_t off)
 	return (const char *)obj + off;
 }
 
-static uint32_t
+static uint64_t
 get_uint(const struct key *k, const void *obj)
 {
-	if (k->size == sizeof(uint16_t)) {
-		uint16_t v;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
 
-		memcpy(&v, cmember(obj, k->off), sizeof(v));
-		return v;
-	} else {
-		uint32_t v;
-
-		memcpy(&v, cmember(obj, k->off), sizeof(v));
-		return v;
+	switch (k->size) {
+	case sizeof(uint16_t):
+		memcpy(&v16, cmember(obj, k->off), sizeof(v16));
+		return v16;
+	case sizeof(uint32_t):
+		memcpy(&v32, cmember(obj, k->off), sizeof(v32));
+		return v32;
+	default:
+		memcpy(&v64, cmember(obj, k->off), sizeof(v64));
+		return v64;
 	}
 }
 
 static void
-set_uint(const struct key *k, void *obj, uint32_t value)
+set_uint(const struct key *k, void *obj, uint64_t value)
 {
-	if (k->size == sizeof(uint16_t)) {
-		uint16_t v = (uint16_t)value;
+	uint16_t v16 = (uint16_t)value;
+	uint32_t v32 = (uint32_t)value;
 
-		memcpy(member(obj, k->off), &v, sizeof(v));
-	} else
+	switch (k->size) {
+	case sizeof(uint16_t):
+		memcpy(member(obj, k->off), &v16, sizeof(v16));
+		break;
+	case sizeof(uint32_t):
+		memcpy(member(obj, k->off), &v32, sizeof(v32));
+		break;
+	default:
 		memcpy(member(obj, k->off), &value, sizeof(value));
+		break;
+	}
 }
 
 static char **
@@ -576,7 +592,7 @@ set_scalar(struct ld *ld, const struct key *k, const struct scalar *s, void *obj
 		if (n < k->min || n > k->max)
 			return fail(ld, s->at, "%s: %.*s%s is out of range (%u..%u)", path, 20,
 			    s->text, s->len > 20 ? "..." : "", (unsigned)k->min, (unsigned)k->max);
-		set_uint(k, obj, (uint32_t)n);
+		set_uint(k, obj, n);
 		return 0;
 	case K_DURATION:
 		if ((rc = tw_duration_parse(s->text, &n)) == -1)
@@ -586,7 +602,7 @@ set_scalar(struct ld *ld, const struct key *k, const struct scalar *s, void *obj
 			    s->text, s->len > 20 ? "..." : "",
 			    tw_duration_format(k->min, lo, sizeof(lo)),
 			    tw_duration_format(k->max, hi, sizeof(hi)));
-		set_uint(k, obj, (uint32_t)n);
+		set_uint(k, obj, n);
 		return 0;
 	case K_BOOL:
 		if (strcasecmp(s->text, "true") == 0 || strcasecmp(s->text, "yes") == 0)
@@ -1510,7 +1526,7 @@ emit_section(struct em *em, enum section sec, const void *obj)
 	const struct key *k;
 	const char *s, *items;
 	size_t i, j, n;
-	uint32_t v;
+	uint64_t v;
 
 	emit_start(em, false, false);
 	for (i = 0; i < N_KEYS && em->ok; i++) {

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/queue.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,47 @@ track_connection(struct tw_http *h, struct evhttp_request *req)
 	}
 }
 
+struct tw_http_req {
+	const char *path;
+	const struct evhttp_uri *uri;
+	struct evkeyvalq query;
+	bool parsed;               /* query holds the parameters */
+	bool bad;                  /* the query string could not be decoded */
+};
+
+const char *
+tw_http_req_path(const struct tw_http_req *req)
+{
+	return req->path;
+}
+
+const char *
+tw_http_req_param(const struct tw_http_req *req, const char *key, bool *bad)
+{
+	if (req->bad && bad != NULL)
+		*bad = true;
+	if (!req->parsed)
+		return NULL;
+	return evhttp_find_header(&req->query, key);
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Internal Server Error";
+	}
+}
+
 static void
 on_request(struct evhttp_request *req, void *cookie)
 {
@@ -83,7 +125,8 @@ on_request(struct evhttp_request *req, void *cookie)
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	const char *type = "text/plain; charset=utf-8";
+	const char *type = "text/plain; charset=utf-8", *q;
+	struct tw_http_req r;
 	struct evbuffer *body;
 	char *buf = NULL;
 	size_t len = 0;
@@ -109,7 +152,18 @@ on_request(struct evhttp_request *req, void *cookie)
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
-	status = h->handler(h->cookie, path, fp, &type);
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	r.uri = uri;
+	TAILQ_INIT(&r.query);
+	if (uri != NULL && (q = evhttp_uri_get_query(uri)) != NULL) {
+		if (evhttp_parse_query_str(q, &r.query) == 0)
+			r.parsed = true;
+		else
+			r.bad = true;
+	}
+	status = h->handler(h->cookie, &r, fp, &type);
+	evhttp_clear_headers(&r.query);
 	if (fclose(fp) != 0) {
 		free(buf);
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
@@ -128,13 +182,13 @@ on_request(struct evhttp_request *req, void *cookie)
 	}
 	free(buf);
 	evhttp_add_header(out, "Content-Type", type);
-	evhttp_send_reply(req, status, status == 200 ? "OK" : "Not Found", body);
+	evhttp_send_reply(req, status, reason(status), body);
 	evbuffer_free(body);
 }
 
 struct tw_http *
 tw_http_start(struct tw_loop *loop, const char *listen, tw_http_handler *handler,
-    void *cookie, char *err, size_t errlen)
+    void *cookie, struct tw_error *err)
 {
 	struct tw_http *h;
 	struct tw_endpoint ep;
@@ -142,20 +196,20 @@ tw_http_start(struct tw_loop *loop, const char *listen, tw_http_handler *handler
 	unsigned port;
 
 	if (tw_endpoint_parse_listen(listen, &ep, NULL) != 0) {
-		snprintf(err, errlen, "--listen \"%s\": expected PORT, ADDRESS:PORT or "
+		tw_error_set(err, "--listen", 0, 0, "\"%s\": expected PORT, ADDRESS:PORT or "
 		    "[ADDRESS]:PORT", listen);
 		return NULL;
 	}
 	addr = ep.address;
 	port = ep.port;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		tw_error_set(err, "--listen", 0, 0, "out of memory");
 		return NULL;
 	}
 	h->handler = handler;
 	h->cookie = cookie;
 	if ((h->http = evhttp_new(tw_loop_event_base(loop))) == NULL) {
-		snprintf(err, errlen, "cannot create the HTTP server");
+		tw_error_set(err, "--listen", 0, 0, "cannot create the HTTP server");
 		free(h);
 		return NULL;
 	}
@@ -168,8 +222,8 @@ tw_http_start(struct tw_loop *loop, const char *listen, tw_http_handler *handler
 	evhttp_set_timeout(h->http, TW_HTTP_TIMEOUT_S);
 	evhttp_set_gencb(h->http, on_request, h);
 	if ((h->bound = evhttp_bind_socket_with_handle(h->http, addr, (ev_uint16_t)port)) == NULL) {
-		snprintf(err, errlen, "--listen %s: cannot listen on %s port %u: %s", listen, addr,
-		    port, strerror(errno));
+		tw_error_set(err, "--listen", 0, 0, "%s: cannot listen on %s port %u: %s", listen,
+		    addr, port, strerror(errno));
 		evhttp_free(h->http);
 		free(h);
 		return NULL;

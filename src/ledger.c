@@ -197,6 +197,7 @@ struct tw_ledger {
 	struct tw_vec server_list, host_list, zone_list;   /* of pointers, to free */
 	double keep_s;                /* raw rows older than this go; 0: never */
 	bool reading;
+	bool imported;                /* opening imported a JSON state file */
 };
 
 /* ---- errors ---- */
@@ -787,6 +788,12 @@ tw_ledger_path(const struct tw_ledger *l)
 	return l->path;
 }
 
+bool
+tw_ledger_imported(const struct tw_ledger *l)
+{
+	return l->imported;
+}
+
 void
 tw_ledger_set_keep(struct tw_ledger *l, double seconds)
 {
@@ -924,6 +931,7 @@ tw_ledger_open(const char *path, bool writer, struct tw_ledger **out, struct tw_
 			st = TW_LEDGER_BAD;
 			goto out;
 		}
+		l->imported = true;
 	}
 	if ((st = open_db(l, create, err)) != TW_LEDGER_OK)
 		goto out;
@@ -1521,7 +1529,7 @@ put_meta_real(struct tw_ledger *l, const char *key, double v, struct tw_error *e
 /* Outages opened and closed by this round, for zone ${zt}. */
 static int
 track_outage(struct tw_ledger *l, const struct tw_ledger_round *r, struct zone_entry *z,
-    const struct tw_zone_track *zt, struct tw_error *err)
+    const struct tw_ledger_zone *zt, struct tw_error *err)
 {
 	sqlite3_stmt *s = l->st[ST_OUTAGE_NEW];
 	struct tw_outage o;
@@ -1601,16 +1609,64 @@ prune(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_error *err
 }
 
 static bool
-track_eq(const void *item, const void *key)
+track_name_eq(const void *item, const void *key)
 {
 	return strcmp(((const struct tw_zone_track *)item)->name, key) == 0;
+}
+
+static bool
+snap_eq(const void *item, const void *key)
+{
+	return strcmp(((const struct tw_ledger_zone *)item)->name, key) == 0;
+}
+
+void
+tw_ledger_zones_free(struct tw_ledger_zone *z, size_t n)
+{
+	size_t i;
+
+	for (i = 0; z != NULL && i < n; i++)
+		free(z[i].name);
+	free(z);
+}
+
+int
+tw_ledger_zones_of(const struct tw_tracker *t, struct tw_ledger_zone **out, size_t *n)
+{
+	struct tw_ledger_zone *v;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (t == NULL || t->n_zones == 0)
+		return 0;
+	if ((v = calloc(t->n_zones, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < t->n_zones; i++) {
+		const struct tw_zone_track *z = &t->zones[i];
+
+		if (z->name == NULL)
+			continue;
+		if ((v[k].name = strdup(z->name)) == NULL) {
+			tw_ledger_zones_free(v, k);
+			return -1;
+		}
+		v[k].published = tw_tracker_zone_state(z);
+		v[k].in_outage = z->in_outage;
+		v[k].flapping = z->flapping;
+		v[k].outage_start = z->outage_start;
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
 }
 
 static int
 commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_error *err)
 {
 	const struct tw_check_result *res = r->result;
-	const struct tw_zone_track *zt;
+	const struct tw_ledger_zone *zt;
 	struct tw_hash tracks;
 	struct zone_entry *ze;
 	sqlite3_stmt *s;
@@ -1633,10 +1689,10 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 	for (i = 0; i < res->n_roots; i++)
 		if (put_server(l, r, "", &res->roots[i], hour_ms, err) != 0)
 			goto out;
-	for (i = 0; r->tracker != NULL && i < r->tracker->n_zones; i++) {
-		zt = &r->tracker->zones[i];
-		if (zt->name != NULL &&
-		    tw_hash_add(&tracks, tw_hash_str(TW_HASH_SEED, zt->name), (void *)(uintptr_t)zt) != 0)
+	for (i = 0; i < r->n_zones; i++) {
+		zt = &r->zones[i];
+		if (tw_hash_add(&tracks, tw_hash_str(TW_HASH_SEED, zt->name), (void *)(uintptr_t)zt) !=
+		    0)
 			goto oom;
 	}
 	for (i = 0; i < res->n_zones; i++) {
@@ -1644,7 +1700,7 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 
 		if (z->name == NULL)
 			continue;
-		zt = tw_hash_find(&tracks, tw_hash_str(TW_HASH_SEED, z->name), track_eq, z->name);
+		zt = tw_hash_find(&tracks, tw_hash_str(TW_HASH_SEED, z->name), snap_eq, z->name);
 		if ((ze = zone_get(l, z->name)) == NULL)
 			goto oom;
 		s = l->st[ST_ZONE_ROUND];
@@ -1652,7 +1708,7 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 		bind_text(s, 2, z->name);
 		sqlite3_bind_int(s, 3, (int)(res->deadline_hit || res->error != NULL ?
 		    TW_STATE_UNKNOWN : z->state));
-		sqlite3_bind_int(s, 4, (int)tw_tracker_zone_state(zt));
+		sqlite3_bind_int(s, 4, (int)(zt != NULL ? zt->published : TW_STATE_UNKNOWN));
 		sqlite3_bind_int(s, 5, zt != NULL && zt->in_outage);
 		sqlite3_bind_int(s, 6, zt != NULL && zt->flapping);
 		bind_text(s, 7, z->diagnosis);
@@ -1684,7 +1740,8 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 		for (j = 0; j < z->n_hosts; j++)
 			if (put_host(l, r, z->name, &z->hosts[j], err) != 0)
 				goto out;
-		if (rollup_zone(l, ze, r->start, interval, tw_tracker_zone_state(zt), err) != 0)
+		if (rollup_zone(l, ze, r->start, interval, zt != NULL ? zt->published :
+		    TW_STATE_UNKNOWN, err) != 0)
 			goto out;
 		if (zt != NULL && track_outage(l, r, ze, zt, err) != 0)
 			goto out;
@@ -1692,19 +1749,32 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 	for (i = 0; i < r->n_events; i++)
 		if (put_event(l, r, &r->events[i], err) != 0)
 			goto out;
-	for (i = 0; r->tracker != NULL && i < r->tracker->n_zones; i++)
-		if (r->tracker->zones[i].name != NULL &&
-		    put_tracker(l, r, &r->tracker->zones[i], err) != 0)
+	/* A name tracked twice (a damaged state file) keeps its first track, as the tracker does. */
+	tw_hash_clear(&tracks);
+	for (i = 0; r->tracker != NULL && i < r->tracker->n_zones; i++) {
+		const struct tw_zone_track *t = &r->tracker->zones[i];
+		uint64_t h;
+
+		if (t->name == NULL)
+			continue;
+		h = tw_hash_str(TW_HASH_SEED, t->name);
+		if (tw_hash_find(&tracks, h, track_name_eq, t->name) != NULL)
+			continue;
+		if (tw_hash_add(&tracks, h, (void *)(uintptr_t)t) != 0)
+			goto oom;
+		if (put_tracker(l, r, t, err) != 0)
 			goto out;
-	s = l->st[ST_TRACKER_DROP];
-	sqlite3_bind_int64(s, 1, (int64_t)r->number);
-	if (step_done(l, s, err, "drop zones no longer tracked") != 0)
-		goto out;
+	}
+	if (r->tracker != NULL) {
+		s = l->st[ST_TRACKER_DROP];
+		sqlite3_bind_int64(s, 1, (int64_t)r->number);
+		if (step_done(l, s, err, "drop zones no longer tracked") != 0 ||
+		    put_meta(l, "rounds", (int64_t)r->tracker->rounds, err) != 0 ||
+		    put_meta_real(l, "last_round", r->tracker->last_round, err) != 0)
+			goto out;
+	}
 	if (put_meta(l, "written_ms", to_ms(tw_clock_wall()), err) != 0 ||
 	    put_meta(l, "interval_ms", r->interval_ms, err) != 0 ||
-	    put_meta(l, "rounds", r->tracker != NULL ? (int64_t)r->tracker->rounds : 0, err) != 0 ||
-	    put_meta_real(l, "last_round", r->tracker != NULL ? r->tracker->last_round : 0,
-	    err) != 0 ||
 	    put_meta(l, "flap_window", r->flap_window, err) != 0 ||
 	    put_meta(l, "window", r->window, err) != 0 ||
 	    flush_hours(l, hour_ms, false, err) != 0 || prune(l, r, err) != 0)
@@ -2209,8 +2279,10 @@ import_json(const char *path, struct tw_error *err)
 	struct tw_ledger *l = NULL;
 	struct tw_ledger_round r;
 	struct tw_check_result res;
+	struct tw_ledger_zone *snap = NULL;
 	struct tw_error e2;
 	char tmp[4096], keep[4096];
+	size_t n_snap = 0;
 	enum tw_statefile_status st;
 	uint64_t rounds;
 	int rc = -1;
@@ -2238,6 +2310,12 @@ import_json(const char *path, struct tw_error *err)
 	r.window = doc.history->window;
 	r.result = &res;
 	r.tracker = doc.tracker;
+	if (tw_ledger_zones_of(doc.tracker, &snap, &n_snap) != 0) {
+		tw_error_set(err, path, 0, 0, "out of memory");
+		goto out;
+	}
+	r.zones = snap;
+	r.n_zones = n_snap;
 	if (doc.events != NULL) {
 		/* The ring, oldest first, in order: copied out of the ring's slots. */
 		struct tw_event *ev = calloc(doc.events->len + 1, sizeof(*ev));
@@ -2281,8 +2359,6 @@ import_json(const char *path, struct tw_error *err)
 		snprintf(b, sizeof(b), "%s-shm", path);
 		(void)rename(a, b);
 	}
-	fprintf(stderr, "tldwatch: %s: a JSON state file of an earlier tldwatch: imported into the "
-	    "ledger, the JSON file kept as %s\n", path, keep);
 	rc = 0;
 out:
 	if (l != NULL)
@@ -2296,6 +2372,7 @@ out:
 		snprintf(a, sizeof(a), "%s-shm", tmp);
 		unlink(a);
 	}
+	tw_ledger_zones_free(snap, n_snap);
 	tw_statefile_doc_clear(&doc);
 	return rc;
 }

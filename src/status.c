@@ -12,6 +12,7 @@
 #include "tldwatch/clock.h"
 #include "tldwatch/escape.h"
 #include "tldwatch/history.h"
+#include "tldwatch/ledger.h"
 #include "tldwatch/status.h"
 #include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
@@ -267,30 +268,59 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 	return code;
 }
 
+/* The watcher's state from its ledger (or from a JSON state file of an earlier tldwatch). */
+static int
+load_state(const char *path, struct tw_state_doc *doc, char *problem, size_t len)
+{
+	struct tw_ledger *l = NULL;
+	struct tw_error err, jerr;
+	int rc = -1;
+
+	memset(doc, 0, sizeof(*doc));
+	memset(&err, 0, sizeof(err));
+	switch (tw_ledger_open(path, false, &l, &err)) {
+	case TW_LEDGER_OK:
+		if (tw_ledger_read_begin(l, &err) == 0 && tw_ledger_resume(l, 0, doc, &err) == 0)
+			rc = 0;
+		tw_ledger_read_end(l);
+		tw_ledger_close(l);
+		if (rc == 0 && doc->written <= 0) {
+			snprintf(problem, len, "the state file %s holds no round yet: is the watcher "
+			    "running?", path);
+			tw_statefile_doc_clear(doc);
+			return -1;
+		}
+		break;
+	case TW_LEDGER_MISSING:
+		snprintf(problem, len, "no state file %s: is the watcher running?", path);
+		return -1;
+	case TW_LEDGER_BAD:
+		/* Not a ledger: a JSON state file no watcher has imported yet, perhaps. */
+		memset(&jerr, 0, sizeof(jerr));
+		if (tw_statefile_load(path, doc, &jerr) == TW_STATEFILE_OK)
+			return 0;
+		tw_statefile_doc_clear(doc);
+		break;
+	case TW_LEDGER_FAILED:
+		break;
+	}
+	if (rc != 0)
+		snprintf(problem, len, "unusable state file: %s%s%s", err.file,
+		    err.file[0] ? ": " : "", err.msg);
+	return rc;
+}
+
 int
 tw_status_run(const struct tw_status_opts *o)
 {
 	struct tw_state_doc doc;
-	struct tw_error err;
 	char problem[TW_ERROR_MSG_MAX + 400];
 	int code;
 
-	memset(&err, 0, sizeof(err));
-	switch (tw_statefile_load(o->state_path, &doc, &err)) {
-	case TW_STATEFILE_OK:
+	if (load_state(o->state_path, &doc, problem, sizeof(problem)) == 0)
 		code = tw_status_render(&doc, tw_clock_wall(), o, NULL, stdout);
-		break;
-	case TW_STATEFILE_MISSING:
-		snprintf(problem, sizeof(problem), "no state file %s: is the watcher running?",
-		    o->state_path);
+	else
 		code = tw_status_render(NULL, tw_clock_wall(), o, problem, stdout);
-		break;
-	default:
-		snprintf(problem, sizeof(problem), "unusable state file: %s%s%s", err.file,
-		    err.file[0] ? ": " : "", err.msg);
-		code = tw_status_render(NULL, tw_clock_wall(), o, problem, stdout);
-		break;
-	}
 	tw_statefile_doc_clear(&doc);
 	fflush(stdout);
 	return code;

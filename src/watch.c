@@ -1,9 +1,11 @@
 /*
- * watch.c -- the watcher's life: rounds on a schedule, events, state on disk.
+ * watch.c -- the watcher's life: rounds on a schedule, events, the ledger.
  *
  * Everything runs on one event loop (loop.h): the next round is a timer,
  * a round's end is a callback, signals arrive as callbacks.  Nothing here
- * blocks except the state file write after a round.
+ * blocks except the ledger's commit after a round.  A round the ledger
+ * could not take (a full disk) waits in memory, in order, and goes in with
+ * the next commit that succeeds; at most PENDING_MAX of them wait.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,8 +20,10 @@
 #include "tldwatch/eventlog.h"
 #include "tldwatch/history.h"
 #include "tldwatch/http.h"
+#include "tldwatch/ledger.h"
 #include "tldwatch/loop.h"
 #include "tldwatch/metrics.h"
+#include "tldwatch/recall.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
 #include "tldwatch/statefile.h"
@@ -32,6 +36,20 @@
 
 /* How long SIGTERM lets a round in flight go on before abandoning it. */
 #define STOP_GRACE_MS 2000.0
+/* Rounds kept in memory while the ledger cannot take them. */
+#define PENDING_MAX 64
+
+/* A round on its way to the ledger. */
+struct pending {
+	struct tw_check_result *result;
+	struct tw_event *events;
+	size_t n_events;
+	struct tw_ledger_zone *zones;  /* the tracker's zones after the round */
+	size_t n_zones;
+	uint64_t number;
+	double start, seconds;
+	uint32_t interval_ms;
+};
 
 struct watcher {
 	struct tw_watch_opts opts;
@@ -47,14 +65,17 @@ struct watcher {
 	struct tw_history *history;
 	struct tw_eventlog *eventlog;  /* where events are written */
 	struct tw_event_ring recent;   /* the most recent events, kept for the views */
-	struct tw_check_result *last;  /* the latest round, judged */
+	struct tw_ledger *ledger;      /* --state; NULL: none */
+	struct pending pending[PENDING_MAX]; /* oldest first */
+	size_t n_pending;
+	uint64_t dropped;              /* rounds the ledger never got (the queue was full) */
 	uint64_t rounds_here;          /* rounds completed by this process */
 	double started;                /* wall clock, process start */
 	double started_mono;           /* monotonic ms at the same moment */
 	double last_round_seconds;     /* duration of the latest round; < 0 none */
 	double last_round_start;       /* wall clock; 0 none */
 	uint64_t events_total[TW_EVENT_KIND_COUNT];
-	uint64_t state_write_errors;
+	uint64_t state_write_errors;   /* failed commits */
 	struct tw_http *http;
 	bool stopping;
 	bool reload;
@@ -104,6 +125,8 @@ do_reload(struct watcher *w)
 	}
 	tw_config_free(w->cfg);
 	w->cfg = cfg;
+	if (w->ledger != NULL)
+		tw_ledger_set_keep(w->ledger, (double)cfg->ledger.keep_ms / 1000.0);
 	fprintf(stderr, "tldwatch: SIGHUP: configuration reloaded from %s\n", cfg->source);
 }
 
@@ -117,33 +140,100 @@ fill_doc(struct watcher *w, struct tw_state_doc *doc)
 	doc->tracker = w->tracker;
 	doc->history = w->history;
 	doc->events = &w->recent;
-	doc->last = w->last;
 }
 
 static void
-save_state(struct watcher *w)
+pending_free(struct pending *p)
 {
-	struct tw_state_doc doc;
+	tw_result_free(p->result);
+	tw_event_array_free(p->events, p->n_events);
+	tw_ledger_zones_free(p->zones, p->n_zones);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Write the waiting rounds, oldest first; the newest carries the tracker. */
+static void
+persist(struct watcher *w)
+{
+	struct tw_ledger_round lr;
 	struct tw_error err;
+	struct pending *p;
 	char msg[sizeof(w->save_error)];
 
-	if (w->opts.state_path == NULL)
-		return;
-	fill_doc(w, &doc);
-	memset(&err, 0, sizeof(err));
-	if (tw_statefile_save(w->opts.state_path, &doc, &err) != 0) {
-		w->state_write_errors++;
-		snprintf(msg, sizeof(msg), "%s%s%s", err.file, err.file[0] ? ": " : "", err.msg);
-		/* Say it once, not every round; the watcher goes on either way. */
-		if (strcmp(msg, w->save_error) != 0)
-			fprintf(stderr, "tldwatch: cannot write the state file: %s (will retry "
-			    "after every round)\n", msg);
-		snprintf(w->save_error, sizeof(w->save_error), "%s", msg);
-	} else if (w->save_error[0] != '\0') {
-		fprintf(stderr, "tldwatch: the state file is written again: %s\n",
-		    w->opts.state_path);
+	while (w->n_pending > 0) {
+		p = &w->pending[0];
+		memset(&lr, 0, sizeof(lr));
+		lr.number = p->number;
+		lr.start = p->start;
+		lr.seconds = p->seconds;
+		lr.interval_ms = p->interval_ms;
+		lr.flap_window = w->cfg->watch.flap_window;
+		lr.window = w->cfg->watch.window;
+		lr.result = p->result;
+		lr.zones = p->zones;
+		lr.n_zones = p->n_zones;
+		lr.tracker = w->n_pending == 1 ? w->tracker : NULL;
+		lr.events = p->events;
+		lr.n_events = p->n_events;
+		memset(&err, 0, sizeof(err));
+		if (tw_ledger_commit(w->ledger, &lr, &err) != 0) {
+			w->state_write_errors++;
+			snprintf(msg, sizeof(msg), "%s%s%s", err.file, err.file[0] ? ": " : "",
+			    err.msg);
+			/* Say it once, not every round; the watcher goes on either way. */
+			if (strcmp(msg, w->save_error) != 0)
+				fprintf(stderr, "tldwatch: cannot write the ledger: %s (the round waits "
+				    "in memory; will retry after every round)\n", msg);
+			snprintf(w->save_error, sizeof(w->save_error), "%s", msg);
+			return;
+		}
+		pending_free(p);
+		memmove(&w->pending[0], &w->pending[1], --w->n_pending * sizeof(w->pending[0]));
+		memset(&w->pending[w->n_pending], 0, sizeof(w->pending[0]));
+	}
+	if (w->save_error[0] != '\0') {
+		fprintf(stderr, "tldwatch: the ledger is written again: %s\n", w->opts.state_path);
 		w->save_error[0] = '\0';
 	}
+}
+
+/* Queue round ${r} (taken) with its events (taken) for the ledger, and write. */
+static void
+keep_round(struct watcher *w, struct tw_check_result *r, struct tw_event *ev, size_t n_ev)
+{
+	struct pending *p;
+
+	if (w->ledger == NULL) {
+		tw_result_free(r);
+		tw_event_array_free(ev, n_ev);
+		return;
+	}
+	if (w->n_pending == PENDING_MAX) {
+		/* The oldest goes: a ledger that cannot write for this long has a gap. */
+		if (w->dropped++ == 0)
+			fprintf(stderr, "tldwatch: %d rounds wait for the ledger: dropping the oldest "
+			    "from now on\n", PENDING_MAX);
+		pending_free(&w->pending[0]);
+		memmove(&w->pending[0], &w->pending[1], --w->n_pending * sizeof(w->pending[0]));
+		memset(&w->pending[w->n_pending], 0, sizeof(w->pending[0]));
+	}
+	p = &w->pending[w->n_pending];
+	memset(p, 0, sizeof(*p));
+	if (tw_ledger_zones_of(w->tracker, &p->zones, &p->n_zones) != 0) {
+		fprintf(stderr, "tldwatch: out of memory keeping a round for the ledger\n");
+		tw_result_free(r);
+		tw_event_array_free(ev, n_ev);
+		return;
+	}
+	p->result = r;
+	p->events = ev;
+	p->n_events = n_ev;
+	p->number = w->tracker->rounds;
+	p->start = w->round_wall;
+	p->seconds = r->elapsed_ms / 1000.0;
+	p->interval_ms = interval_ms(w);
+	w->n_pending++;
+	persist(w);
 }
 
 static void
@@ -170,20 +260,64 @@ serve_events(const struct tw_event_ring *ring, FILE *fp)
 	json_decref(a);
 }
 
+/*
+ * /history and /outages: ?zone=Z&from=T&until=T (times as `history` takes
+ * them).  400 for a parameter that is not one.
+ */
+static int
+serve_ledger(struct watcher *w, const struct tw_http_req *req, bool outages, double now,
+    FILE *fp)
+{
+	static const char *const keys[] = { "zone", "from", "until" };
+	struct tw_recall_opts o;
+	struct tw_error err;
+	const char *v[3];
+	bool bad = false;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < 3; i++)
+		v[i] = tw_http_req_param(req, keys[i], &bad);
+	o.zone = v[0] != NULL && v[0][0] != '\0' ? v[0] : NULL;
+	o.since = outages ? 0 : now - 7 * 86400.0;
+	o.until = -1;
+	o.now = now;
+	o.format = TW_FORMAT_JSON;
+	if (bad || (v[1] != NULL && tw_clock_parse(v[1], now, &o.since) != 0) ||
+	    (v[2] != NULL && tw_clock_parse(v[2], now, &o.until) != 0)) {
+		fprintf(fp, "bad query: zone=NAME, from=TIME, until=TIME (ISO 8601 UTC, or -7d, "
+		    "36h)\n");
+		return 400;
+	}
+	if (w->ledger == NULL) {
+		fprintf(fp, "no ledger: the watcher runs without --state\n");
+		return 404;
+	}
+	memset(&err, 0, sizeof(err));
+	if ((outages ? tw_recall_outages(w->ledger, &o, fp, &err) :
+	    tw_recall_history(w->ledger, &o, fp, &err)) != 0) {
+		tw_error_print(&err, fp);
+		return 503;
+	}
+	return 200;
+}
+
 /* The HTTP endpoint: every page is rendered from the live state on request. */
 static int
-serve(void *cookie, const char *path, FILE *fp, const char **type)
+serve(void *cookie, const struct tw_http_req *req, FILE *fp, const char **type)
 {
 	struct watcher *w = cookie;
 	struct tw_status_opts so;
 	struct tw_state_doc doc;
 	struct tw_view view;
+	const char *path = tw_http_req_path(req);
 	int status = 200;
 
 	fill_doc(w, &doc);
 	memset(&view, 0, sizeof(view));
 	view.doc = &doc;
 	view.cfg = w->cfg;
+	view.ledger = w->ledger;
 	view.now = doc.written;
 	view.started = w->started;
 	view.last_round_start = w->last_round_start;
@@ -209,9 +343,13 @@ serve(void *cookie, const char *path, FILE *fp, const char **type)
 	} else if (strcmp(path, "/events") == 0) {
 		*type = "application/json";
 		serve_events(&w->recent, fp);
+	} else if (strcmp(path, "/history") == 0 || strcmp(path, "/outages") == 0) {
+		status = serve_ledger(w, req, strcmp(path, "/outages") == 0, view.now, fp);
+		*type = status == 200 ? "application/json" : "text/plain; charset=utf-8";
 	} else {
 		status = 404;
-		fprintf(fp, "not found: try /, /metrics, /status.json or /events\n");
+		fprintf(fp, "not found: try /, /metrics, /status.json, /events, /history or "
+		    "/outages\n");
 	}
 	tw_view_clear(&view);
 	return status;
@@ -238,11 +376,8 @@ process(struct watcher *w, struct tw_check_result *r)
 	count_events(w, ev, n_ev);
 	w->last_round_start = w->round_wall;
 	w->last_round_seconds = r->elapsed_ms / 1000.0;
-	tw_event_array_free(ev, n_ev);
 	if (tw_history_add(w->history, r, w->tracker->rounds) != 0)
 		fprintf(stderr, "tldwatch: out of memory recording history\n");
-	tw_result_free(w->last);
-	w->last = r;
 	w->rounds_here++;
 	if (w->opts.verbosity > 0) {
 		for (i = 0; i < r->n_zones; i++) {
@@ -254,6 +389,10 @@ process(struct watcher *w, struct tw_check_result *r)
 			    zt != NULL ? tw_state_str(zt->published) : "-");
 		}
 	}
+	keep_round(w, r, ev, n_ev);
+	if (w->opts.verbosity > 1 && w->ledger != NULL)
+		fprintf(stderr, "tldwatch: round %llu %s\n", (unsigned long long)w->tracker->rounds,
+		    w->n_pending == 0 ? "committed" : "waits for the ledger");
 }
 
 static void
@@ -261,7 +400,8 @@ stop_now(struct watcher *w)
 {
 	tw_loop_timer_cancel(w->next);
 	tw_loop_timer_cancel(w->grace);
-	save_state(w);
+	if (w->ledger != NULL)
+		persist(w);
 	tw_loop_break(w->loop);
 }
 
@@ -277,7 +417,6 @@ on_round_done(void *cookie)
 	tw_loop_timer_cancel(w->grace);
 	if (r != NULL)
 		process(w, r);
-	save_state(w);
 	if (w->stopping || (w->opts.max_rounds > 0 && w->rounds_here >= w->opts.max_rounds)) {
 		stop_now(w);
 		return;
@@ -370,51 +509,59 @@ on_signal(int signo, void *cookie)
 	tw_loop_timer_arm(w->grace, STOP_GRACE_MS);
 }
 
-/* Read the state file back, or set a bad one aside.  -1: cannot start. */
+/* Open the ledger and resume from it, or set a bad file aside.  -1: cannot start. */
 static int
 restore_state(struct watcher *w)
 {
 	struct tw_state_doc doc;
 	struct tw_error err;
 	char aside[4096];
+	enum tw_ledger_status st;
 
 	if (w->opts.state_path == NULL)
 		return 0;
-	tw_statefile_clean_stale(w->opts.state_path);
 	memset(&err, 0, sizeof(err));
-	switch (tw_statefile_load(w->opts.state_path, &doc, &err)) {
-	case TW_STATEFILE_OK:
-		tw_tracker_free(w->tracker);
-		tw_history_free(w->history);
-		w->tracker = doc.tracker;
-		w->history = doc.history;
-		doc.tracker = NULL;
-		doc.history = NULL;
-		if (tw_history_set_window(w->history, w->cfg->watch.window) != 0)
-			fprintf(stderr, "tldwatch: out of memory resizing the history\n");
-		if (doc.events != NULL) {
-			/* Taken over whole: the ring's events move, nothing is copied. */
-			w->recent = *doc.events;
-			free(doc.events);
-			doc.events = NULL;
+	st = tw_ledger_open(w->opts.state_path, true, &w->ledger, &err);
+	if (st == TW_LEDGER_BAD) {
+		fprintf(stderr, "tldwatch: the ledger is unusable: ");
+		tw_error_print(&err, stderr);
+		if (tw_ledger_set_aside(w->opts.state_path, aside, sizeof(aside)) != 0) {
+			fprintf(stderr, "tldwatch: cannot set %s aside (%s); refusing to overwrite "
+			    "it\n", w->opts.state_path, strerror(errno));
+			return -1;
 		}
-		tw_statefile_doc_clear(&doc);
-		return 0;
-	case TW_STATEFILE_MISSING:
-		tw_statefile_doc_clear(&doc);
-		return 0;
-	case TW_STATEFILE_BAD:
-		break;
+		fprintf(stderr, "tldwatch: set it aside as %s; starting afresh\n", aside);
+		memset(&err, 0, sizeof(err));
+		st = tw_ledger_open(w->opts.state_path, true, &w->ledger, &err);
 	}
-	tw_statefile_doc_clear(&doc);
-	fprintf(stderr, "tldwatch: the state file is unusable: ");
-	tw_error_print(&err, stderr);
-	if (tw_statefile_set_aside(w->opts.state_path, aside, sizeof(aside)) != 0) {
-		fprintf(stderr, "tldwatch: cannot set %s aside (%s); refusing to overwrite it\n",
-		    w->opts.state_path, strerror(errno));
+	if (st != TW_LEDGER_OK) {
+		fprintf(stderr, "tldwatch: ");
+		tw_error_print(&err, stderr);
 		return -1;
 	}
-	fprintf(stderr, "tldwatch: set it aside as %s; starting afresh\n", aside);
+	if (tw_ledger_imported(w->ledger))
+		fprintf(stderr, "tldwatch: %s was a JSON state file of an earlier tldwatch: imported "
+		    "into the ledger, the JSON file kept as %s.v1.json\n", w->opts.state_path,
+		    w->opts.state_path);
+	tw_ledger_set_keep(w->ledger, (double)w->cfg->ledger.keep_ms / 1000.0);
+	if (tw_ledger_resume(w->ledger, w->cfg->watch.window, &doc, &err) != 0) {
+		fprintf(stderr, "tldwatch: cannot resume from the ledger: ");
+		tw_error_print(&err, stderr);
+		return -1;
+	}
+	tw_tracker_free(w->tracker);
+	tw_history_free(w->history);
+	w->tracker = doc.tracker;
+	w->history = doc.history;
+	doc.tracker = NULL;
+	doc.history = NULL;
+	if (doc.events != NULL) {
+		/* Taken over whole: the ring's events move, nothing is copied. */
+		w->recent = *doc.events;
+		free(doc.events);
+		doc.events = NULL;
+	}
+	tw_statefile_doc_clear(&doc);
 	return 0;
 }
 
@@ -428,10 +575,12 @@ watcher_free(struct watcher *w)
 	tw_loop_free(w->loop);
 	tw_eventlog_close(w->eventlog);
 	tw_event_ring_clear(&w->recent);
+	while (w->n_pending > 0)
+		pending_free(&w->pending[--w->n_pending]);
+	tw_ledger_close(w->ledger);
 	tw_tracker_free(w->tracker);
 	tw_history_free(w->history);
 	tw_config_free(w->cfg);
-	tw_result_free(w->last);
 }
 
 int
@@ -440,7 +589,6 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	struct tw_engine_opts eo;
 	struct tw_error terr;
 	struct watcher w;
-	char err[512];
 	int rc = 3;
 
 	memset(&w, 0, sizeof(w));
@@ -480,9 +628,11 @@ tw_watch_run(const struct tw_watch_opts *opts)
 		fprintf(stderr, "tldwatch: cannot set up the event loop\n");
 		goto out;
 	}
+	memset(&terr, 0, sizeof(terr));
 	if (opts->listen != NULL &&
-	    (w.http = tw_http_start(w.loop, opts->listen, serve, &w, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tldwatch: %s\n", err);
+	    (w.http = tw_http_start(w.loop, opts->listen, serve, &w, &terr)) == NULL) {
+		fprintf(stderr, "tldwatch: ");
+		tw_error_print(&terr, stderr);
 		goto out;
 	}
 	tw_loop_timer_arm(w.next, 0);

@@ -72,10 +72,19 @@ struct tw_watch_cfg {
 	uint32_t window;       /* rounds of per-server history kept (loss, RTT); 1..10000; default 60 */
 };
 
+/* The ledger: section; see ledger.h. */
+struct tw_ledger_cfg {
+	uint64_t keep_ms;      /* raw rows kept this long; 1d .. 3650d; default 90d */
+};
+#define TW_LEDGER_KEEP_MIN_MS (86400ull * 1000)
+#define TW_LEDGER_KEEP_MAX_MS (3650ull * 86400 * 1000)
+#define TW_LEDGER_KEEP_DEFAULT_MS (90ull * 86400 * 1000)
+
 struct tw_config {
 	char *source;          /* file name, or "<embedded>" */
 	struct tw_probe_cfg probe;
 	struct tw_watch_cfg watch;
+	struct tw_ledger_cfg ledger;
 	struct tw_endpoint *roots;
 	size_t n_roots;
 	struct tw_zone_cfg *zones;

@@ -64,6 +64,9 @@ void tw_ledger_close(struct tw_ledger *l);
 /* tw_ledger_path(l): the file. */
 const char *tw_ledger_path(const struct tw_ledger *l);
 
+/* tw_ledger_imported(l): opening it imported a JSON state file (kept as PATH.v1.json). */
+bool tw_ledger_imported(const struct tw_ledger *l);
+
 /*
  * tw_ledger_set_aside(path, newpath, len):
  * Rename a bad file (and its -wal and -shm) to PATH.bad-YYYYMMDDTHHMMSSZ
@@ -72,6 +75,23 @@ const char *tw_ledger_path(const struct tw_ledger *l);
 int tw_ledger_set_aside(const char *path, char *newpath, size_t len);
 
 /* ---- the writer ---- */
+
+/* What the tracker published for a zone after a round (a round may be written later). */
+struct tw_ledger_zone {
+	char *name;
+	enum tw_state published;      /* tw_tracker_zone_state() */
+	bool in_outage;
+	bool flapping;
+	double outage_start;
+};
+
+/*
+ * tw_ledger_zones_of(t, out, n):
+ * The tracker's zones as they stand, copied (free with tw_ledger_zones_free).
+ * 0, or -1 when memory ran out.
+ */
+int tw_ledger_zones_of(const struct tw_tracker *t, struct tw_ledger_zone **out, size_t *n);
+void tw_ledger_zones_free(struct tw_ledger_zone *z, size_t n);
 
 /* What one round adds. */
 struct tw_ledger_round {
@@ -82,7 +102,10 @@ struct tw_ledger_round {
 	unsigned flap_window;         /* watch.flap_window, for outage stories */
 	unsigned window;              /* watch.window: the rounds a reader's rings hold */
 	const struct tw_check_result *result;   /* judged (verdict applied) */
-	const struct tw_tracker *tracker;        /* after this round */
+	const struct tw_ledger_zone *zones;      /* the tracker's zones after this round */
+	size_t n_zones;
+	const struct tw_tracker *tracker;        /* the tracker now, to resume from; NULL: a
+						    round written late, not the latest */
 	const struct tw_event *events;
 	size_t n_events;
 };

@@ -1,10 +1,12 @@
 /*
- * status.h -- tldwatch status: what a watcher published, read from its state file.
+ * status.h -- tldwatch status: what a watcher published, read from its ledger.
  *
  * The cheap check for Nagios and Icinga: hysteresis is already applied by
- * the watcher, so this only reads the state file and says how old it is.
- * A missing, unreadable or stale state file (older than max_age) is
- * UNKNOWN: the watcher, not the zone, is what failed.
+ * the watcher, so this only reads the ledger (--state; read only, one read
+ * transaction) and says how old its latest round is.  A JSON state file of
+ * an earlier tldwatch, not yet imported, is read too.  A missing,
+ * unreadable or stale state (older than max_age) is UNKNOWN: the watcher,
+ * not the zone, is what failed.
  */
 #ifndef TLDWATCH_STATUS_H
 #define TLDWATCH_STATUS_H
@@ -30,7 +32,7 @@ struct tw_status_opts {
 int tw_status_render(const struct tw_state_doc *doc, double now,
     const struct tw_status_opts *opts, const char *problem, FILE *fp);
 
-/* tw_status_run(opts): load the state file, render, return the exit code. */
+/* tw_status_run(opts): read the ledger, render, return the exit code. */
 int tw_status_run(const struct tw_status_opts *opts);
 
 #endif

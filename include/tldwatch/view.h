@@ -14,11 +14,13 @@
 
 #include "tldwatch/config.h"
 #include "tldwatch/event.h"
+#include "tldwatch/ledger.h"
 #include "tldwatch/statefile.h"
 
 struct tw_view {
 	const struct tw_state_doc *doc;     /* tracker, history, recent events, interval */
 	const struct tw_config *cfg;        /* labels and key hosts; may be NULL */
+	struct tw_ledger *ledger;           /* the page's ribbons and outages; may be NULL */
 	double now;                         /* Unix time of rendering */
 	double started;                     /* Unix time the watcher process started */
 	double last_round_start;            /* Unix time; 0 = no round yet */

@@ -450,7 +450,7 @@ static const struct bad bads[] = {
 
 	/* keys */
 	{ KP "zone: x\n", 2, 1, "unknown key \"zone\" in the top level (expected one of: "
-	    "probe, watch, roots, zones)" },
+	    "probe, watch, ledger, roots, zones)" },
 	{ "zones:\n  - name: kp\n    sever: x\n", 3, 5, "unknown key \"sever\" in zones[0] "
 	    "(expected one of: name, label, servers, hosts)" },
 	{ HOST("        typ: A\n"), 5, 9, "unknown key \"typ\" in zones[0].hosts[0] "
@@ -530,10 +530,10 @@ static const struct bad bads[] = {
 #undef W
 
 	/* kinds */
-	{ "- zones\n", 1, 1, "the top level must be a mapping with keys probe, watch, roots, "
-	    "zones, got a sequence" },
-	{ "hello\n", 1, 1, "the top level must be a mapping with keys probe, watch, roots, "
-	    "zones, got \"hello\"" },
+	{ "- zones\n", 1, 1, "the top level must be a mapping with keys probe, watch, ledger, "
+	    "roots, zones, got a sequence" },
+	{ "hello\n", 1, 1, "the top level must be a mapping with keys probe, watch, ledger, "
+	    "roots, zones, got \"hello\"" },
 	{ "zones: {name: kp}\n", 1, 8, "zones: expected a non-empty list of zones" },
 	{ "zones: []\n", 1, 8, "zones: expected a non-empty list of zones (mappings with a "
 	    "name), got an empty list" },
@@ -681,6 +681,46 @@ static const struct watch_good watch_goods[] = {
 	{ "zones: [{name: kp}]\nwatch:\n  window: 5\n  flap_window: 20\n  flap_changes: 12\n"
 	    "  fall: 4\n", { 60000, 4, 2, 12, 20, 5, 5 } },
 };
+
+/* ledger.keep: default 90d, days and weeks, its range (1d .. 3650d) in the message. */
+static void
+test_ledger_keep(void **state)
+{
+	static const struct {
+		const char *yaml;
+		uint64_t want_ms;       /* 0: an error */
+		const char *msg;
+	} cases[] = {
+		{ KP, 90ull * 86400000, NULL },
+		{ "ledger:\n  keep: 30d\n" KP, 30ull * 86400000, NULL },
+		{ "ledger:\n  keep: 3650d\n" KP, 3650ull * 86400000, NULL },
+		{ "ledger:\n  keep: 36h\n" KP, 36ull * 3600000, NULL },
+		{ "ledger:\n  keep: 1h\n" KP, 0, "ledger.keep: 1h is out of range (24h..3650d)" },
+		{ "ledger:\n  keep: 3651d\n" KP, 0, "ledger.keep: 3651d is out of range" },
+		{ "ledger:\n  keep: forever\n" KP, 0, "ledger.keep" },
+		{ "ledger:\n  kept: 30d\n" KP, 0, "unknown key \"kept\" in ledger" },
+	};
+	struct tw_error err;
+	struct tw_config *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		cfg = load(cases[i].yaml, &err);
+		if (cases[i].want_ms == 0) {
+			assert_null(cfg);
+			if (strstr(err.msg, cases[i].msg) == NULL)
+				fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].msg);
+			assert_int_equal(err.line, 2);
+			continue;
+		}
+		if (cfg == NULL)
+			fail_msg("case %zu: %s", i, err.msg);
+		assert_true(cfg->ledger.keep_ms == cases[i].want_ms);
+		round_trip(cfg);
+		tw_config_free(cfg);
+	}
+}
 
 static void
 test_watch_good(void **state)
@@ -1160,6 +1200,7 @@ main(void)
 		cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_watch_good),
+		cmocka_unit_test(test_ledger_keep),
 		cmocka_unit_test(test_print_quoting),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_bad_host_type_position),

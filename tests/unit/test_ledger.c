@@ -134,8 +134,9 @@ step(struct watcher *w, char raw, const char *hosts)
 	struct tw_check_result *r = mk_round(raw, hosts, 1.0 + (double)(w->round % 7));
 	struct tw_event *ev = NULL;
 	struct tw_ledger_round lr;
+	struct tw_ledger_zone *zones;
 	struct tw_error err;
-	size_t n_ev = 0;
+	size_t n_ev = 0, n_zones;
 	double now = T0 + IVAL * (double)w->round;
 
 	assert_int_equal(tw_tracker_update(w->t, &w->cfg, r, now, &ev, &n_ev), 0);
@@ -147,6 +148,9 @@ step(struct watcher *w, char raw, const char *hosts)
 	lr.flap_window = w->cfg.flap_window;
 	lr.window = w->cfg.window;
 	lr.result = r;
+	assert_int_equal(tw_ledger_zones_of(w->t, &zones, &n_zones), 0);
+	lr.zones = zones;
+	lr.n_zones = n_zones;
 	lr.tracker = w->t;
 	lr.events = ev;
 	lr.n_events = n_ev;
@@ -154,6 +158,7 @@ step(struct watcher *w, char raw, const char *hosts)
 	if (tw_ledger_commit(w->l, &lr, &err) != 0)
 		fail_msg("commit: %s", err.msg);
 	tw_event_array_free(ev, n_ev);
+	tw_ledger_zones_free(zones, n_zones);
 	tw_result_free(r);
 	w->round++;
 }
