@@ -16,6 +16,8 @@
 
 #define MIN_REFRESH_S 5
 #define EVENTS_SHOWN 200
+#define RIBBON_HOURS (7 * 24)
+#define OUTAGES_SHOWN 10
 
 /* ${s} as the tail of an id: letters, digits, '-', '_' and '.' kept, the rest '_'. */
 static void
@@ -87,7 +89,14 @@ static const char css[] =
 	 */
 	".heatwrap{overflow-x:auto;max-width:100%;direction:rtl}\n"
 	".heatwrap table{direction:ltr;margin-right:auto}\n"
-	".muted{color:#777}\n";
+	".muted{color:#777}\n"
+	/* the seven-day ribbon: one cell per hour, the worst published state in it */
+	".ribbon{display:flex;margin:.4em 0}.ribbon span{width:4px;height:14px;"
+	"margin-right:1px;background:#e9ecef}\n"
+	".ribbon .h-up{background:#2e9e44}.ribbon .h-degraded{background:#e0a000}\n"
+	".ribbon .h-unstable{background:#d46a00}.ribbon .h-partial{background:#d9480f}\n"
+	".ribbon .h-down{background:#c92a2a}.ribbon .h-unknown{background:#868e96}\n"
+	"table.outages td,table.outages th{border-bottom:1px solid #ddd}\n";
 
 /* The round columns shared by every heat map: [first, last]; none when last == 0. */
 struct columns {
@@ -310,6 +319,99 @@ zone_label(const struct tw_view *v, const char *zone)
 	return z != NULL ? z->label : NULL;
 }
 
+/*
+ * The state an hour shows: the worst published state it held (blind time
+ * counts only when nothing else was seen), or none without data.
+ */
+static int
+hour_state(const struct tw_ledger_bucket *b)
+{
+	static const enum tw_state worst_first[] = { TW_STATE_DOWN, TW_STATE_PARTIAL,
+		TW_STATE_UNSTABLE, TW_STATE_DEGRADED, TW_STATE_UP, TW_STATE_UNKNOWN };
+	size_t i;
+
+	for (i = 0; i < sizeof(worst_first) / sizeof(worst_first[0]); i++)
+		if (b->seconds[worst_first[i]] > 0)
+			return (int)worst_first[i];
+	return -1;
+}
+
+/* The last seven days of ${zone}, an hour a cell, oldest left (from the ledger's rollups). */
+static void
+ribbon_put(FILE *fp, const struct tw_view *v, const char *zone)
+{
+	struct tw_ledger_bucket *b = NULL;
+	struct tw_error err;
+	double first = tw_timeline_bucket(v->now, TW_TIMELINE_HOUR) - (RIBBON_HOURS - 1) * 3600.0;
+	double hour;
+	size_t n = 0, k = 0, h;
+	char iso[40], span[40];
+	int st, s;
+
+	memset(&err, 0, sizeof(err));
+	if (tw_ledger_summary(v->ledger, zone, first, -1, TW_TIMELINE_HOUR, &b, &n, &err) != 0)
+		return;
+	fputs("<div class=\"ribbon\" title=\"the last 7 days, an hour a cell\">", fp);
+	for (h = 0; h < RIBBON_HOURS; h++) {
+		hour = first + (double)h * 3600.0;
+		while (k < n && b[k].start < hour)
+			k++;
+		tw_clock_iso(hour, iso, sizeof(iso));
+		if (k >= n || b[k].start != hour || (st = hour_state(&b[k])) < 0) {
+			fprintf(fp, "<span class=\"h-none\" title=\"%s: no rounds\"></span>", iso);
+			continue;
+		}
+		fprintf(fp, "<span class=\"h-%s\" title=\"%s:", tw_state_str((enum tw_state)st), iso);
+		for (s = 0; s < TW_STATE_COUNT; s++)
+			if (b[k].seconds[s] > 0)
+				fprintf(fp, " %s %s", tw_state_str((enum tw_state)s),
+				    tw_text_span(b[k].seconds[s], span, sizeof(span)));
+		fputs("\"></span>", fp);
+	}
+	fputs("</div>\n", fp);
+	tw_ledger_summary_free(b, n);
+}
+
+/* The zone's latest outages, newest first: when, how long, who came back first. */
+static void
+outages_put(FILE *fp, const struct tw_view *v, const char *zone)
+{
+	struct tw_outage *o = NULL;
+	struct tw_error err;
+	size_t n = 0, i, k, shown = 0;
+	char a[40], b[40];
+
+	memset(&err, 0, sizeof(err));
+	if (tw_ledger_outages(v->ledger, zone, 0, -1, &o, &n, &err) != 0)
+		return;
+	if (n == 0) {
+		fputs("<p class=\"muted no-outages\">no outage in the ledger</p>\n", fp);
+		return;
+	}
+	fputs("<table class=\"outages\">\n<thead><tr><th>outage</th><th>began</th><th>lasted</th>"
+	    "<th>back, in order</th></tr></thead>\n<tbody>\n", fp);
+	for (i = n; i-- > 0 && shown < OUTAGES_SHOWN; shown++) {
+		fprintf(fp, "<tr class=\"outage%s\"><td>%u</td><td>", o[i].ongoing ? " ongoing" : "",
+		    o[i].number);
+		time_put(fp, o[i].start);
+		if (o[i].ongoing)
+			fprintf(fp, "</td><td>ongoing, %s so far</td><td>",
+			    tw_text_span(o[i].seconds, a, sizeof(a)));
+		else
+			fprintf(fp, "</td><td title=\"%.3f s, within %.3f s\">%s (&plusmn; %s)</td><td>",
+			    o[i].seconds, o[i].uncertainty, tw_text_span(o[i].seconds, a, sizeof(a)),
+			    tw_text_span(o[i].uncertainty, b, sizeof(b)));
+		for (k = 0; k < o[i].n_order; k++) {
+			if (k > 0)
+				fputs(" &rarr; ", fp);
+			tw_escape_html(fp, o[i].hosts[o[i].order[k]].name);
+		}
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</tbody>\n</table>\n", fp);
+	tw_ledger_outages_free(o, n);
+}
+
 static int
 zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z,
     const struct columns *c)
@@ -356,6 +458,10 @@ zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z,
 	else
 		fputs("<span class=\"muted\">no diagnosis</span>", fp);
 	fputs("</p>\n", fp);
+	if (v->ledger != NULL) {
+		ribbon_put(fp, v, nz(z->name));
+		outages_put(fp, v, nz(z->name));
+	}
 	if (heatmap_put(fp, v->doc->history, nz(z->name), nz(z->name), c) != 0)
 		return -1;
 	fputs("</section>\n", fp);
@@ -495,6 +601,12 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 	fprintf(fp, "; watcher up %s; refreshes every %u s</p>\n</header>\n",
 	    tw_text_span(v->now - v->started, a, sizeof(a)), refresh);
 
+	if (v->ledger != NULL) {
+		struct tw_error err;
+
+		memset(&err, 0, sizeof(err));
+		(void)tw_ledger_read_begin(v->ledger, &err);
+	}
 	if (t == NULL || t->n_zones == 0)
 		fputs("<p class=\"muted\" id=\"no-zones\">no zone state yet</p>\n", fp);
 	for (i = 0; t != NULL && i < t->n_zones; i++) {
@@ -515,6 +627,8 @@ tw_statuspage_render(const struct tw_view *v, FILE *fp)
 	fputs("</body>\n</html>\n", fp);
 	rc = 0;
 out:
+	if (v->ledger != NULL)
+		tw_ledger_read_end(v->ledger);
 	if (fflush(fp) != 0 || ferror(fp))
 		rc = -1;
 	return rc;

@@ -18,6 +18,7 @@
 #include "tldwatch/escape.h"
 #include "tldwatch/statuspage.h"
 #include "view_fixture.h"
+#include "ledger_fixture.h"
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -420,6 +421,53 @@ test_write_error(void **state)
 	tw_statefile_doc_clear(&doc);
 }
 
+/*
+ * With a ledger: each zone gets a ribbon of the last seven days (an hour a
+ * cell, the worst state of the hour) and its outages, newest first, with
+ * their durations and who came back first.
+ */
+static void
+test_ledger_sections(void **state)
+{
+	char dir[] = "/tmp/tw-page-ledger.XXXXXX", path[96], cmd[160];
+	struct tw_state_doc doc;
+	struct watcher w;
+	struct tw_view v;
+	char *page, *sec;
+	size_t cells = 0;
+	const char *p;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ledger.db", dir);
+	watcher_open(&w, path);
+	play_2014(&w);
+	fx_doc(&doc, false);
+	fx_view(&v, &doc);
+	v.ledger = w.l;
+	v.now = T0 + IVAL * (double)w.round;
+	page = render(&v);
+	sec = element(page, "zone-kp", "</section>");
+	/* 168 cells, the story's hour down (red), the hours before it without rounds */
+	for (p = strstr(sec, "<div class=\"ribbon\""); p != NULL && (p = strstr(p, "<span class=\"h-")) != NULL;
+	    p++)
+		cells++;
+	assert_int_equal(cells, 168);
+	assert_non_null(strstr(sec, "<span class=\"h-down\" title=\"2014-12-19T14:00:00.000Z: up "));
+	assert_non_null(strstr(sec, "<span class=\"h-none\" title=\"2014-12-19T13:00:00.000Z: no rounds\">"));
+	/* outage 1: 11 minutes within a minute, the news agency and the newspaper first */
+	assert_non_null(strstr(sec, "<table class=\"outages\">"));
+	assert_non_null(strstr(sec, "<td>1</td>"));
+	assert_non_null(strstr(sec, "11m 0s (&plusmn; 1m 0s)"));
+	assert_non_null(strstr(sec, "kcna.kp &rarr; rodong.rep.kp &rarr; naenara.com.kp"));
+	free(sec);
+	free(page);
+	tw_statefile_doc_clear(&doc);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -432,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_empty_view),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_ledger_sections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
