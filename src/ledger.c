@@ -117,18 +117,24 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_SERVER_NEW] = "INSERT INTO servers (zone, served, role, name, address, port, transport)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_SERVER_ROUND] = "INSERT INTO server_rounds VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-	    " ON CONFLICT (round, server) DO UPDATE SET sent = sent + excluded.sent,"
-	    " answered = answered + excluded.answered,"
-	    " rtt_us = coalesce(rtt_us, excluded.rtt_us)",
+	[ST_SERVER_ROUND] = "INSERT INTO server_rounds VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_HOST_NEW] = "INSERT INTO hosts (zone, name) VALUES (?1, ?2)",
-	[ST_HOST_ROUND] = "INSERT OR IGNORE INTO host_rounds VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_HOST_ROUND] = "INSERT INTO host_rounds VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_EVENT] = "INSERT INTO events (round, time_ms, zone, kind, from_state, to_state,"
 	    " diagnosis, outage_seconds, outage_start_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 	    " ?8, ?9)",
-	[ST_TRACKER] = "INSERT OR REPLACE INTO tracker VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	[ST_TRACKER] = "INSERT INTO tracker VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+	    " ON CONFLICT (zone) DO UPDATE SET round = excluded.round, started = excluded.started,"
+	    " published = excluded.published, published_since = excluded.published_since,"
+	    " last_raw = excluded.last_raw, diagnosis = excluded.diagnosis,"
+	    " worse_count = excluded.worse_count, worse_best = excluded.worse_best,"
+	    " better_count = excluded.better_count, better_worst = excluded.better_worst,"
+	    " ring = excluded.ring, flapping = excluded.flapping,"
+	    " calm_rounds = excluded.calm_rounds, run_since = excluded.run_since,"
+	    " bad_since = excluded.bad_since, good_since = excluded.good_since,"
+	    " in_outage = excluded.in_outage, outage_start = excluded.outage_start,"
+	    " outage_state = excluded.outage_state",
 	[ST_TRACKER_DROP] = "DELETE FROM tracker WHERE round < ?1",
 	[ST_META] = "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
 	[ST_ZONE_HOUR] = "INSERT INTO zone_hours VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -168,11 +174,36 @@ struct server_entry {
 	enum tw_role role;
 	struct server_hour hour;
 	uint64_t seen_round;          /* last round it was in (one sample per round) */
+	size_t row;                   /* its row in the batch, for a second sighting that round */
 };
 
 struct host_entry {
 	int64_t id;
 	char *zone, *name;
+	uint64_t seen_round;          /* the round whose batch holds its row */
+};
+
+/*
+ * A round's server and host rows wait in these batches and go in BATCH_ROWS
+ * to a statement: one multi-row INSERT does the work of many single ones at
+ * a third of the cost (a world round has some 20,000 rows).
+ */
+#define BATCH_ROWS 32
+
+struct server_row {
+	int64_t server;
+	int pinned, outcome;
+	unsigned sent, answered;
+	int64_t rtt_us;               /* -1: no answer */
+	bool has_serial;
+	uint32_t serial;
+};
+
+struct host_row {
+	int64_t host;
+	int key, type, resolved, outcome;
+	char *addresses;              /* owned; NULL: none */
+	const char *path, *detail;    /* the round's result's */
 };
 
 /* Per zone, what the next commit needs. */
@@ -195,6 +226,8 @@ struct tw_ledger {
 	sqlite3_stmt *st[ST_COUNT];
 	struct tw_hash servers, hosts, zones;
 	struct tw_vec server_list, host_list, zone_list;   /* of pointers, to free */
+	struct tw_vec server_rows, host_rows;               /* the round's batches */
+	sqlite3_stmt *server_batch, *host_batch;            /* BATCH_ROWS rows each */
 	double keep_s;                /* raw rows older than this go; 0: never */
 	bool reading;
 	bool imported;                /* opening imported a JSON state file */
@@ -256,8 +289,8 @@ step_done(struct tw_ledger *l, sqlite3_stmt *s, struct tw_error *err, const char
 {
 	int rc = sqlite3_step(s);
 
+	/* No clear_bindings: every statement binds every parameter, every time. */
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE)
 		return fail(l, err, what);
 	return 0;
@@ -532,24 +565,22 @@ server_id(struct tw_ledger *l, const struct server_key *k, struct server_entry *
 	return e->id;
 }
 
-static int64_t
-host_id(struct tw_ledger *l, const char *zone, const char *name, struct tw_error *err)
+static struct host_entry *
+host_get(struct tw_ledger *l, const char *zone, const char *name, struct tw_error *err)
 {
 	struct pair_key k = { zone, name };
 	struct host_entry *e = tw_hash_find(&l->hosts, pair_hash(zone, name), host_eq, &k);
 	sqlite3_stmt *s = l->st[ST_HOST_NEW];
 
 	if (e != NULL)
-		return e->id;
+		return e;
 	bind_text(s, 1, zone);
 	bind_text(s, 2, name);
 	if (step_done(l, s, err, "insert a host") != 0)
-		return -1;
-	if ((e = host_remember(l, sqlite3_last_insert_rowid(l->db), zone, name)) == NULL) {
+		return NULL;
+	if ((e = host_remember(l, sqlite3_last_insert_rowid(l->db), zone, name)) == NULL)
 		tw_error_set(err, l->path, 0, 0, "out of memory");
-		return -1;
-	}
-	return e->id;
+	return e;
 }
 
 /* Load the server and host ids, and per zone the latest round, for the writer. */
@@ -591,9 +622,9 @@ load_caches(struct tw_ledger *l, struct tw_error *err)
 		return fail(l, err, "load the hosts");
 	/* Each zone's latest round: where the rollups go on from. */
 	if ((s = prepare(l, "SELECT z.zone, r.start_ms, r.interval_ms, z.published, z.in_outage"
-	    " FROM zone_rounds z JOIN rounds r ON r.id = z.round"
-	    " WHERE z.round = (SELECT max(round) FROM zone_rounds y WHERE y.zone = z.zone)",
-	    err)) == NULL)
+	    " FROM (SELECT zone, max(round) AS last FROM zone_rounds GROUP BY zone) AS y"
+	    " JOIN zone_rounds z ON z.zone = y.zone AND z.round = y.last"
+	    " JOIN rounds r ON r.id = z.round", err)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (sqlite3_column_text(s, 0) == NULL ||
@@ -688,10 +719,16 @@ fail:
 	return -1;
 }
 
-/* Ours, a version we read, whole. */
+/*
+ * Ours, a version we read, and whole.  The whole file is checked
+ * (quick_check: every page, O(size)) when the writer that had it last did
+ * not close it (a crash, a kill): a clean restart does not pay a month's
+ * pages for it; the small tables a resume reads are checked every time.
+ */
 static enum tw_ledger_status
 check_file(struct tw_ledger *l, struct tw_error *err)
 {
+	int64_t open_flag = 0;
 	int64_t app = 0, ver = 0;
 	sqlite3_stmt *s;
 	const char *what;
@@ -716,7 +753,9 @@ check_file(struct tw_ledger *l, struct tw_error *err)
 		    ver > TW_LEDGER_VERSION ? " (written by a newer tldwatch)" : "");
 		return TW_LEDGER_BAD;
 	}
-	if ((s = prepare(l, "PRAGMA quick_check", err)) == NULL)
+	(void)meta_int(l, "open", &open_flag);
+	if ((s = prepare(l, l->writer && open_flag != 0 ? "PRAGMA quick_check" :
+	    "PRAGMA quick_check(meta)", err)) == NULL)
 		return TW_LEDGER_FAILED;
 	rc = sqlite3_step(s);
 	what = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
@@ -739,6 +778,8 @@ upgrade(struct tw_ledger *l, struct tw_error *err)
 	return 0;
 }
 
+static void host_rows_clear(struct tw_ledger *l);
+
 static void
 ledger_free(struct tw_ledger *l)
 {
@@ -748,6 +789,11 @@ ledger_free(struct tw_ledger *l)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(l->st[i]);
+	sqlite3_finalize(l->server_batch);
+	sqlite3_finalize(l->host_batch);
+	host_rows_clear(l);
+	tw_vec_free(&l->server_rows);
+	tw_vec_free(&l->host_rows);
 	if (l->db != NULL)
 		sqlite3_close(l->db);
 	for (i = 0; i < l->server_list.n; i++) {
@@ -826,7 +872,6 @@ static enum tw_ledger_status
 open_db(struct tw_ledger *l, bool create, struct tw_error *err)
 {
 	int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX, rc;
-	int persist = 1;
 
 	flags |= l->writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	if (create)
@@ -841,22 +886,52 @@ open_db(struct tw_ledger *l, bool create, struct tw_error *err)
 	}
 	sqlite3_extended_result_codes(l->db, 1);
 	sqlite3_busy_timeout(l->db, l->writer ? BUSY_WRITER_MS : BUSY_READER_MS);
-	if (!l->writer)
-		return TW_LEDGER_OK;
-	/*
-	 * WAL: readers see whole rounds and never block the round's commit.
-	 * FULL: the round survives a power cut once committed.  The -wal and
-	 * -shm files stay when the watcher stops, so that a reader of another
-	 * user (the monitoring check) can always open the ledger read only.
-	 */
-	if (exec(l, "PRAGMA journal_mode = WAL", err) != 0 ||
-	    exec(l, "PRAGMA synchronous = FULL", err) != 0) {
-		rc = sqlite3_errcode(l->db);
-		return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT ? TW_LEDGER_BAD :
-		    TW_LEDGER_FAILED;
-	}
-	sqlite3_file_control(l->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	return TW_LEDGER_OK;
+}
+
+/*
+ * The writer's settings, once the file is known to be ours (a database of
+ * another program is set aside as it was: turning it to WAL would rewrite
+ * its header).  WAL: readers see whole rounds and never block the round's
+ * commit.  FULL: the round survives a power cut once committed.  The -wal
+ * and -shm files stay when the watcher stops, so that a reader of another
+ * user (the monitoring check) can always open the ledger read only.
+ */
+static int
+writer_settings(struct tw_ledger *l, struct tw_error *err)
+{
+	int persist = 1;
+
+	if (exec(l, "PRAGMA journal_mode = WAL", err) != 0 ||
+	    exec(l, "PRAGMA synchronous = FULL", err) != 0)
+		return -1;
+	sqlite3_file_control(l->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	return exec(l, "INSERT OR REPLACE INTO meta VALUES ('open', 1)", err);
+}
+
+/* "INSERT INTO ${table} VALUES (?, ...), ..." with BATCH_ROWS rows of ${cols} columns. */
+static sqlite3_stmt *
+prepare_batch(struct tw_ledger *l, const char *table, int cols, struct tw_error *err)
+{
+	struct tw_vec sql;
+	sqlite3_stmt *s = NULL;
+	int r, k;
+
+	tw_vec_init(&sql, 1, NULL);
+	(void)tw_vec_printf(&sql, "INSERT INTO %s VALUES ", table);
+	for (r = 0; r < BATCH_ROWS; r++) {
+		(void)tw_vec_printf(&sql, "%s(", r > 0 ? ", " : "");
+		for (k = 0; k < cols; k++)
+			(void)tw_vec_printf(&sql, "%s?", k > 0 ? ", " : "");
+		(void)tw_vec_printf(&sql, ")");
+	}
+	if (sql.v == NULL || sqlite3_prepare_v3(l->db, sql.v, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		fail(l, err, "prepare");
+		s = NULL;
+	}
+	tw_vec_free(&sql);
+	return s;
 }
 
 static int
@@ -868,6 +943,9 @@ prepare_all(struct tw_ledger *l, struct tw_error *err)
 		if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &l->st[i],
 		    NULL) != SQLITE_OK)
 			return fail(l, err, "prepare");
+	if ((l->server_batch = prepare_batch(l, "server_rounds", 8, err)) == NULL ||
+	    (l->host_batch = prepare_batch(l, "host_rounds", 9, err)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -895,6 +973,8 @@ tw_ledger_open(const char *path, bool writer, struct tw_ledger **out, struct tw_
 	tw_vec_init(&l->server_list, sizeof(void *), NULL);
 	tw_vec_init(&l->host_list, sizeof(void *), NULL);
 	tw_vec_init(&l->zone_list, sizeof(void *), NULL);
+	tw_vec_init(&l->server_rows, sizeof(struct server_row), NULL);
+	tw_vec_init(&l->host_rows, sizeof(struct host_row), NULL);
 	l->keep_s = 90.0 * 86400;
 	if (lstat(path, &sb) != 0) {
 		if (errno != ENOENT) {
@@ -941,7 +1021,8 @@ tw_ledger_open(const char *path, bool writer, struct tw_ledger **out, struct tw_
 	}
 	if ((st = check_file(l, err)) != TW_LEDGER_OK)
 		goto out;
-	if (writer && (upgrade(l, err) != 0 || prepare_all(l, err) != 0 ||
+	if (writer && (writer_settings(l, err) != 0 || upgrade(l, err) != 0 ||
+	    prepare_all(l, err) != 0 ||
 	    load_caches(l, err) != 0 || rebuild_hour(l, err) != 0)) {
 		st = TW_LEDGER_FAILED;
 		goto out;
@@ -1402,21 +1483,35 @@ put_server(struct tw_ledger *l, const struct tw_ledger_round *r, const char *zon
 	struct server_key k = { zone, sv->zone != NULL ? sv->zone : "", sv->name, sv->address,
 		sv->port, sv->transport, sv->role };
 	struct server_entry *e = NULL;
-	sqlite3_stmt *s = l->st[ST_SERVER_ROUND];
-	int64_t id, rtt = sv->rtt_ms >= 0 ? (int64_t)llround(sv->rtt_ms * 1000.0) : -1;
+	struct server_row *row;
+	int64_t rtt = sv->rtt_ms >= 0 ? (int64_t)llround(sv->rtt_ms * 1000.0) : -1;
+	bool again;
 
-	if ((id = server_id(l, &k, &e, err)) < 0)
+	if (server_id(l, &k, &e, err) < 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, (int64_t)r->number);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int(s, 3, sv->pinned);
-	sqlite3_bind_int(s, 4, (int)sv->outcome);
-	sqlite3_bind_int(s, 5, (int)sv->sent);
-	sqlite3_bind_int(s, 6, (int)sv->answered);
-	bind_opt_int(s, 7, rtt >= 0, rtt);
-	bind_opt_int(s, 8, sv->has_serial, sv->serial);
-	if (step_done(l, s, err, "insert a server row") != 0)
-		return -1;
+	again = e->seen_round == r->number && e->row < l->server_rows.n;
+	if (again) {
+		/* The same server row twice in a round: one sample, its counts added. */
+		row = tw_vec_at(&l->server_rows, e->row);
+		row->sent += sv->sent;
+		row->answered += sv->answered;
+		if (row->rtt_us < 0)
+			row->rtt_us = rtt;
+	} else {
+		if ((row = tw_vec_push(&l->server_rows)) == NULL) {
+			tw_error_set(err, l->path, 0, 0, "out of memory");
+			return -1;
+		}
+		e->row = l->server_rows.n - 1;
+		row->server = e->id;
+		row->pinned = sv->pinned;
+		row->outcome = (int)sv->outcome;
+		row->sent = sv->sent;
+		row->answered = sv->answered;
+		row->rtt_us = rtt;
+		row->has_serial = sv->has_serial;
+		row->serial = sv->serial;
+	}
 	return server_hour_add(l, e, hour_ms, r->number, sv->sent, sv->answered, rtt, err);
 }
 
@@ -1424,33 +1519,105 @@ static int
 put_host(struct tw_ledger *l, const struct tw_ledger_round *r, const char *zone,
     const struct tw_host_result *h, struct tw_error *err)
 {
-	sqlite3_stmt *s = l->st[ST_HOST_ROUND];
+	struct host_entry *e;
+	struct host_row *row;
 	struct tw_vec addrs;
-	int64_t id;
 	size_t i;
-	int rc;
 
-	if (h->name == NULL || (id = host_id(l, zone, h->name, err)) < 0)
-		return h->name == NULL ? 0 : -1;
+	if (h->name == NULL)
+		return 0;
+	if ((e = host_get(l, zone, h->name, err)) == NULL)
+		return -1;
+	if (e->seen_round == r->number)
+		return 0;               /* a host listed twice: its first row counts */
+	e->seen_round = r->number;
 	/* Addresses are numeric text: one space between them is all the structure they need. */
 	tw_vec_init(&addrs, 1, NULL);
 	for (i = 0; i < h->n_addresses; i++)
-		if (tw_vec_printf(&addrs, "%s%s", i > 0 ? " " : "", h->addresses[i]) != 0) {
-			tw_vec_free(&addrs);
-			tw_error_set(err, l->path, 0, 0, "out of memory");
-			return -1;
-		}
-	sqlite3_bind_int64(s, 1, (int64_t)r->number);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int(s, 3, h->key);
-	sqlite3_bind_int(s, 4, h->type);
-	sqlite3_bind_int(s, 5, h->resolved);
-	sqlite3_bind_int(s, 6, (int)h->outcome);
-	bind_text(s, 7, addrs.n > 0 ? addrs.v : NULL);
-	bind_text(s, 8, h->path);
-	bind_text(s, 9, h->detail);
-	rc = step_done(l, s, err, "insert a host row");
+		if (tw_vec_printf(&addrs, "%s%s", i > 0 ? " " : "", h->addresses[i]) != 0)
+			goto oom;
+	if ((row = tw_vec_push(&l->host_rows)) == NULL)
+		goto oom;
+	row->host = e->id;
+	row->key = h->key;
+	row->type = h->type;
+	row->resolved = h->resolved;
+	row->outcome = (int)h->outcome;
+	row->addresses = addrs.v;
+	row->path = h->path;
+	row->detail = h->detail;
+	return 0;
+oom:
 	tw_vec_free(&addrs);
+	tw_error_set(err, l->path, 0, 0, "out of memory");
+	return -1;
+}
+
+static void
+bind_server_row(sqlite3_stmt *s, int at, int64_t round, const struct server_row *row)
+{
+	sqlite3_bind_int64(s, at + 1, round);
+	sqlite3_bind_int64(s, at + 2, row->server);
+	sqlite3_bind_int(s, at + 3, row->pinned);
+	sqlite3_bind_int(s, at + 4, row->outcome);
+	sqlite3_bind_int(s, at + 5, (int)row->sent);
+	sqlite3_bind_int(s, at + 6, (int)row->answered);
+	bind_opt_int(s, at + 7, row->rtt_us >= 0, row->rtt_us);
+	bind_opt_int(s, at + 8, row->has_serial, row->serial);
+}
+
+static void
+bind_host_row(sqlite3_stmt *s, int at, int64_t round, const struct host_row *row)
+{
+	sqlite3_bind_int64(s, at + 1, round);
+	sqlite3_bind_int64(s, at + 2, row->host);
+	sqlite3_bind_int(s, at + 3, row->key);
+	sqlite3_bind_int(s, at + 4, row->type);
+	sqlite3_bind_int(s, at + 5, row->resolved);
+	sqlite3_bind_int(s, at + 6, row->outcome);
+	bind_text(s, at + 7, row->addresses);
+	bind_text(s, at + 8, row->path);
+	bind_text(s, at + 9, row->detail);
+}
+
+static void
+host_rows_clear(struct tw_ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->host_rows.n; i++)
+		free(((struct host_row *)tw_vec_at(&l->host_rows, i))->addresses);
+	l->host_rows.n = 0;
+	l->server_rows.n = 0;
+}
+
+/* The round's batched rows into their tables: BATCH_ROWS a statement, the rest one by one. */
+static int
+flush_rows(struct tw_ledger *l, int64_t round, struct tw_error *err)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i + BATCH_ROWS <= l->server_rows.n; i += BATCH_ROWS) {
+		for (k = 0; k < BATCH_ROWS; k++)
+			bind_server_row(l->server_batch, (int)k * 8, round,
+			    tw_vec_at(&l->server_rows, i + k));
+		rc = step_done(l, l->server_batch, err, "insert server rows");
+	}
+	for (; rc == 0 && i < l->server_rows.n; i++) {
+		bind_server_row(l->st[ST_SERVER_ROUND], 0, round, tw_vec_at(&l->server_rows, i));
+		rc = step_done(l, l->st[ST_SERVER_ROUND], err, "insert a server row");
+	}
+	for (i = 0; rc == 0 && i + BATCH_ROWS <= l->host_rows.n; i += BATCH_ROWS) {
+		for (k = 0; k < BATCH_ROWS; k++)
+			bind_host_row(l->host_batch, (int)k * 9, round, tw_vec_at(&l->host_rows, i + k));
+		rc = step_done(l, l->host_batch, err, "insert host rows");
+	}
+	for (; rc == 0 && i < l->host_rows.n; i++) {
+		bind_host_row(l->st[ST_HOST_ROUND], 0, round, tw_vec_at(&l->host_rows, i));
+		rc = step_done(l, l->st[ST_HOST_ROUND], err, "insert a host row");
+	}
+	host_rows_clear(l);
 	return rc;
 }
 
@@ -1502,6 +1669,8 @@ put_event(struct tw_ledger *l, const struct tw_ledger_round *r, const struct tw_
 	bind_text(s, 7, ev->diagnosis);
 	if (ev->has_outage_seconds)
 		sqlite3_bind_double(s, 8, ev->outage_seconds);
+	else
+		sqlite3_bind_null(s, 8);
 	bind_opt_int(s, 9, ev->outage_start > 0, to_ms(ev->outage_start));
 	return step_done(l, s, err, "insert an event");
 }
@@ -1746,6 +1915,8 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 		if (zt != NULL && track_outage(l, r, ze, zt, err) != 0)
 			goto out;
 	}
+	if (flush_rows(l, (int64_t)r->number, err) != 0)
+		goto out;
 	for (i = 0; i < r->n_events; i++)
 		if (put_event(l, r, &r->events[i], err) != 0)
 			goto out;
@@ -1784,6 +1955,7 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 oom:
 	tw_error_set(err, l->path, 0, 0, "out of memory");
 out:
+	host_rows_clear(l);
 	tw_hash_free(&tracks);
 	return rc;
 }
@@ -1850,11 +2022,12 @@ tw_ledger_close(struct tw_ledger *l)
 
 	if (l == NULL)
 		return;
-	/* The current hour's server rollups, so far. */
+	/* The current hour's server rollups, so far; and a clean close is noted. */
 	if (l->writer && l->db != NULL) {
 		memset(&ignored, 0, sizeof(ignored));
 		if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-			if (flush_hours(l, 0, true, &ignored) == 0)
+			if (flush_hours(l, 0, true, &ignored) == 0 &&
+			    exec(l, "INSERT OR REPLACE INTO meta VALUES ('open', 0)", &ignored) == 0)
 				sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 			else
 				sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);

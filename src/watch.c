@@ -361,6 +361,7 @@ process(struct watcher *w, struct tw_check_result *r)
 {
 	struct tw_event *ev = NULL;
 	size_t n_ev = 0, i;
+	double t0;
 
 	tw_verdict_apply(r);
 	if (tw_tracker_update(w->tracker, &w->cfg->watch, r, w->round_wall, &ev, &n_ev) != 0) {
@@ -389,10 +390,16 @@ process(struct watcher *w, struct tw_check_result *r)
 			    zt != NULL ? tw_state_str(zt->published) : "-");
 		}
 	}
+	t0 = tw_clock_mono_ms();
 	keep_round(w, r, ev, n_ev);
-	if (w->opts.verbosity > 1 && w->ledger != NULL)
-		fprintf(stderr, "tldwatch: round %llu %s\n", (unsigned long long)w->tracker->rounds,
-		    w->n_pending == 0 ? "committed" : "waits for the ledger");
+	if (w->opts.verbosity > 1 && w->ledger != NULL) {
+		if (w->n_pending == 0)
+			fprintf(stderr, "tldwatch: round %llu committed in %.3f ms\n",
+			    (unsigned long long)w->tracker->rounds, tw_clock_mono_ms() - t0);
+		else
+			fprintf(stderr, "tldwatch: round %llu waits for the ledger\n",
+			    (unsigned long long)w->tracker->rounds);
+	}
 }
 
 static void

@@ -326,6 +326,18 @@ write_file(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
+static size_t
+read_bytes(const char *path, unsigned char *buf, size_t n)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t got;
+
+	assert_non_null(fp);
+	got = fread(buf, 1, n, fp);
+	fclose(fp);
+	return got;
+}
+
 /* Files that are not a ledger of ours are refused, never written. */
 static void
 test_refuses(void **state)
@@ -334,6 +346,7 @@ test_refuses(void **state)
 	struct tw_ledger *l;
 	struct tw_error err;
 	char other[200], cmd[400];
+	unsigned char before[4096], after[4096];
 	sqlite3 *db;
 	struct stat st;
 
@@ -351,8 +364,14 @@ test_refuses(void **state)
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+	assert_int_equal(read_bytes(f->path, before, sizeof(before)), sizeof(before));
 	assert_int_equal(tw_ledger_open(f->path, true, &l, &err), TW_LEDGER_BAD);
 	assert_non_null(strstr(err.msg, "not a tldwatch ledger"));
+	/* left as it was: not even turned to WAL (header bytes 18-19), no -wal beside it */
+	assert_int_equal(read_bytes(f->path, after, sizeof(after)), sizeof(after));
+	assert_memory_equal(before, after, sizeof(before));
+	snprintf(cmd, sizeof(cmd), "%s-wal", f->path);
+	assert_int_equal(stat(cmd, &st), -1);
 	assert_int_equal(count(f->path, "SELECT count(*) FROM t"), 1);
 	unlink(f->path);
 
