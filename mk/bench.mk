@@ -33,3 +33,9 @@ bench-all: all $(B)/diag-shim.so
 # The serial-plugin comparison (a, b) under the issue's name for it.
 .PHONY: bench-serial
 bench-serial: bench-speed
+
+# The ledger's generator (bench/ledger-cost): a month of the .kp lab's rounds through the real
+# tracker and ledger, and a restart's resume.
+$(B)/ledger-gen: bench/ledger/ledger-gen.c $(B)/libtldwatch.a
+	@echo "CC  $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) -lm
