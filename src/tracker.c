@@ -256,6 +256,7 @@ tw_tracker_free(struct tw_tracker *t)
 	for (i = 0; i < t->n_zones; i++)
 		track_clear(&t->zones[i]);
 	free(t->zones);
+	tw_hash_free(&t->index);
 	free(t);
 }
 
@@ -282,6 +283,44 @@ tw_tracker_overall(const struct tw_tracker *t)
 	return s;
 }
 
+static bool
+track_named(const void *item, const void *key)
+{
+	return strcmp(((const struct tw_zone_track *)item)->name, key) == 0;
+}
+
+static bool
+result_named(const void *item, const void *key)
+{
+	return strcmp(((const struct tw_zone_result *)item)->name, key) == 0;
+}
+
+/* (Re)build t->index when the zones changed under it; -1 when memory ran out. */
+static int
+index_tracks(struct tw_tracker *t)
+{
+	size_t i;
+	uint64_t h;
+
+	if (t->indexed == t->zones && t->n_indexed == t->n_zones)
+		return 0;   /* (an empty index for no zones, too) */
+	tw_hash_clear(&t->index);
+	t->indexed = NULL;
+	if (tw_hash_reserve(&t->index, t->n_zones) != 0)
+		return -1;
+	for (i = 0; i < t->n_zones; i++) {
+		if (t->zones[i].name == NULL)
+			continue;
+		h = tw_hash_str(TW_HASH_SEED, t->zones[i].name);
+		/* A name tracked twice (a damaged state file): the first track counts. */
+		if (tw_hash_find(&t->index, h, track_named, t->zones[i].name) == NULL)
+			(void)tw_hash_add(&t->index, h, &t->zones[i]);   /* reserved: cannot fail */
+	}
+	t->indexed = t->zones;
+	t->n_indexed = t->n_zones;
+	return 0;
+}
+
 struct tw_zone_track *
 tw_tracker_find(struct tw_tracker *t, const char *zone)
 {
@@ -289,21 +328,11 @@ tw_tracker_find(struct tw_tracker *t, const char *zone)
 
 	if (t == NULL || zone == NULL)
 		return NULL;
-	for (i = 0; i < t->n_zones; i++)
+	if (index_tracks(t) == 0)
+		return tw_hash_find(&t->index, tw_hash_str(TW_HASH_SEED, zone), track_named, zone);
+	for (i = 0; i < t->n_zones; i++)     /* no memory for the index: look the slow way */
 		if (t->zones[i].name != NULL && strcmp(t->zones[i].name, zone) == 0)
 			return &t->zones[i];
-	return NULL;
-}
-
-/* The first zone of ${r} named ${name}, or NULL. */
-static const struct tw_zone_result *
-result_zone(const struct tw_check_result *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->n_zones; i++)
-		if (r->zones[i].name != NULL && strcmp(r->zones[i].name, name) == 0)
-			return &r->zones[i];
 	return NULL;
 }
 
@@ -364,9 +393,11 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 {
 	struct tw_zone_track *nz = NULL;
 	struct tw_event *ev = NULL;
+	struct tw_hash in_result = TW_HASH_INIT;   /* first zone of ${r} of each name */
 	bool *fresh = NULL;	/* nz[i].name is a new copy, not the old track's */
+	bool *kept = NULL;	/* t->zones[i] goes on as a track of nz */
 	struct limits l;
-	size_t n = 0, n_ev = 0, i, j;
+	size_t n = 0, n_ev = 0, i;
 	bool blind;
 
 	if (events != NULL)
@@ -379,8 +410,22 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 	blind = r->deadline_hit || r->error != NULL;
 	if (r->n_zones > 0 && ((nz = calloc(r->n_zones, sizeof(*nz))) == NULL ||
 	    (ev = calloc(r->n_zones, sizeof(*ev))) == NULL ||
-	    (fresh = calloc(r->n_zones, sizeof(*fresh))) == NULL))
+	    (fresh = calloc(r->n_zones, sizeof(*fresh))) == NULL ||
+	    tw_hash_reserve(&in_result, r->n_zones) != 0))
 		goto fail;
+	if ((t->n_zones > 0 && (kept = calloc(t->n_zones, sizeof(*kept))) == NULL) ||
+	    index_tracks(t) != 0)
+		goto fail;
+	for (i = 0; i < r->n_zones; i++) {
+		const char *name = r->zones[i].name;
+		uint64_t h;
+
+		if (name == NULL)
+			continue;
+		h = tw_hash_str(TW_HASH_SEED, name);
+		if (tw_hash_find(&in_result, h, result_named, name) == NULL)
+			(void)tw_hash_add(&in_result, h, &r->zones[i]);   /* reserved */
+	}
 
 	/* Tracked zones still in the result keep their order... */
 	for (i = 0; i < t->n_zones; i++) {
@@ -389,8 +434,10 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 		/* A name tracked twice (a damaged state file) keeps its first track. */
 		if (t->zones[i].name == NULL ||
 		    tw_tracker_find(t, t->zones[i].name) != &t->zones[i] ||
-		    (zr = result_zone(r, t->zones[i].name)) == NULL)
+		    (zr = tw_hash_find(&in_result, tw_hash_str(TW_HASH_SEED, t->zones[i].name),
+		    result_named, t->zones[i].name)) == NULL)
 			continue;
+		kept[i] = true;
 		nz[n] = t->zones[i];
 		nz[n].diagnosis = NULL;
 		if (advance(&nz[n++], &l, zr, blind, now, ev, &n_ev) == -1)
@@ -400,7 +447,8 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 	for (i = 0; i < r->n_zones; i++) {
 		const struct tw_zone_result *zr = &r->zones[i];
 
-		if (zr->name == NULL || result_zone(r, zr->name) != zr ||
+		if (zr->name == NULL || tw_hash_find(&in_result, tw_hash_str(TW_HASH_SEED,
+		    zr->name), result_named, zr->name) != zr ||
 		    tw_tracker_find(t, zr->name) != NULL)
 			continue;
 		memset(&nz[n], 0, sizeof(nz[n]));
@@ -415,12 +463,8 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 
 	/* Commit: the old diagnoses go, and the names of dropped zones. */
 	for (i = 0; i < t->n_zones; i++) {
-		bool kept = false;
-
-		for (j = 0; j < n && !kept; j++)
-			kept = !fresh[j] && nz[j].name == t->zones[i].name;
 		free(t->zones[i].diagnosis);
-		if (!kept)
+		if (!kept[i])
 			free(t->zones[i].name);
 	}
 	free(t->zones);
@@ -430,11 +474,16 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 	}
 	t->zones = nz;
 	t->n_zones = n;
+	tw_hash_clear(&t->index);   /* rebuilt at the next find: it pointed into the old array */
+	t->indexed = NULL;
+	t->n_indexed = 0;
 	/* Saturate where the state file stops (a JSON integer), so the count always saves. */
 	if (t->rounds < (uint64_t)INT64_MAX)
 		t->rounds++;
 	t->last_round = now;
 	free(fresh);
+	free(kept);
+	tw_hash_free(&in_result);
 	if (n_ev == 0) {
 		free(ev);
 		ev = NULL;
@@ -451,6 +500,8 @@ fail:
 	}
 	free(nz);
 	free(fresh);
+	free(kept);
+	tw_hash_free(&in_result);
 	tw_event_array_free(ev, n_ev);
 	return -1;
 }

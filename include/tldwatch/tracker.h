@@ -39,6 +39,7 @@
 
 #include "tldwatch/config.h"
 #include "tldwatch/event.h"
+#include "tldwatch/hash.h"
 #include "tldwatch/result.h"
 
 #define TW_FLAP_WINDOW_MAX 64
@@ -75,6 +76,10 @@ struct tw_tracker {
 	size_t n_zones;
 	uint64_t rounds;              /* rounds seen since the state began (survives restarts) */
 	double last_round;            /* start time of the latest round; 0 = none */
+	/* tw_tracker_find's index (first track of each name), rebuilt when zones/n_zones change */
+	struct tw_hash index;
+	const struct tw_zone_track *indexed;
+	size_t n_indexed;
 };
 
 /* tw_tracker_new(): an empty tracker; NULL on allocation failure. */

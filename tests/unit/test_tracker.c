@@ -623,6 +623,42 @@ test_zones_added_removed(void **state)
 	assert_string_equal(t->zones[1].name, "b");
 	assert_string_equal(t->zones[2].name, "a");
 	assert_int_equal(t->zones[2].published, TW_STATE_DEGRADED);
+	/* find sees the new array, never the one the update freed */
+	assert_ptr_equal(tw_tracker_find(t, "a"), &t->zones[2]);
+	assert_ptr_equal(tw_tracker_find(t, "c"), &t->zones[0]);
+	assert_null(tw_tracker_find(t, "kp"));
+	tw_tracker_free(t);
+}
+
+/* A name tracked twice (a damaged state file): the first track goes on, the other goes. */
+static void
+test_tracked_twice(void **state)
+{
+	struct tw_tracker *t = tw_tracker_new();
+	struct zin one = { "kp", TW_STATE_DOWN, "dark" };
+	struct tw_event *ev;
+	size_t n_ev;
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(t->zones = calloc(3, sizeof(*t->zones)));
+	t->n_zones = 3;
+	t->zones[0].name = strdup("kp");
+	t->zones[0].published = TW_STATE_UP;
+	t->zones[0].started = true;
+	t->zones[1].name = strdup("kr");
+	t->zones[2].name = strdup("kp");
+	t->zones[2].published = TW_STATE_DOWN;
+	t->zones[2].started = true;
+	assert_ptr_equal(tw_tracker_find(t, "kp"), &t->zones[0]);
+	assert_ptr_equal(tw_tracker_find(t, "kr"), &t->zones[1]);
+	ev = feed(t, &defaults, &one, 1, 0, T0, &n_ev);
+	tw_event_array_free(ev, n_ev);
+	assert_int_equal(t->n_zones, 1);
+	assert_string_equal(t->zones[0].name, "kp");
+	assert_int_equal(t->zones[0].published, TW_STATE_UP);   /* one down round: not yet */
+	assert_ptr_equal(tw_tracker_find(t, "kp"), &t->zones[0]);
+	assert_null(tw_tracker_find(t, "kr"));
 	tw_tracker_free(t);
 }
 
@@ -875,6 +911,7 @@ main(void)
 		cmocka_unit_test(test_first_round),
 		cmocka_unit_test(test_first_round_states),
 		cmocka_unit_test(test_zones_added_removed),
+		cmocka_unit_test(test_tracked_twice),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_window_shrinks),
 		cmocka_unit_test(test_random_properties),
