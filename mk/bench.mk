@@ -2,7 +2,7 @@
 # comparisons against check_dig, dig and dnsperf, and the driver that writes bench/RESULTS.md.
 # Included by the Makefile; every target sends packets to 127.0.0.0/8 only.
 
-DEBS += dnsperf monitoring-plugins-standard time
+DEBS += dnsperf monitoring-plugins-standard time jq
 
 .PHONY: bench-all bench-speed bench-world bench-watch bench-world-gen bench-diag-shim
 
@@ -26,8 +26,16 @@ bench-world: all $(B)/diag-shim.so
 bench-watch: all
 	TLDWATCH_LOOPBACK_ONLY=1 bench/watch-cost
 
-# Everything, and bench/RESULTS.md with the machine's description (about 8 minutes).
-bench-all: all $(B)/diag-shim.so
+# e.: the ledger's cost and speed; f.: one /metrics scrape of the world watcher.
+.PHONY: bench-ledger bench-scrape
+bench-ledger: all $(B)/ledger-gen
+	TLDWATCH_LOOPBACK_ONLY=1 bench/ledger-cost
+
+bench-scrape: all
+	TLDWATCH_LOOPBACK_ONLY=1 bench/scrape-cost
+
+# Everything, and bench/RESULTS.md with the machine's description (about 14 minutes).
+bench-all: all $(B)/diag-shim.so $(B)/ledger-gen
 	TLDWATCH_LOOPBACK_ONLY=1 bench/run-all
 
 # The serial-plugin comparison (a, b) under the issue's name for it.
