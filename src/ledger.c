@@ -1334,13 +1334,17 @@ outage_tell(struct tw_ledger *l, const char *zone, unsigned number, int64_t firs
 {
 	struct story_rows s;
 	struct tw_outage_span sp;
-	int64_t from = 0;
+	int64_t from = 0, start_ms = 0;
 	size_t at = 0;
 
 	memset(o, 0, sizeof(*o));
 	if (story_from(l, zone, first_round, number, &from, err) != 0 ||
+	    query_int(l, "SELECT start_ms FROM outages WHERE zone = ?1 AND number = ?2", zone,
+	    (int64_t)number, &start_ms, err) != 0 ||
 	    story_rows_load(l, zone, from, to, flap_window, &s, err) != 0)
 		return -1;
+	/* An outage carried over (from a v1 state file) began before its first row. */
+	s.in.held_since = from_ms(start_ms);
 	/* The outage that holds its first round. */
 	while (tw_outage_next(&s.in, at, &sp) == 0 && sp.ended && sp.next <= s.in.n_rounds &&
 	    s.rounds[sp.next - 1].round < first_round)

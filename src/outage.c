@@ -37,6 +37,7 @@ tw_outage_next(const struct tw_outage_input *in, size_t from, struct tw_outage_s
 		;
 	span->floor = from;
 	span->next = x;
+	span->carried = e == from;
 	/* The bad run that led to it: back over bad and blind rounds, then its first bad one. */
 	for (k = e; k > from && (is_bad(r[k - 1].raw) || r[k - 1].raw == TW_STATE_UNKNOWN); k--)
 		;
@@ -274,12 +275,20 @@ tw_outage_build(const struct tw_outage_input *in, const struct tw_outage_span *s
 			break;
 		}
 	}
+	/* Carried over from before these rounds: the tracker's start is the outage's. */
+	if (sp->carried && in->held_since > 0 && in->held_since < o->start) {
+		o->start = in->held_since;
+		o->start_lo_known = false;
+	}
 	if (sp->ended) {
 		o->end = r[sp->g].start;
-		for (k = sp->g; k > sp->b; k--)
-			if (is_bad(r[k - 1].raw))
+		o->end_lo = o->start;     /* no bad round among these: ended since it began */
+		for (k = sp->g; k > sp->b; k--) {
+			if (is_bad(r[k - 1].raw)) {
+				o->end_lo = r[k - 1].start;
 				break;
-		o->end_lo = r[k - 1].start;
+			}
+		}
 		end_w = o->end - o->end_lo;
 	}
 	o->seconds = r[last].start - o->start;
@@ -288,6 +297,8 @@ tw_outage_build(const struct tw_outage_input *in, const struct tw_outage_span *s
 	pre = pre_start(in, sp, lower);
 	if (failed || build_phases(in, sp, pre, lower, o) != 0)
 		goto fail;
+	if (o->n_phases > 0 && pre == sp->b && o->phases[0].start > o->start)
+		o->phases[0].start = o->start;   /* carried: its first phase from its start */
 	if (in->n_hosts > 0) {
 		if ((o->hosts = calloc(in->n_hosts, sizeof(*o->hosts))) == NULL ||
 		    (o->order = calloc(in->n_hosts, sizeof(*o->order))) == NULL)

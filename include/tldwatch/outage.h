@@ -15,7 +15,9 @@
  *                published unstable, not as an outage.
  *   start_bounds [the last round before B that was neither bad nor blind, B]:
  *                the outage began in between
- *   end_bounds   [the last round before G that was partial or down, G]
+ *   end_bounds   [the last round before G that was partial or down, G]; when
+ *                no round of it was (an outage carried over, its bad rounds
+ *                before the input), [its start, G]
  *   seconds      t(G) - t(B) (so far, while it lasts); uncertainty half the
  *                sum of the bounds' widths: for evenly spaced rounds the true
  *                duration lies within seconds +- uncertainty (one interval)
@@ -32,6 +34,10 @@
  *                never went dark in the outage has neither
  *   restoration_order  the hosts that came back, by the round they came
  *                back in; ties keep the configuration's order
+ *
+ * An outage the tracker already held at the first round given (carried)
+ * starts at in->held_since when that is earlier than its rounds, its
+ * start bound unknown.
  *
  * Times are Unix seconds (the rounds' start times).  Strings are copied:
  * an outage outlives its input.
@@ -71,6 +77,13 @@ struct tw_outage_input {
 	const struct tw_outage_round *rounds; /* oldest first */
 	size_t n_rounds;
 	unsigned flap_window;         /* watch.flap_window, to date an unstable stretch */
+	/*
+	 * When the tracker dates the outage from before the first of these
+	 * rounds (an outage carried over from a state the rounds do not
+	 * reach, such as an imported v1 state file): that start, Unix
+	 * seconds; 0 when the rounds hold the whole outage.
+	 */
+	double held_since;
 };
 
 /* Where one outage is in the input's rounds. */
@@ -80,6 +93,7 @@ struct tw_outage_span {
 	bool ended;
 	size_t next;                  /* where to look for the next outage */
 	size_t floor;                 /* its story looks back no further than this round */
+	bool carried;                 /* the tracker already held it at round ${floor} */
 };
 
 /*

@@ -406,6 +406,8 @@ test_import(void **state)
 	struct tw_ledger *l;
 	struct tw_state_doc doc;
 	struct tw_error err;
+	struct watcher w;
+	struct tw_outage o;
 	char *json = golden_slurp(GOLDEN_DIR "watch-state.json"), keep[200], *back;
 
 	assert_non_null(json);
@@ -421,6 +423,38 @@ test_import(void **state)
 	assert_true(doc.tracker->zones[0].outage_start == T0 + 6 * IVAL);
 	assert_int_equal(doc.events->len, 4);
 	assert_int_equal(tw_event_ring_at(doc.events, 1)->kind, TW_EVENT_OUTAGE);
+
+	/*
+	 * The watcher goes on, days later, with every round healthy: the
+	 * outage it carried over is told from its start, not from the first
+	 * round the ledger holds, while it lasts and once it ended, and its
+	 * end bound is no earlier than that start.
+	 */
+	memset(&w, 0, sizeof(w));
+	w.cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60 };
+	w.l = l;
+	w.t = doc.tracker;
+	doc.tracker = NULL;
+	w.round = 3 * 1440;
+	step(&w, 'u', "RRR");
+	assert_int_equal(tw_ledger_outage(l, "kp", 0, -1, &o, &err), 0);
+	assert_true(o.ongoing);
+	assert_true(o.start == T0 + 6 * IVAL);
+	tw_outage_clear(&o);
+	step(&w, 'u', "RRR");
+	step(&w, 'u', "RRR");
+	assert_false(w.t->zones[0].in_outage);
+	assert_int_equal(tw_ledger_outage(l, "kp", 0, -1, &o, &err), 0);
+	assert_false(o.ongoing);
+	assert_int_equal(o.number, 1);
+	assert_true(o.start == T0 + 6 * IVAL);
+	assert_false(o.start_lo_known);
+	assert_true(o.end_lo >= o.start && o.end_lo <= o.end);
+	assert_true(o.end == T0 + IVAL * (3 * 1440 + 1));
+	assert_true(o.seconds == o.end - o.start);
+	assert_true(o.uncertainty >= 0 && o.uncertainty <= o.seconds);
+	tw_outage_clear(&o);
+	tw_tracker_free(w.t);
 	tw_statefile_doc_clear(&doc);
 	tw_ledger_close(l);
 	snprintf(keep, sizeof(keep), "%s.v1.json", f->path);

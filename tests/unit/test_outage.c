@@ -231,6 +231,63 @@ test_from_the_start(void **state)
 	tw_outage_clear(&o);
 }
 
+/*
+ * Carried over (an imported v1 state file): the tracker held an outage since
+ * long before the first round, and no round of it was bad (the rise
+ * streak ends it).  It starts when the tracker says, its end bound is that
+ * start (never a round before the input), and its first phase starts there.
+ */
+static void
+test_carried(void **state)
+{
+	static const char *const rows[] = { "upo RRRR", "upo RRRR", "uu. RRRR" };
+	struct story s;
+	struct tw_outage_span sp;
+	struct tw_outage o;
+	const double since = T0 - 86400;
+
+	story(&s, rows, N(rows));
+	s.in.held_since = since;
+	assert_int_equal(tw_outage_next(&s.in, 0, &sp), 0);
+	assert_true(sp.carried);
+	assert_int_equal(tw_outage_build(&s.in, &sp, &o), 0);
+	assert_true(o.start == since);
+	assert_false(o.start_lo_known);
+	assert_false(o.ongoing);
+	/* the good run that ended it began with its first round here: G is the next one */
+	assert_true(o.end == T(1));
+	assert_true(o.end_lo == since);
+	assert_true(o.seconds == T(1) - since);
+	assert_true(o.uncertainty == (T(1) - since) / 2);
+	assert_true(o.n_phases >= 1);
+	assert_true(o.phases[0].start == since);
+	assert_int_equal(o.first_round, 100);
+	tw_outage_clear(&o);
+
+	/* Without held_since the rounds are all there is: it starts at the first. */
+	s.in.held_since = 0;
+	assert_int_equal(tw_outage_next(&s.in, 0, &sp), 0);
+	assert_int_equal(tw_outage_build(&s.in, &sp, &o), 0);
+	assert_true(o.start == T0);
+	assert_true(o.end_lo == T0);
+	assert_true(o.uncertainty == IVAL / 2);
+	tw_outage_clear(&o);
+
+	/* A later start than the rounds' never moves it: not carried. */
+	{
+		static const char *const later[] = { "uu. RRRR", "DDo DDDD", "uu. RRRR" };
+
+		story(&s, later, N(later));
+		s.in.held_since = T(5);
+		assert_int_equal(tw_outage_next(&s.in, 0, &sp), 0);
+		assert_false(sp.carried);
+		assert_int_equal(tw_outage_build(&s.in, &sp, &o), 0);
+		assert_true(o.start == T(1));
+		assert_true(o.start_lo_known);
+		tw_outage_clear(&o);
+	}
+}
+
 /* A degraded stretch before B is told by published state, the bad run by its own. */
 static void
 test_pre_phases(void **state)
@@ -268,6 +325,7 @@ main(void)
 		cmocka_unit_test(test_flapping_and_partial),
 		cmocka_unit_test(test_two),
 		cmocka_unit_test(test_from_the_start),
+		cmocka_unit_test(test_carried),
 		cmocka_unit_test(test_pre_phases),
 	};
 
