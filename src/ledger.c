@@ -231,6 +231,7 @@ struct tw_ledger {
 	double keep_s;                /* raw rows older than this go; 0: never */
 	bool reading;
 	bool imported;                /* opening imported a JSON state file */
+	bool readonly;                /* the writer cannot write the file now: reopen first */
 };
 
 /* ---- errors ---- */
@@ -779,6 +780,7 @@ upgrade(struct tw_ledger *l, struct tw_error *err)
 }
 
 static void host_rows_clear(struct tw_ledger *l);
+static void finalize_all(struct tw_ledger *l);
 
 static void
 ledger_free(struct tw_ledger *l)
@@ -787,10 +789,7 @@ ledger_free(struct tw_ledger *l)
 
 	if (l == NULL)
 		return;
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(l->st[i]);
-	sqlite3_finalize(l->server_batch);
-	sqlite3_finalize(l->host_batch);
+	finalize_all(l);
 	host_rows_clear(l);
 	tw_vec_free(&l->server_rows);
 	tw_vec_free(&l->host_rows);
@@ -1021,7 +1020,13 @@ tw_ledger_open(const char *path, bool writer, struct tw_ledger **out, struct tw_
 	}
 	if ((st = check_file(l, err)) != TW_LEDGER_OK)
 		goto out;
-	if (writer && (writer_settings(l, err) != 0 || upgrade(l, err) != 0 ||
+	/*
+	 * A file SQLite could open only for reading (a read-only file system,
+	 * no write permission): the watcher starts all the same, and every
+	 * commit tries to open it for writing again until it can.
+	 */
+	l->readonly = writer && sqlite3_db_readonly(l->db, "main") == 1;
+	if (writer && ((!l->readonly && writer_settings(l, err) != 0) || upgrade(l, err) != 0 ||
 	    prepare_all(l, err) != 0 ||
 	    load_caches(l, err) != 0 || rebuild_hour(l, err) != 0)) {
 		st = TW_LEDGER_FAILED;
@@ -2002,6 +2007,48 @@ reload_caches(struct tw_ledger *l)
 		(void)rebuild_hour(l, &ignored);
 }
 
+static void
+finalize_all(struct tw_ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(l->st[i]);
+		l->st[i] = NULL;
+	}
+	sqlite3_finalize(l->server_batch);
+	sqlite3_finalize(l->host_batch);
+	l->server_batch = l->host_batch = NULL;
+}
+
+/*
+ * Open the file for writing again (it was read only).  The connection is
+ * swapped only for one that can write, so the ledger always has one that
+ * reads.  0, or -1 with ${err} (still read only: try again later).
+ */
+static int
+reopen_writable(struct tw_ledger *l, struct tw_error *err)
+{
+	sqlite3 *old = l->db;
+
+	l->db = NULL;
+	if (open_db(l, false, err) != TW_LEDGER_OK || sqlite3_db_readonly(l->db, "main") != 0) {
+		if (l->db != NULL && sqlite3_db_readonly(l->db, "main") != 0)
+			tw_error_set(err, l->path, 0, 0, "cannot be written (a read-only file system, "
+			    "or no write permission)");
+		if (l->db != NULL)
+			sqlite3_close(l->db);
+		l->db = old;
+		return -1;
+	}
+	finalize_all(l);
+	sqlite3_close(old);
+	if (writer_settings(l, err) != 0 || prepare_all(l, err) != 0)
+		return -1;
+	l->readonly = false;
+	return 0;
+}
+
 int
 tw_ledger_commit(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_error *err)
 {
@@ -2009,10 +2056,15 @@ tw_ledger_commit(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw
 		tw_error_set(err, l->path, 0, 0, "opened read only");
 		return -1;
 	}
-	if (exec(l, "BEGIN IMMEDIATE", err) != 0)
+	if (l->readonly && reopen_writable(l, err) != 0)
 		return -1;
+	if (exec(l, "BEGIN IMMEDIATE", err) != 0) {
+		l->readonly = (sqlite3_errcode(l->db) & 0xff) == SQLITE_READONLY;
+		return -1;
+	}
 	if (commit_rows(l, r, err) == 0 && exec(l, "COMMIT", err) == 0)
 		return 0;
+	l->readonly = (sqlite3_errcode(l->db) & 0xff) == SQLITE_READONLY;
 	/* Harmless when SQLite rolled back already (full disk, I/O error). */
 	sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 	reload_caches(l);
