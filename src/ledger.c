@@ -247,7 +247,8 @@ fail(struct tw_ledger *l, struct tw_error *err, const char *what)
 static int64_t
 to_ms(double t)
 {
-	return (int64_t)llround(t * 1000.0);
+	/* Truncated as tw_clock_iso writes times, so the ledger and the events agree. */
+	return (int64_t)floor(t * 1000.0 + 1e-3);
 }
 
 static double
