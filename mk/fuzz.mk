@@ -4,7 +4,7 @@
 #                       FUZZ_SECONDS (60) on a scratch corpus seeded from the committed one
 #   make fuzz FUZZ_TARGETS=fuzz_wire FUZZ_SECONDS=900    one harness, longer
 #   make fuzz-replay    (in `make test`) gcc builds of the same harnesses replay every committed
-#                       corpus file, and every file of ../shared/corpora/c-ares-fuzzinput/
+#                       corpus file, and every file of tests/corpus/c-ares/fuzzinput/
 #   make fuzz-coverage  line/branch coverage the corpora reach (clang source-based coverage)
 
 FUZZ_HARNESSES := fuzz_wire fuzz_config fuzz_range fuzz_statefile
@@ -23,7 +23,7 @@ FUZZ_LIB_OBJ   := $(patsubst %,$(FUZZ_DIR)/obj/%.o,$(FUZZ_MODULES))
 FUZZ_BINS      := $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))
 REPLAY_DIR     := $(B)/fuzz-replay
 REPLAY_BINS    := $(addprefix $(REPLAY_DIR)/,$(FUZZ_HARNESSES))
-CARES_CORPUS   := $(CURDIR)/../shared/corpora/c-ares-fuzzinput
+CARES_CORPUS   := tests/corpus/c-ares/fuzzinput
 
 DEBS += clang libclang-rt-14-dev llvm
 

@@ -1,8 +1,9 @@
 /*
  * test_corpus.c -- replay the c-ares fuzz corpus (74 raw DNS responses,
- * many broken) through tw_wire_parse + tw_classify: every file, every
- * prefix of it and single-byte mutations of it must classify, without a
- * crash, a hang (a watchdog alarm kills the run) or a leak.
+ * many broken; vendored in tests/corpus/c-ares/) through tw_wire_parse +
+ * tw_classify: every file, every prefix of it and single-byte mutations of
+ * it must classify, without a crash, a hang (a watchdog alarm kills the
+ * run) or a leak.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +25,7 @@
 #error "build with -DTW_SOURCE_DIR=\"<repo root>\""
 #endif
 
-#define CORPUS_DIR	TW_SOURCE_DIR "/../shared/corpora/c-ares-fuzzinput/"
+#define CORPUS_DIR	TW_SOURCE_DIR "/tests/corpus/c-ares/fuzzinput/"
 #define CORPUS_MIN	74	/* the replay contract: all of them, every run */
 #define MAX_FILE	(4 * 1024 * 1024)
 #define DENSE		2048	/* every prefix and position up to here, then SPARSE more */
