@@ -50,17 +50,22 @@ if "$LABCTL" fault ns1.kcna.kp down --only kcna.kp 2>/dev/null; then
 fi
 
 scenario "lab: --next-burst keeps a running burst of queries on the old fault"
-# 5000 queries on one TCP connection, back to back (about 1-2.5 s: long enough that the fault,
-# sent 0.15 s in, lands while they run even when labctl is slow on a loaded box); every one of
-# them must still get the old answer
+# 5000 queries on one TCP connection, back to back (about 1-4 s: long enough that the fault
+# lands while they run even when labctl is slow on a loaded box); every one of them must still
+# get the old answer.  The fault is sent once the first answer is in, not after a fixed delay:
+# dig takes 0.1-0.5 s to read its 10,000 arguments, and a fault armed before the first query
+# would rightly silence the whole burst.
 qs=()
 for i in $(seq 5000); do qs+=(SOA kp); done
 t_fault=$WORK/t_fault
-rm -f "$t_fault"
-( sleep 0.15; fault ns1.kptc.kp silent --next-burst; date +%s%N >"$t_fault" ) &
-got=$(timeout 20 dig +norec +tcp +keepopen +time=1 +tries=1 -p "$LAB_DNS_PORT" @127.45.176.15 \
-    "${qs[@]}" 2>&1 | grep -c 'status: NOERROR') || true
+burst=$WORK/burst.out
+rm -f "$t_fault" "$burst"
+( for _ in $(seq 250); do grep -q 'status: NOERROR' "$burst" 2>/dev/null && break; sleep 0.02; done
+  fault ns1.kptc.kp silent --next-burst; date +%s%N >"$t_fault" ) &
+timeout 20 stdbuf -oL dig +norec +tcp +keepopen +time=1 +tries=1 -p "$LAB_DNS_PORT" \
+    @127.45.176.15 "${qs[@]}" >"$burst" 2>&1 || true
 t_end=$(date +%s%N)
+got=$(grep -c 'status: NOERROR' "$burst") || true
 wait
 expect_equal "$got" 5000 "queries answered in the burst"
 if ! [ -s "$t_fault" ] || [ "$(cat "$t_fault")" -ge "$t_end" ]; then
