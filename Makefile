@@ -30,40 +30,59 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 B         := build
+# Generated header dependencies: every compile writes $@.d (included at the end), so an
+# object or binary is rebuilt when a header it includes changes, and only then.
+DEPFLAGS   = -MMD -MP -MF $@.d -MT $@
+# The flags stamp: what a build is made with, one line per variable.  Every object and
+# binary depends on it; it is rewritten only when its text changes, so `make SANITIZE=...`
+# then `make` (or `make CC=clang`) rebuilds everything instead of mixing objects.  mk/*.mk
+# files add the variables their own rules compile with.
+STAMP     := $(B)/flags.stamp
+STAMP_VARS := CC CFLAGS LDFLAGS SANITIZE PKG_CFLAGS PKG_LIBS CMOCKA_LIBS CURDIR
 LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ   := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRC))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/%,$(UNIT_SRC))
 LAB_BIN   := $(B)/faultproxy
 
-.PHONY: all deps demo test unit integration lab clean bench soak soak-valgrind print-deps
+.PHONY: all deps demo test unit integration lab clean bench soak soak-valgrind print-deps FORCE
+.DELETE_ON_ERROR:
 all: tldwatch check_tldwatch $(LAB_BIN)
 
 $(B):
 	@mkdir -p $(B)
 
-$(B)/%.o: src/%.c $(wildcard include/tldwatch/*.h) | $(B)
+# Single-quoted for the shell.
+shq = '$(subst ','\'',$(1))'
+
+$(STAMP): FORCE | $(B)
+	@printf '%s\n' $(foreach v,$(STAMP_VARS),$(call shq,$(v)=$($(v)))) >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else \
+	    if [ -f $@ ]; then echo "flags changed ($@): rebuilding"; fi; mv -f $@.new $@; fi
+
+$(B)/%.o: src/%.c $(STAMP) | $(B)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/libtldwatch.a: $(LIB_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
-tldwatch: $(B)/main.o $(B)/libtldwatch.a
+tldwatch: $(B)/main.o $(B)/libtldwatch.a $(STAMP)
 	@echo "LD  $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	@$(CC) $(LDFLAGS) -o $@ $(B)/main.o $(B)/libtldwatch.a $(PKG_LIBS) -lm
 
 check_tldwatch: tldwatch
 	ln -sf tldwatch $@
 
-$(B)/test_%: tests/unit/test_%.c $(B)/libtldwatch.a
+$(B)/test_%: tests/unit/test_%.c $(B)/libtldwatch.a $(STAMP)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' \
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' $(DEPFLAGS) \
 	    $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
-$(B)/faultproxy: tests/lab/faultproxy.c $(B)/libtldwatch.a
+$(B)/faultproxy: tests/lab/faultproxy.c $(B)/libtldwatch.a $(STAMP)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) -lm
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a \
+	    $(PKG_LIBS) -lm
 
 # Packages: install as root, otherwise print the exact line to run.
 deps:
@@ -95,6 +114,9 @@ integration: all
 # Extra suites hook in from mk/*.mk by adding target names to TEST_EXTRA.
 TEST_EXTRA :=
 -include $(sort $(wildcard mk/*.mk))
+
+# The header dependencies the compiler wrote (build/*.d, build/fuzz/obj/*.d, ...).
+-include $(wildcard $(B)/*.d $(B)/*/*.d $(B)/*/*/*.d)
 
 test: deps
 	$(MAKE) all $(UNIT_BIN)

@@ -8,9 +8,9 @@ DEBS += dnsperf monitoring-plugins-standard time jq
 
 # A diagnostic preload for bench/world-round (socket buffers, event-loop timing); built without
 # the sanitizers, since it is loaded into an uninstrumented ./tldwatch.
-$(B)/diag-shim.so: bench/world/diag-shim.c | $(B)
+$(B)/diag-shim.so: bench/world/diag-shim.c $(STAMP) | $(B)
 	@echo "CC  $<"
-	@$(CC) $(CSTD) -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
+	@$(CC) $(CSTD) -O2 -g $(WARN) -fPIC -shared $(DEPFLAGS) -o $@ $< -ldl
 
 bench-diag-shim: $(B)/diag-shim.so
 
@@ -44,6 +44,7 @@ bench-serial: bench-speed
 
 # The ledger's generator (bench/ledger-cost): a month of the .kp lab's rounds through the real
 # tracker and ledger, and a restart's resume.
-$(B)/ledger-gen: bench/ledger/ledger-gen.c $(B)/libtldwatch.a
+$(B)/ledger-gen: bench/ledger/ledger-gen.c $(B)/libtldwatch.a $(STAMP)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) -lm
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a \
+	    $(PKG_LIBS) -lm

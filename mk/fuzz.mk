@@ -26,23 +26,24 @@ REPLAY_BINS    := $(addprefix $(REPLAY_DIR)/,$(FUZZ_HARNESSES))
 CARES_CORPUS   := tests/corpus/c-ares/fuzzinput
 
 DEBS += clang libclang-rt-14-dev llvm
+STAMP_VARS += FUZZ_CC FUZZ_CFLAGS
 
 TEST_EXTRA += fuzz-replay
 
 .PHONY: fuzz fuzz-build fuzz-replay fuzz-replay-build
 
 # The library again, instrumented for coverage (fuzzer-no-link) and the sanitizers.
-$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/tldwatch/*.h)
+$(FUZZ_DIR)/obj/%.o: src/%.c $(STAMP)
 	@mkdir -p $(@D)
 	@echo "FUZZCC $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/libtldwatch-fuzz.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libtldwatch-fuzz.a
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libtldwatch-fuzz.a $(STAMP)
 	@echo "FUZZLD $@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $(DEPFLAGS) -o $@ $< \
 	    $(FUZZ_DIR)/libtldwatch-fuzz.a $(PKG_LIBS) -lm
 
 fuzz-build: $(FUZZ_BINS)
@@ -53,12 +54,16 @@ fuzz: fuzz-build
 	done; test $$fail = 0
 
 # The same harnesses under the build's own compiler and SANITIZE, driven by replay_main.c.
-$(REPLAY_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
-    $(B)/libtldwatch.a
+$(REPLAY_DIR)/replay_main.o: tests/fuzz/replay_main.c $(STAMP)
 	@mkdir -p $(@D)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c \
-	    $(B)/libtldwatch.a $(PKG_LIBS) -lm
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/fuzz $(DEPFLAGS) -c -o $@ $<
+
+$(REPLAY_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(REPLAY_DIR)/replay_main.o $(B)/libtldwatch.a $(STAMP)
+	@mkdir -p $(@D)
+	@echo "CC  $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/fuzz $(DEPFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(REPLAY_DIR)/replay_main.o $(B)/libtldwatch.a $(PKG_LIBS) -lm
 
 fuzz-replay-build: $(REPLAY_BINS)
 
@@ -80,14 +85,27 @@ FUZZ_COV_SRC_fuzz_config    := src/config.c src/endpoint.c src/duration.c
 FUZZ_COV_SRC_fuzz_range     := src/range.c
 FUZZ_COV_SRC_fuzz_statefile := src/statefile.c src/history.c src/tracker.c
 
+FUZZ_COV_CFLAGS := $(CSTD) -O0 -g -Iinclude $(VERSION_DEF) -Itests/fuzz \
+                   -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_OBJ    := $(patsubst %,$(FUZZ_COV_DIR)/obj/%.o,$(FUZZ_MODULES) replay_main)
+STAMP_VARS += FUZZ_COV_CFLAGS
+
 .PHONY: fuzz-coverage
-$(FUZZ_COV_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
-    $(patsubst %,src/%.c,$(FUZZ_MODULES))
+$(FUZZ_COV_DIR)/obj/%.o: src/%.c $(STAMP)
+	@mkdir -p $(@D)
+	@echo "COVCC $<"
+	@$(FUZZ_CC) $(FUZZ_COV_CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_COV_DIR)/obj/replay_main.o: tests/fuzz/replay_main.c $(STAMP)
+	@mkdir -p $(@D)
+	@echo "COVCC $<"
+	@$(FUZZ_CC) $(FUZZ_COV_CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_COV_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COV_OBJ) $(STAMP)
 	@mkdir -p $(@D)
 	@echo "COV $@"
-	@$(FUZZ_CC) $(CSTD) -O0 -g -Iinclude $(VERSION_DEF) -Itests/fuzz -fprofile-instr-generate \
-	    -fcoverage-mapping $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay_main.c \
-	    $(patsubst %,src/%.c,$(FUZZ_MODULES)) $(PKG_LIBS) -lm
+	@$(FUZZ_CC) $(FUZZ_COV_CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -o $@ $< $(FUZZ_COV_OBJ) \
+	    $(PKG_LIBS) -lm
 
 fuzz-coverage: $(addprefix $(FUZZ_COV_DIR)/,$(FUZZ_HARNESSES))
 	@for h in $(FUZZ_HARNESSES); do \

@@ -28,9 +28,9 @@ UNIT_BIN := $(filter-out $(CONFIG_ALLOC_BIN),$(UNIT_BIN))
 
 .PHONY: config-alloc hardening-scenarios integration-valgrind
 
-$(CONFIG_ALLOC_BIN): tests/unit/test_config_alloc.c $(B)/libtldwatch.a
+$(CONFIG_ALLOC_BIN): tests/unit/test_config_alloc.c $(B)/libtldwatch.a $(STAMP)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' \
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -DTW_SOURCE_DIR='"$(CURDIR)"' $(DEPFLAGS) \
 	    $(LDFLAGS) $(HARD_WRAP) -o $@ $< $(B)/libtldwatch.a $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 config-alloc: $(CONFIG_ALLOC_BIN)

@@ -15,9 +15,10 @@ HOSTILE_BIN := $(B)/hostile_server
 all: $(HOSTILE_BIN)
 integration: $(HOSTILE_BIN)
 
-$(HOSTILE_BIN): tests/hostile/hostile_server.c | $(B)
+$(HOSTILE_BIN): tests/hostile/hostile_server.c $(STAMP) | $(B)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs libevent)
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(shell pkg-config --libs libevent)
 
 # Own lab ports, run dir and hostile port, so these can run beside `make test`.
 hostile: all

@@ -12,13 +12,10 @@ TEST_EXTRA += metrics-lint
 
 .PHONY: metrics-lint page-sample
 
-$(B)/render_sample: tests/unit/render_sample.c tests/unit/view_fixture.h $(B)/libtldwatch.a
+$(B)/render_sample: tests/unit/render_sample.c $(B)/libtldwatch.a $(STAMP)
 	@echo "CC  $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libtldwatch.a \
-	    $(PKG_LIBS) -lm
-
-# The unit test binaries also depend on the fixture the Makefile does not know of.
-$(B)/test_metrics $(B)/test_statuspage $(B)/test_watch_golden: tests/unit/view_fixture.h tests/unit/golden.h
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(DEPFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(B)/libtldwatch.a $(PKG_LIBS) -lm
 
 metrics-lint: $(B)/render_sample
 	TLDWATCH_LOOPBACK_ONLY=1 tests/unit/page-lint $(B)/render_sample
