@@ -146,5 +146,10 @@ soak: all
 soak-valgrind: all
 	TLDWATCH_LOOPBACK_ONLY=1 VALGRIND=1 bench/watch-soak
 
+# Everything built, and the lab's default run dir (tests/lab/run: logs, zones, pid files)
+# unless a lab is running from it.
 clean:
 	rm -rf $(B) tldwatch check_tldwatch
+	@if [ -e tests/lab/run/lab.env ]; then \
+	    echo "clean: a lab runs from tests/lab/run (tests/lab/labctl stop); kept"; \
+	else rm -rf tests/lab/run; fi
