@@ -7,6 +7,7 @@
 
 #include "tldwatch/clock.h"
 #include "tldwatch/escape.h"
+#include "tldwatch/ledger_read.h"
 #include "tldwatch/recall.h"
 #include "tldwatch/story.h"
 #include "tldwatch/text.h"
@@ -38,7 +39,7 @@ zones_of(struct tw_ledger *l, const struct tw_recall_opts *o, char ***z, size_t 
     struct tw_error *err)
 {
 	if (o->zone == NULL)
-		return tw_ledger_zones(l, z, n, err);
+		return tw_ledger_read_zones(l, z, n, err);
 	if ((*z = calloc(1, sizeof(**z))) == NULL || ((*z)[0] = strdup(o->zone)) == NULL) {
 		free(*z);
 		tw_error_set(err, tw_ledger_path(l), 0, 0, "out of memory");
@@ -134,10 +135,10 @@ history_periods(struct tw_ledger *l, const struct tw_recall_opts *o, FILE *fp,
 		fprintf(fp, "%-*s  %-9s %-24s  %-24s  %-8s  %s\n", (int)width, "zone", "state",
 		    "start", "end", "for", "diagnosis");
 	for (i = 0; i < nz; i++) {
-		if (tw_ledger_timeline(l, zones[i], o->since, o->until, &r, &nr, err) != 0)
+		if (tw_ledger_read_timeline(l, zones[i], o->since, o->until, &r, &nr, err) != 0)
 			goto out;
 		if (tw_timeline_periods(r, nr, o->now, o->since, o->until, &p, &np) != 0) {
-			tw_ledger_timeline_free(r, nr);
+			tw_ledger_read_timeline_free(r, nr);
 			goto oom;
 		}
 		for (k = 0; k < np; k++) {
@@ -150,7 +151,7 @@ history_periods(struct tw_ledger *l, const struct tw_recall_opts *o, FILE *fp,
 				period_text(fp, zones[i], &p[k], o->now, width);
 		}
 		tw_timeline_periods_free(p, np);
-		tw_ledger_timeline_free(r, nr);
+		tw_ledger_read_timeline_free(r, nr);
 		if (k < np)
 			goto oom;
 	}
@@ -169,7 +170,7 @@ out:
 
 /* Up, degraded or unstable, of the time observed (unknown is not observed). */
 static double
-availability(const struct tw_ledger_bucket *b)
+availability(const struct tw_ledger_read_bucket *b)
 {
 	double good = b->seconds[TW_STATE_UP] + b->seconds[TW_STATE_DEGRADED] +
 	    b->seconds[TW_STATE_UNSTABLE];
@@ -182,14 +183,14 @@ static int
 history_summary(struct tw_ledger *l, const struct tw_recall_opts *o, FILE *fp,
     struct tw_error *err)
 {
-	struct tw_ledger_bucket *b = NULL;
+	struct tw_ledger_read_bucket *b = NULL;
 	json_t *list = NULL, *secs, *v;
 	size_t n = 0, i;
 	char a[40], sp[TW_STATE_COUNT][40];
 	double av;
 	int s, rc = -1;
 
-	if (tw_ledger_summary(l, o->zone, o->since, o->until, o->by, &b, &n, err) != 0)
+	if (tw_ledger_read_summary(l, o->zone, o->since, o->until, o->by, &b, &n, err) != 0)
 		return -1;
 	if (o->format == TW_FORMAT_JSON && (list = json_array()) == NULL)
 		goto oom;
@@ -242,7 +243,7 @@ oom:
 	tw_error_set(err, tw_ledger_path(l), 0, 0, "out of memory");
 out:
 	json_decref(list);
-	tw_ledger_summary_free(b, n);
+	tw_ledger_read_summary_free(b, n);
 	return rc;
 }
 
@@ -271,9 +272,9 @@ tw_recall_report(struct tw_ledger *l, const struct tw_recall_opts *o, FILE *fp,
 
 	if (tw_ledger_read_begin(l, err) != 0)
 		return -1;
-	rc = tw_ledger_outage(l, o->zone, o->outage, o->outage > 0 ? -1 : o->at, &out, err);
+	rc = tw_ledger_read_outage(l, o->zone, o->outage, o->outage > 0 ? -1 : o->at, &out, err);
 	if (rc == 0)
-		label = tw_ledger_label(l, out.zone, err);
+		label = tw_ledger_read_label(l, out.zone, err);
 	tw_ledger_read_end(l);
 	if (rc < 0)
 		return -1;
@@ -321,7 +322,7 @@ tw_recall_outages(struct tw_ledger *l, const struct tw_recall_opts *o, FILE *fp,
 
 	if (tw_ledger_read_begin(l, err) != 0)
 		return -1;
-	rc = tw_ledger_outages(l, o->zone, o->since, o->until, &v, &n, err);
+	rc = tw_ledger_read_outages(l, o->zone, o->since, o->until, &v, &n, err);
 	tw_ledger_read_end(l);
 	if (rc != 0)
 		return -1;
@@ -332,6 +333,6 @@ tw_recall_outages(struct tw_ledger *l, const struct tw_recall_opts *o, FILE *fp,
 				list = NULL;
 				break;
 			}
-	tw_ledger_outages_free(v, n);
+	tw_ledger_read_outages_free(v, n);
 	return put_json(list, fp, tw_ledger_path(l), err);
 }

@@ -13,6 +13,7 @@
 #include "tldwatch/escape.h"
 #include "tldwatch/history.h"
 #include "tldwatch/ledger.h"
+#include "tldwatch/ledger_read.h"
 #include "tldwatch/status.h"
 #include "tldwatch/text.h"
 #include "tldwatch/tracker.h"

@@ -9,6 +9,7 @@
 
 #include "tldwatch/clock.h"
 #include "tldwatch/escape.h"
+#include "tldwatch/ledger_read.h"
 #include "tldwatch/history.h"
 #include "tldwatch/statuspage.h"
 #include "tldwatch/text.h"
@@ -324,7 +325,7 @@ zone_label(const struct tw_view *v, const char *zone)
  * counts only when nothing else was seen), or none without data.
  */
 static int
-hour_state(const struct tw_ledger_bucket *b)
+hour_state(const struct tw_ledger_read_bucket *b)
 {
 	static const enum tw_state worst_first[] = { TW_STATE_DOWN, TW_STATE_PARTIAL,
 		TW_STATE_UNSTABLE, TW_STATE_DEGRADED, TW_STATE_UP, TW_STATE_UNKNOWN };
@@ -340,7 +341,7 @@ hour_state(const struct tw_ledger_bucket *b)
 static void
 ribbon_put(FILE *fp, const struct tw_view *v, const char *zone)
 {
-	struct tw_ledger_bucket *b = NULL;
+	struct tw_ledger_read_bucket *b = NULL;
 	struct tw_error err;
 	double first = tw_timeline_bucket(v->now, TW_TIMELINE_HOUR) - (RIBBON_HOURS - 1) * 3600.0;
 	double hour;
@@ -349,7 +350,7 @@ ribbon_put(FILE *fp, const struct tw_view *v, const char *zone)
 	int st, s;
 
 	memset(&err, 0, sizeof(err));
-	if (tw_ledger_summary(v->ledger, zone, first, -1, TW_TIMELINE_HOUR, &b, &n, &err) != 0)
+	if (tw_ledger_read_summary(v->ledger, zone, first, -1, TW_TIMELINE_HOUR, &b, &n, &err) != 0)
 		return;
 	fputs("<div class=\"ribbon\" title=\"the last 7 days, an hour a cell\">", fp);
 	for (h = 0; h < RIBBON_HOURS; h++) {
@@ -369,7 +370,7 @@ ribbon_put(FILE *fp, const struct tw_view *v, const char *zone)
 		fputs("\"></span>", fp);
 	}
 	fputs("</div>\n", fp);
-	tw_ledger_summary_free(b, n);
+	tw_ledger_read_summary_free(b, n);
 }
 
 /* The zone's latest outages, newest first: when, how long, who came back first. */
@@ -382,7 +383,7 @@ outages_put(FILE *fp, const struct tw_view *v, const char *zone)
 	char a[40], b[40];
 
 	memset(&err, 0, sizeof(err));
-	if (tw_ledger_outages(v->ledger, zone, 0, -1, &o, &n, &err) != 0)
+	if (tw_ledger_read_outages(v->ledger, zone, 0, -1, &o, &n, &err) != 0)
 		return;
 	if (n == 0) {
 		fputs("<p class=\"muted no-outages\">no outage in the ledger</p>\n", fp);
@@ -409,7 +410,7 @@ outages_put(FILE *fp, const struct tw_view *v, const char *zone)
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</tbody>\n</table>\n", fp);
-	tw_ledger_outages_free(o, n);
+	tw_ledger_read_outages_free(o, n);
 }
 
 static int

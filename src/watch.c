@@ -21,6 +21,7 @@
 #include "tldwatch/history.h"
 #include "tldwatch/http.h"
 #include "tldwatch/ledger.h"
+#include "tldwatch/ledger_read.h"
 #include "tldwatch/loop.h"
 #include "tldwatch/metrics.h"
 #include "tldwatch/recall.h"

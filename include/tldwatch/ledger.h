@@ -18,8 +18,8 @@
  * the new database as FILE.v1.json.
  *
  * Readers (`status`, `history`, `report`, the HTTP endpoint) open it read
- * only and read inside one transaction: they see whole rounds and never
- * block the writer; SQLITE_BUSY is waited out, never shown.
+ * only and read inside one transaction (ledger_read.h): they see whole
+ * rounds and never block the writer; SQLITE_BUSY is waited out, never shown.
  */
 #ifndef TLDWATCH_LEDGER_H
 #define TLDWATCH_LEDGER_H
@@ -130,66 +130,5 @@ void tw_ledger_set_keep(struct tw_ledger *l, double seconds);
  */
 int tw_ledger_resume(struct tw_ledger *l, unsigned window, struct tw_state_doc *doc,
     struct tw_error *err);
-
-/* ---- readers ---- */
-
-/*
- * tw_ledger_read_begin(l, err) / tw_ledger_read_end(l):
- * One read transaction: everything read between them comes from the same
- * committed rounds.  -1 with ${err} when the ledger cannot be read.
- */
-int tw_ledger_read_begin(struct tw_ledger *l, struct tw_error *err);
-void tw_ledger_read_end(struct tw_ledger *l);
-
-/* tw_ledger_zones(l, out, n, err): the zones the ledger knows, sorted (free each, then the array). */
-int tw_ledger_zones(struct tw_ledger *l, char ***out, size_t *n, struct tw_error *err);
-
-/* tw_ledger_label(l, zone, err): ${zone}'s configured label as last seen (malloc'd), or NULL. */
-char *tw_ledger_label(struct tw_ledger *l, const char *zone, struct tw_error *err);
-
-/*
- * tw_ledger_timeline(l, zone, since, until, rounds, n, err):
- * ${zone}'s rounds overlapping [since, until] (until < 0: no end), with the
- * one before ${since}, for tw_timeline_periods().  Free with
- * tw_ledger_timeline_free.
- */
-int tw_ledger_timeline(struct tw_ledger *l, const char *zone, double since, double until,
-    struct tw_timeline_round **rounds, size_t *n, struct tw_error *err);
-void tw_ledger_timeline_free(struct tw_timeline_round *rounds, size_t n);
-
-/* Seconds in each published state, per zone and bucket (the hourly rollups, summed). */
-struct tw_ledger_bucket {
-	char *zone;
-	double start;                 /* bucket start (Unix seconds) */
-	double seconds[TW_STATE_COUNT];
-};
-
-/*
- * tw_ledger_summary(l, zone, since, until, by, out, n, err):
- * The buckets of ${zone} (NULL: every zone) between since and until, by
- * hour, day or month.  Free with tw_ledger_summary_free.
- */
-int tw_ledger_summary(struct tw_ledger *l, const char *zone, double since, double until,
-    enum tw_timeline_by by, struct tw_ledger_bucket **out, size_t *n, struct tw_error *err);
-void tw_ledger_summary_free(struct tw_ledger_bucket *b, size_t n);
-
-/*
- * tw_ledger_outages(l, zone, since, until, out, n, err):
- * The outages of ${zone} (NULL: every zone) that overlap [since, until]
- * (until < 0: no end), oldest first; an ongoing one is told from the raw
- * rounds so far.  Free with tw_ledger_outages_free.
- */
-int tw_ledger_outages(struct tw_ledger *l, const char *zone, double since, double until,
-    struct tw_outage **out, size_t *n, struct tw_error *err);
-void tw_ledger_outages_free(struct tw_outage *o, size_t n);
-
-/*
- * tw_ledger_outage(l, zone, number, at, out, err):
- * One outage of ${zone} (NULL: any zone): number ${number} (> 0), or the
- * one under time ${at} (number 0, at >= 0), or the latest (number 0, at < 0).
- * 0, 1 when there is none, -1 with ${err}.
- */
-int tw_ledger_outage(struct tw_ledger *l, const char *zone, unsigned number, double at,
-    struct tw_outage *out, struct tw_error *err);
 
 #endif

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "tldwatch/ledger.h"
+#include "tldwatch/ledger_read.h"
 #include "golden.h"
 
 
@@ -67,7 +68,7 @@ test_story(void **state)
 	watcher_open(&w, f->path);
 	play_2014(&w);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(tw_ledger_outage(w.l, "kp", 0, -1, &o, &err), 0);
+	assert_int_equal(tw_ledger_read_outage(w.l, "kp", 0, -1, &o, &err), 0);
 	assert_int_equal(o.number, 1);
 	assert_false(o.ongoing);
 	/* phases: unstable, down, partial, restored */
@@ -89,13 +90,13 @@ test_story(void **state)
 		assert_true(o.hosts[i].key);
 	tw_outage_clear(&o);
 	/* --outage 1 and --at give the same one; there is no outage 2 */
-	assert_int_equal(tw_ledger_outage(w.l, "kp", 1, -1, &o, &err), 0);
+	assert_int_equal(tw_ledger_read_outage(w.l, "kp", 1, -1, &o, &err), 0);
 	tw_outage_clear(&o);
-	assert_int_equal(tw_ledger_outage(w.l, NULL, 0, T0 + 15 * IVAL, &o, &err), 0);
+	assert_int_equal(tw_ledger_read_outage(w.l, NULL, 0, T0 + 15 * IVAL, &o, &err), 0);
 	assert_int_equal(o.number, 1);
 	tw_outage_clear(&o);
-	assert_int_equal(tw_ledger_outage(w.l, "kp", 2, -1, &o, &err), 1);
-	assert_int_equal(tw_ledger_outage(w.l, "kp", 0, T0 + 2 * IVAL, &o, &err), 1);
+	assert_int_equal(tw_ledger_read_outage(w.l, "kp", 2, -1, &o, &err), 1);
+	assert_int_equal(tw_ledger_read_outage(w.l, "kp", 0, T0 + 2 * IVAL, &o, &err), 1);
 	tw_ledger_close(w.l);
 	tw_tracker_free(w.t);
 }
@@ -116,12 +117,12 @@ test_ongoing(void **state)
 	for (i = 0; i < 5; i++)
 		step(&w, 'D', "DDD");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(tw_ledger_outages(w.l, "kp", 0, -1, &v, &n, &err), 0);
+	assert_int_equal(tw_ledger_read_outages(w.l, "kp", 0, -1, &v, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_true(v[0].ongoing);
 	assert_true(v[0].start == T0 + 3 * IVAL);
 	assert_true(v[0].seconds == 4 * IVAL);
-	tw_ledger_outages_free(v, n);
+	tw_ledger_read_outages_free(v, n);
 	tw_ledger_close(w.l);
 	tw_tracker_free(w.t);
 }
@@ -186,7 +187,7 @@ test_resume(void **state)
 	{
 		struct tw_outage o;
 
-		assert_int_equal(tw_ledger_outage(w.l, "kp", 0, -1, &o, &err), 0);
+		assert_int_equal(tw_ledger_read_outage(w.l, "kp", 0, -1, &o, &err), 0);
 		assert_int_equal(o.number, 2);
 		assert_false(o.ongoing);
 		assert_true(o.seconds == 3 * IVAL);
@@ -203,7 +204,7 @@ test_timeline_and_summary(void **state)
 	struct watcher w;
 	struct tw_timeline_round *r;
 	struct tw_timeline_period *p;
-	struct tw_ledger_bucket *b;
+	struct tw_ledger_read_bucket *b;
 	struct tw_error err;
 	size_t n, np, nb, i;
 	double total;
@@ -212,7 +213,7 @@ test_timeline_and_summary(void **state)
 	play_2014(&w);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(tw_ledger_read_begin(w.l, &err), 0);
-	assert_int_equal(tw_ledger_timeline(w.l, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(tw_ledger_read_timeline(w.l, "kp", 0, -1, &r, &n, &err), 0);
 	assert_int_equal(n, w.round);
 	assert_int_equal(tw_timeline_periods(r, n, T0 + IVAL * (double)w.round, 0, -1, &p, &np),
 	    0);
@@ -225,15 +226,15 @@ test_timeline_and_summary(void **state)
 	assert_int_equal(p[4].state, TW_STATE_UP);
 	assert_true(p[4].open);
 	tw_timeline_periods_free(p, np);
-	tw_ledger_timeline_free(r, n);
+	tw_ledger_read_timeline_free(r, n);
 	/* every interval but the last is in the hourly rollups */
-	assert_int_equal(tw_ledger_summary(w.l, "kp", 0, -1, TW_TIMELINE_DAY, &b, &nb, &err), 0);
+	assert_int_equal(tw_ledger_read_summary(w.l, "kp", 0, -1, TW_TIMELINE_DAY, &b, &nb, &err), 0);
 	assert_int_equal(nb, 1);
 	for (total = 0, i = 0; i < TW_STATE_COUNT; i++)
 		total += b[0].seconds[i];
 	assert_true(total == IVAL * (double)(w.round - 1));
 	assert_true(b[0].seconds[TW_STATE_UNKNOWN] == 0);
-	tw_ledger_summary_free(b, nb);
+	tw_ledger_read_summary_free(b, nb);
 	tw_ledger_read_end(w.l);
 	tw_ledger_close(w.l);
 	tw_tracker_free(w.t);
@@ -255,17 +256,17 @@ test_reader_snapshot(void **state)
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(tw_ledger_open(f->path, false, &rd, &err), TW_LEDGER_OK);
 	assert_int_equal(tw_ledger_read_begin(rd, &err), 0);
-	assert_int_equal(tw_ledger_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(tw_ledger_read_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
 	assert_int_equal(n, 1);
-	tw_ledger_timeline_free(r, n);
+	tw_ledger_read_timeline_free(r, n);
 	step(&w, 'u', "RRR");             /* the writer is not blocked */
-	assert_int_equal(tw_ledger_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(tw_ledger_read_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
 	assert_int_equal(n, 1);
-	tw_ledger_timeline_free(r, n);
+	tw_ledger_read_timeline_free(r, n);
 	tw_ledger_read_end(rd);
-	assert_int_equal(tw_ledger_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(tw_ledger_read_timeline(rd, "kp", 0, -1, &r, &n, &err), 0);
 	assert_int_equal(n, 2);
-	tw_ledger_timeline_free(r, n);
+	tw_ledger_read_timeline_free(r, n);
 	/* a reader cannot write */
 	assert_int_equal(tw_ledger_commit(rd, NULL, &err), -1);
 	tw_ledger_close(rd);
@@ -437,14 +438,14 @@ test_import(void **state)
 	doc.tracker = NULL;
 	w.round = 3 * 1440;
 	step(&w, 'u', "RRR");
-	assert_int_equal(tw_ledger_outage(l, "kp", 0, -1, &o, &err), 0);
+	assert_int_equal(tw_ledger_read_outage(l, "kp", 0, -1, &o, &err), 0);
 	assert_true(o.ongoing);
 	assert_true(o.start == T0 + 6 * IVAL);
 	tw_outage_clear(&o);
 	step(&w, 'u', "RRR");
 	step(&w, 'u', "RRR");
 	assert_false(w.t->zones[0].in_outage);
-	assert_int_equal(tw_ledger_outage(l, "kp", 0, -1, &o, &err), 0);
+	assert_int_equal(tw_ledger_read_outage(l, "kp", 0, -1, &o, &err), 0);
 	assert_false(o.ongoing);
 	assert_int_equal(o.number, 1);
 	assert_true(o.start == T0 + 6 * IVAL);
