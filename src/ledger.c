@@ -444,7 +444,8 @@ load_caches(struct tw_ledger *l, struct tw_error *err)
 	if (rc != SQLITE_DONE)
 		return fail(l, err, "load the hosts");
 	/* Each zone's latest round: where the rollups go on from. */
-	if ((s = prepare(l, "SELECT z.zone, r.start_ms, r.interval_ms, z.published, z.in_outage"
+	if ((s = prepare(l, "SELECT z.zone, r.start_ms, max(r.interval_ms, r.duration_ms),"
+	    " z.published, z.in_outage"
 	    " FROM (SELECT zone, max(round) AS last FROM zone_rounds GROUP BY zone) AS y"
 	    " JOIN zone_rounds z ON z.zone = y.zone AND z.round = y.last"
 	    " JOIN rounds r ON r.id = z.round", err)) == NULL)
@@ -455,7 +456,7 @@ load_caches(struct tw_ledger *l, struct tw_error *err)
 			break;
 		z->have_prev = true;
 		z->prev_start = from_ms(sqlite3_column_int64(s, 1));
-		z->prev_interval = (double)sqlite3_column_int64(s, 2) / 1000.0;
+		z->prev_interval = sqlite3_column_double(s, 2) / 1000.0;
 		z->prev_published = (enum tw_state)sqlite3_column_int(s, 3);
 		z->in_outage = sqlite3_column_int(s, 4) != 0;
 	}
@@ -1406,7 +1407,8 @@ commit_rows(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_erro
 	struct zone_entry *ze;
 	sqlite3_stmt *s;
 	int64_t hour_ms = to_ms(tw_timeline_bucket(r->start, TW_TIMELINE_HOUR));
-	double interval = (double)r->interval_ms / 1000.0;
+	/* How long its states hold: the interval, or the round itself when it overran it. */
+	double interval = fmax((double)r->interval_ms / 1000.0, r->seconds);
 	size_t i, j;
 	int rc = -1;
 

@@ -342,7 +342,9 @@ tw_ledger_read_timeline(struct tw_ledger *l, const char *zone, double since, dou
 	*n = 0;
 	tw_vec_init(&v, sizeof(struct tw_timeline_round), NULL);
 	/* From the last round before ${since} (its state held into the window) on. */
-	if ((q = prepare(l, "SELECT r.start_ms, r.interval_ms, z.published, z.diagnosis"
+	/* A round that overran its interval held its state until it ended. */
+	if ((q = prepare(l, "SELECT r.start_ms, max(r.interval_ms, r.duration_ms), z.published,"
+	    " z.diagnosis"
 	    " FROM zone_rounds z JOIN rounds r ON r.id = z.round WHERE z.zone = ?1"
 	    " AND z.round >= coalesce((SELECT max(y.round) FROM zone_rounds y JOIN rounds s"
 	    " ON s.id = y.round WHERE y.zone = ?1 AND s.start_ms <= ?2), 0)"
@@ -359,7 +361,7 @@ tw_ledger_read_timeline(struct tw_ledger *l, const char *zone, double since, dou
 			break;
 		}
 		t->start = from_ms(sqlite3_column_int64(q, 0));
-		t->interval = (double)sqlite3_column_int64(q, 1) / 1000.0;
+		t->interval = sqlite3_column_double(q, 1) / 1000.0;
 		t->published = (enum tw_state)sqlite3_column_int(q, 2);
 		t->diagnosis = col_dup(q, 3, &failed);
 		if (failed)

@@ -1,8 +1,9 @@
 /*
  * timeline.h -- a zone's published state as periods, and calendar buckets.
  *
- * Pure: from a zone's rounds (start, the interval the watcher ran at, the
- * state published after the round, its diagnosis), the periods of one
+ * Pure: from a zone's rounds (start, the interval the watcher ran at or
+ * the round's own duration when it overran that, the state published
+ * after the round, its diagnosis), the periods of one
  * published state each, as `tldwatch history` shows them.  A round's state
  * holds from its start to the next round's.  Where no round came for more
  * than two intervals the watcher was not running: the period before ends
@@ -23,7 +24,7 @@
 
 struct tw_timeline_round {
 	double start;                 /* Unix seconds */
-	double interval;              /* seconds the watcher meant to wait for the next */
+	double interval;              /* seconds its state holds: the interval, or the round when longer */
 	enum tw_state published;
 	const char *diagnosis;        /* may be NULL */
 };

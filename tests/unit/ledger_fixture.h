@@ -89,8 +89,10 @@ struct watcher {
 	uint64_t round;
 };
 
+/* One round started at ${now}, ${seconds} long, the watcher at ${interval_ms}. */
 static inline void
-step(struct watcher *w, char raw, const char *hosts)
+step_at(struct watcher *w, char raw, const char *hosts, double now, double seconds,
+    uint32_t interval_ms)
 {
 	struct tw_check_result *r = mk_round(raw, hosts, 1.0 + (double)(w->round % 7));
 	struct tw_event *ev = NULL;
@@ -98,14 +100,13 @@ step(struct watcher *w, char raw, const char *hosts)
 	struct tw_ledger_zone *zones;
 	struct tw_error err;
 	size_t n_ev = 0, n_zones;
-	double now = T0 + IVAL * (double)w->round;
 
 	assert_int_equal(tw_tracker_update(w->t, &w->cfg, r, now, &ev, &n_ev), 0);
 	memset(&lr, 0, sizeof(lr));
 	lr.number = w->t->rounds;
 	lr.start = now;
-	lr.seconds = 0.01;
-	lr.interval_ms = (uint32_t)(IVAL * 1000);
+	lr.seconds = seconds;
+	lr.interval_ms = interval_ms;
 	lr.flap_window = w->cfg.flap_window;
 	lr.window = w->cfg.window;
 	lr.result = r;
@@ -122,6 +123,12 @@ step(struct watcher *w, char raw, const char *hosts)
 	tw_ledger_zones_free(zones, n_zones);
 	tw_result_free(r);
 	w->round++;
+}
+
+static inline void
+step(struct watcher *w, char raw, const char *hosts)
+{
+	step_at(w, raw, hosts, T0 + IVAL * (double)w->round, 0.01, (uint32_t)(IVAL * 1000));
 }
 
 static inline void

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,54 @@ test_timeline_and_summary(void **state)
 	assert_true(b[0].seconds[TW_STATE_UNKNOWN] == 0);
 	tw_ledger_read_summary_free(b, nb);
 	tw_ledger_read_end(w.l);
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+}
+
+/*
+ * Rounds that overran their interval (silent servers: every attempt waits
+ * for its timeout) each start as the one before ends: the watcher ran
+ * throughout, so neither the timeline nor the rollups may show a gap.  A
+ * real silence (the watcher stopped) still does.
+ */
+static void
+test_overrun_rounds(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_timeline_round *r;
+	struct tw_timeline_period *p;
+	struct tw_ledger_read_bucket *b;
+	struct tw_error err;
+	size_t n, np, nb, i;
+	double t = T0, total;
+
+	watcher_open(&w, f->path);
+	w.cfg.fall = 1;
+	for (i = 0; i < 6; i++, t += 0.35)
+		step_at(&w, 'D', "DDD", t, 0.35, 100);
+	t += 60;                              /* stopped for a minute */
+	step_at(&w, 'D', "DDD", t, 0.35, 100);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_read_timeline(w.l, "kp", 0, -1, &r, &n, &err), 0);
+	assert_int_equal(tw_timeline_periods(r, n, t + 0.35, 0, -1, &p, &np), 0);
+	/* down over the six rounds, the minute's gap, down again */
+	assert_int_equal(np, 3);
+	assert_int_equal(p[0].state, TW_STATE_DOWN);
+	assert_false(p[0].gap);
+	assert_true(fabs(p[0].end - (T0 + 6 * 0.35)) < 1e-6);
+	assert_true(p[1].gap);
+	assert_int_equal(p[2].state, TW_STATE_DOWN);
+	tw_timeline_periods_free(p, np);
+	tw_ledger_read_timeline_free(r, n);
+	/* the rollups count the six rounds whole: 2.1 s down, nothing unknown */
+	assert_int_equal(tw_ledger_read_summary(w.l, "kp", 0, -1, TW_TIMELINE_DAY, &b, &nb, &err), 0);
+	assert_int_equal(nb, 1);
+	for (total = 0, i = 0; i < TW_STATE_COUNT; i++)
+		total += b[0].seconds[i];
+	assert_true(fabs(b[0].seconds[TW_STATE_DOWN] - 6 * 0.35) < 1e-3);
+	assert_true(fabs(total - 6 * 0.35) < 1e-3);
+	tw_ledger_read_summary_free(b, nb);
 	tw_ledger_close(w.l);
 	tw_tracker_free(w.t);
 }
@@ -473,6 +522,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_story, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ongoing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overrun_rounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeline_and_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
