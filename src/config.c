@@ -27,6 +27,7 @@
 #include "tldwatch/config.h"
 #include "tldwatch/duration.h"
 #include "tldwatch/endpoint.h"
+#include "tldwatch/escape.h"
 
 /* A config is a few kilobytes; these limits turn junk into clear errors. */
 #define CONFIG_MAX_BYTES (1024 * 1024)
@@ -35,7 +36,7 @@
 
 #define PATH_LEN 96		/* "zones[123].hosts[45].label" */
 #define SHOW_MAX 60		/* bytes of user text quoted in a message */
-#define SHOW_LEN (SHOW_MAX * 4 + 8)
+#define SHOW_LEN TW_ESCAPE_MESSAGE_LEN(SHOW_MAX)
 #define TEXT_LEN 200		/* a generated "expected ..." text */
 #define FLAP_MAX 64		/* watch.flap_*: TW_FLAP_WINDOW_MAX in tracker.h */
 
@@ -224,42 +225,11 @@ tw_config_default_yaml(void)
 	return default_yaml;
 }
 
-/* Copy ${n} bytes of user text for a message: escaped, cut after SHOW_MAX. */
-static const char *
-show_text(char *buf, size_t len, const char *s, size_t n, bool quote)
-{
-	size_t i, o = 0;
-
-	if (len < 16)
-		return "";
-	if (quote)
-		buf[o++] = '"';
-	for (i = 0; i < n && o + 9 < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i == SHOW_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-		else if (c == '"' || c == '\\')
-			o += (size_t)snprintf(buf + o, len - o, "\\%c", c);
-		else
-			buf[o++] = (char)c;
-	}
-	if (quote)
-		buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
-}
-
 /* The same in double quotes, the usual form in messages. */
 static const char *
 show(char *buf, size_t len, const char *s, size_t n)
 {
-	return show_text(buf, len, s, n, true);
+	return tw_escape_message(buf, len, s, n, SHOW_MAX, true);
 }
 
 static int
@@ -1402,7 +1372,7 @@ tw_config_select_zones(struct tw_config *cfg, char *const *names, size_t n,
 				    cfg->zones[z].name : ".");
 			if (o == 0)
 				known[0] = '\0';
-			show_text(shown, sizeof(shown), want, strlen(want), false);
+			tw_escape_message(shown, sizeof(shown), want, strlen(want), SHOW_MAX, false);
 			tw_error_set(err, "", 0, 0, "--zone %s: no such zone in %s (configured: %s)",
 			    shown, cfg->source != NULL ? cfg->source : "the config", known);
 			free(name);

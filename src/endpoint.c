@@ -10,38 +10,18 @@
 #include <sys/socket.h>
 
 #include "tldwatch/endpoint.h"
+#include "tldwatch/escape.h"
 #include "tldwatch/error.h"
 
 #define NAME_MAX_LEN 253
 #define LABEL_MAX_LEN 63
 #define SHOW_MAX 64		/* bytes of user text quoted in a reason */
 
-/*
- * Copy ${n} bytes of user text into ${buf} for a message: control bytes
- * escaped, long text cut with "...", so a reason is always one clean line.
- */
+/* User text in a reason: escaped, in quotes by the caller, cut after SHOW_MAX bytes. */
 static const char *
 show(char *buf, size_t len, const char *s, size_t n)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 8 < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i == SHOW_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-		else if (c == '"' || c == '\\')
-			o += (size_t)snprintf(buf + o, len - o, "\\%c", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
+	return tw_escape_message(buf, len, s, n, SHOW_MAX, false);
 }
 
 static int
@@ -53,7 +33,7 @@ name_char_ok(unsigned char c)
 char *
 tw_endpoint_name_dup(const char *text, size_t len, struct tw_error *err)
 {
-	char shown[SHOW_MAX * 4 + 16];
+	char shown[TW_ESCAPE_MESSAGE_LEN(SHOW_MAX)];
 	char *name;
 	size_t i, label = 0;
 
@@ -119,7 +99,7 @@ fail:
 static int
 parse_port(const char *s, uint16_t *port, struct tw_error *err)
 {
-	char shown[SHOW_MAX * 4 + 16];
+	char shown[TW_ESCAPE_MESSAGE_LEN(SHOW_MAX)];
 	unsigned long v = 0;
 	const char *p;
 
@@ -146,7 +126,7 @@ bad:
 static int
 parse_address(const char *addr, struct tw_endpoint *ep, bool need_port, struct tw_error *err)
 {
-	char shown[SHOW_MAX * 4 + 16];
+	char shown[TW_ESCAPE_MESSAGE_LEN(SHOW_MAX)];
 	char host[TW_ADDRSTRLEN + 1];
 	unsigned char bin[sizeof(struct in6_addr)];
 	const char *end, *port = NULL, *p;

@@ -3,6 +3,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "tldwatch/escape.h"
@@ -241,4 +242,35 @@ tw_escape_json(const char *s)
 	v = json_string(esc);
 	free(esc);
 	return v;
+}
+
+const char *
+tw_escape_message(char *buf, size_t len, const char *s, size_t n, size_t max, bool quote)
+{
+	size_t i, o = 0;
+
+	if (len < 16)
+		return "";
+	if (quote)
+		buf[o++] = '"';
+	/* Room kept for the longest step (\xHH or "..."), the quote and the NUL. */
+	for (i = 0; s != NULL && i < n && o + 9 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == max) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+		else if (c == '"' || c == '\\')
+			o += (size_t)snprintf(buf + o, len - o, "\\%c", c);
+		else
+			buf[o++] = (char)c;
+	}
+	if (quote)
+		buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
 }

@@ -587,19 +587,12 @@ upgrade(struct tw_ledger *l, struct tw_error *err)
 static void host_rows_clear(struct tw_ledger *l);
 static void finalize_all(struct tw_ledger *l);
 
+/* Forget every cached server, host and zone entry (the lists keep their room). */
 static void
-ledger_free(struct tw_ledger *l)
+caches_clear(struct tw_ledger *l)
 {
 	size_t i;
 
-	if (l == NULL)
-		return;
-	finalize_all(l);
-	host_rows_clear(l);
-	tw_vec_free(&l->server_rows);
-	tw_vec_free(&l->host_rows);
-	if (l->db != NULL)
-		sqlite3_close(l->db);
 	for (i = 0; i < l->server_list.n; i++) {
 		struct server_entry *e = tw_vec_ptr(&l->server_list, i);
 
@@ -622,6 +615,21 @@ ledger_free(struct tw_ledger *l)
 		free(e->label);
 		free(e);
 	}
+	l->server_list.n = l->host_list.n = l->zone_list.n = 0;
+}
+
+static void
+ledger_free(struct tw_ledger *l)
+{
+	if (l == NULL)
+		return;
+	finalize_all(l);
+	host_rows_clear(l);
+	tw_vec_free(&l->server_rows);
+	tw_vec_free(&l->host_rows);
+	if (l->db != NULL)
+		sqlite3_close(l->db);
+	caches_clear(l);
 	tw_vec_free(&l->server_list);
 	tw_vec_free(&l->host_list);
 	tw_vec_free(&l->zone_list);
@@ -1533,31 +1541,8 @@ static void
 reload_caches(struct tw_ledger *l)
 {
 	struct tw_error ignored;
-	size_t i;
 
-	for (i = 0; i < l->server_list.n; i++) {
-		struct server_entry *e = tw_vec_ptr(&l->server_list, i);
-
-		free(e->zone);
-		free(e->served);
-		free(e->name);
-		free(e);
-	}
-	for (i = 0; i < l->host_list.n; i++) {
-		struct host_entry *e = tw_vec_ptr(&l->host_list, i);
-
-		free(e->zone);
-		free(e->name);
-		free(e);
-	}
-	for (i = 0; i < l->zone_list.n; i++) {
-		struct zone_entry *e = tw_vec_ptr(&l->zone_list, i);
-
-		free(e->zone);
-		free(e->label);
-		free(e);
-	}
-	l->server_list.n = l->host_list.n = l->zone_list.n = 0;
+	caches_clear(l);
 	tw_hash_clear(&l->servers);
 	tw_hash_clear(&l->hosts);
 	tw_hash_clear(&l->zones);

@@ -6,21 +6,10 @@
 #include <string.h>
 
 #include "tldwatch/outage.h"
+#include "tldwatch/text.h"
 
 /* The stretch before an outage is looked at no further back than this. */
 #define PRE_MAX_SECONDS (7.0 * 86400)
-
-static bool
-is_bad(enum tw_state s)
-{
-	return s == TW_STATE_DOWN || s == TW_STATE_PARTIAL;
-}
-
-static bool
-is_good(enum tw_state s)
-{
-	return s == TW_STATE_UP || s == TW_STATE_DEGRADED;
-}
 
 int
 tw_outage_next(const struct tw_outage_input *in, size_t from, struct tw_outage_span *span)
@@ -39,33 +28,23 @@ tw_outage_next(const struct tw_outage_input *in, size_t from, struct tw_outage_s
 	span->next = x;
 	span->carried = e == from;
 	/* The bad run that led to it: back over bad and blind rounds, then its first bad one. */
-	for (k = e; k > from && (is_bad(r[k - 1].raw) || r[k - 1].raw == TW_STATE_UNKNOWN); k--)
+	for (k = e; k > from && (tw_state_is_bad(r[k - 1].raw) ||
+	    r[k - 1].raw == TW_STATE_UNKNOWN); k--)
 		;
-	while (k < e && !is_bad(r[k].raw))
+	while (k < e && !tw_state_is_bad(r[k].raw))
 		k++;
 	span->b = k;
 	if (x >= in->n_rounds)
 		return 0;
 	/* The good run that ended it: back from the restoring round over good and blind ones. */
-	for (k = x; k > e + 1 && (is_good(r[k - 1].raw) || r[k - 1].raw == TW_STATE_UNKNOWN); k--)
+	for (k = x; k > e + 1 && (tw_state_is_good(r[k - 1].raw) ||
+	    r[k - 1].raw == TW_STATE_UNKNOWN); k--)
 		;
-	while (k < x && !is_good(r[k].raw))
+	while (k < x && !tw_state_is_good(r[k].raw))
 		k++;
 	span->g = k;
 	span->ended = true;
 	return 0;
-}
-
-static char *
-dup_or_null(const char *s, bool *failed)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*failed = true;
-	return d;
 }
 
 void
@@ -140,7 +119,7 @@ phase_add(struct phases *ph, bool restored, enum tw_state st, double start, cons
 	p->state = st;
 	p->start = start;
 	p->open = true;
-	p->diagnosis = dup_or_null(diag, &ph->failed);
+	p->diagnosis = tw_text_dup(diag, &ph->failed);
 	if (ph->n > 1) {
 		ph->v[ph->n - 2].end = start;
 		ph->v[ph->n - 2].open = false;
@@ -262,14 +241,14 @@ tw_outage_build(const struct tw_outage_input *in, const struct tw_outage_span *s
 	memset(o, 0, sizeof(*o));
 	if (sp->b >= in->n_rounds || (sp->ended && (sp->g <= sp->b || sp->g >= in->n_rounds)))
 		return -1;
-	o->zone = dup_or_null(in->zone != NULL ? in->zone : "", &failed);
+	o->zone = tw_text_dup(in->zone != NULL ? in->zone : "", &failed);
 	o->ongoing = !sp->ended;
 	o->start = r[sp->b].start;
 	o->first_round = r[sp->b].round;
 	o->last_round = r[last].round;
 	/* Began after the last round that was neither bad nor blind. */
 	for (k = sp->b; k > sp->floor; k--) {
-		if (!is_bad(r[k - 1].raw) && r[k - 1].raw != TW_STATE_UNKNOWN) {
+		if (!tw_state_is_bad(r[k - 1].raw) && r[k - 1].raw != TW_STATE_UNKNOWN) {
 			o->start_lo_known = true;
 			o->start_lo = r[k - 1].start;
 			break;
@@ -284,7 +263,7 @@ tw_outage_build(const struct tw_outage_input *in, const struct tw_outage_span *s
 		o->end = r[sp->g].start;
 		o->end_lo = o->start;     /* no bad round among these: ended since it began */
 		for (k = sp->g; k > sp->b; k--) {
-			if (is_bad(r[k - 1].raw)) {
+			if (tw_state_is_bad(r[k - 1].raw)) {
 				o->end_lo = r[k - 1].start;
 				break;
 			}
@@ -305,7 +284,7 @@ tw_outage_build(const struct tw_outage_input *in, const struct tw_outage_span *s
 			goto fail;
 		o->n_hosts = in->n_hosts;
 		for (i = 0; i < in->n_hosts; i++) {
-			o->hosts[i].name = dup_or_null(in->hosts[i], &failed);
+			o->hosts[i].name = tw_text_dup(in->hosts[i], &failed);
 			o->hosts[i].key = in->keys != NULL && in->keys[i];
 			host_story(in, sp, lower, i, &o->hosts[i]);
 			if (o->hosts[i].back_known)

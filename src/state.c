@@ -56,11 +56,23 @@ tw_state_from_str(const char *s, enum tw_state *out)
 {
 	unsigned i;
 
-	for (i = 0; i < TW_STATE_COUNT; i++) {
+	for (i = 0; s != NULL && i < TW_STATE_COUNT; i++) {
 		if (strcmp(s, state_names[i]) == 0) {
 			*out = (enum tw_state)i;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+bool
+tw_state_is_bad(enum tw_state s)
+{
+	return s == TW_STATE_PARTIAL || s == TW_STATE_DOWN;
+}
+
+bool
+tw_state_is_good(enum tw_state s)
+{
+	return s == TW_STATE_UP || s == TW_STATE_DEGRADED;
 }

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tldwatch/text.h"
 
@@ -46,4 +47,16 @@ tw_text_span(double s, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%ldd %ldh", t / 86400, (t % 86400) / 3600);
 	return buf;
+}
+
+char *
+tw_text_dup(const char *s, bool *failed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*failed = true;
+	return d;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
 
 /* An event without its strings: they are copied once the round is done. */
@@ -38,18 +39,6 @@ get_limits(const struct tw_watch_cfg *cfg, struct limits *l)
 	l->flap_window = clamp(cfg->flap_window, 2, TW_FLAP_WINDOW_MAX);
 	l->flap_changes = clamp(cfg->flap_changes, 2, TW_FLAP_WINDOW_MAX);
 	l->flap_settle = clamp(cfg->flap_settle, 1, TW_FLAP_WINDOW_MAX);
-}
-
-static bool
-is_bad(enum tw_state s)
-{
-	return s == TW_STATE_PARTIAL || s == TW_STATE_DOWN;
-}
-
-static bool
-is_good(enum tw_state s)
-{
-	return s == TW_STATE_UP || s == TW_STATE_DEGRADED;
 }
 
 static void
@@ -108,7 +97,7 @@ publish(struct tw_zone_track *z, enum tw_state to, double now, struct pending *e
 		ev->kind = TW_EVENT_UNKNOWN;
 	else if (to == TW_STATE_UNSTABLE)
 		ev->kind = TW_EVENT_UNSTABLE;
-	else if (is_bad(to)) {
+	else if (tw_state_is_bad(to)) {
 		if (!z->in_outage) {
 			/* It began with the run that led here, not when hysteresis agreed. */
 			z->in_outage = true;
@@ -158,11 +147,11 @@ step(struct tw_zone_track *z, const struct limits *l, enum tw_state s, double no
 		z->run_since = now;
 	}
 	/* A blind round neither starts nor breaks a good or bad run. */
-	if (is_bad(s)) {
+	if (tw_state_is_bad(s)) {
 		if (z->bad_since == 0)
 			z->bad_since = now;
 		z->good_since = 0;
-	} else if (is_good(s)) {
+	} else if (tw_state_is_good(s)) {
 		if (z->good_since == 0)
 			z->good_since = now;
 		z->bad_since = 0;
@@ -336,18 +325,6 @@ tw_tracker_find(struct tw_tracker *t, const char *zone)
 	return NULL;
 }
 
-static char *
-dup_or_null(const char *s, bool *failed)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*failed = true;
-	return d;
-}
-
 /*
  * Move ${z} (a copy, its diagnosis not yet replaced) one round on, and
  * append its event to ${ev}.  Returns -1 when a copy failed; what it did
@@ -361,7 +338,7 @@ advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_re
 	struct tw_event *e;
 	bool failed = false;
 
-	z->diagnosis = dup_or_null(zr->diagnosis, &failed);
+	z->diagnosis = tw_text_dup(zr->diagnosis, &failed);
 	if (failed)
 		return -1;
 	step(z, l, blind ? TW_STATE_UNKNOWN : zr->state, now, &p);
@@ -376,8 +353,8 @@ advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_re
 	e->has_outage_seconds = p.has_outage_seconds;
 	e->outage_seconds = p.outage_seconds;
 	e->outage_start = p.outage_start;
-	e->zone = dup_or_null(z->name, &failed);
-	e->diagnosis = dup_or_null(zr->diagnosis, &failed);
+	e->zone = tw_text_dup(z->name, &failed);
+	e->diagnosis = tw_text_dup(zr->diagnosis, &failed);
 	return failed ? -1 : 0;
 }
 

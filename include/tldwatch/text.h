@@ -8,6 +8,7 @@
 #ifndef TLDWATCH_TEXT_H
 #define TLDWATCH_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,5 +25,13 @@ size_t tw_text_utf8_len(const unsigned char *p);
  * and NaN as 0).  Returns ${buf}.
  */
 char *tw_text_span(double seconds, char *buf, size_t len);
+
+/*
+ * tw_text_dup(s, failed):
+ * A copy of ${s}, or NULL for NULL; when memory runs out, NULL and
+ * *${failed} set (never cleared), so that a caller copying many strings
+ * checks once at the end.
+ */
+char *tw_text_dup(const char *s, bool *failed);
 
 #endif

@@ -146,6 +146,46 @@ test_json(void **state)
 	json_decref(v);
 }
 
+/* User text in an error message: one line, escaped, cut, quoted on request. */
+static void
+test_message(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n, max;
+		bool quote;
+		const char *want;
+	} cases[] = {
+		{ "fast", 4, 60, true, "\"fast\"" },
+		{ "fast", 4, 60, false, "fast" },
+		{ "a\nb\x1b[31m", 8, 60, true, "\"a\\x0ab\\x1b[31m\"" },
+		{ "say \"hi\" \\o/", 12, 60, false, "say \\\"hi\\\" \\\\o/" },
+		{ "abcdefgh", 8, 3, true, "\"abc...\"" },
+		{ "nul\0byte", 8, 60, false, "nul\\x00byte" },
+		{ "\x7f", 1, 60, false, "\\x7f" },
+		{ "", 0, 60, true, "\"\"" },
+	};
+	char buf[TW_ESCAPE_MESSAGE_LEN(60)], small[20], tiny[8];
+	char long_text[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(tw_escape_message(buf, sizeof(buf), cases[i].in, cases[i].n,
+		    cases[i].max, cases[i].quote), cases[i].want);
+	/* the worst case fits the documented size: every byte a control byte, then cut */
+	memset(long_text, 0x01, sizeof(long_text));
+	tw_escape_message(buf, sizeof(buf), long_text, sizeof(long_text), 60, true);
+	assert_int_equal(strlen(buf), 1 + 60 * 4 + 3 + 1);
+	/* a small buffer cuts shorter, never over its end; under 16 bytes, nothing */
+	tw_escape_message(small, sizeof(small), long_text, sizeof(long_text), 60, true);
+	assert_true(strlen(small) < sizeof(small));
+	assert_int_equal(small[0], '"');
+	assert_int_equal(small[strlen(small) - 1], '"');
+	assert_string_equal(tw_escape_message(tiny, sizeof(tiny), "x", 1, 60, true), "");
+	assert_string_equal(tw_escape_message(buf, sizeof(buf), NULL, 5, 60, true), "\"\"");
+}
+
 int
 main(void)
 {
@@ -157,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_prom_label),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
