@@ -214,8 +214,10 @@ cp "$WORK/state.db" "$WORK/aside.copy"
 tw watch -f "$WORK/watch.yaml" --state "$WORK/state.db" --events "$WORK/ev.jsonl" --rounds 1
 expect_rc 0
 w70_set_aside "foreign JSON"
-# an SQLite database of another program (Fossil's application_id) in WAL mode
-for app in 252006673:wal; do
+# an SQLite database of another program (Fossil's application_id) in WAL mode, and a plain one
+# (application_id 0) in the default rollback-journal mode: opening it must not turn it to WAL
+# (that rewrites bytes 18-19 of its header) before finding it is not ours
+for app in 252006673:wal 0:delete; do
 	rm -f "$WORK"/state.db*
 	sqlite3 "$WORK/state.db" "PRAGMA application_id = ${app%:*}; PRAGMA journal_mode = ${app#*:};
 	    CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('not a ledger')" >/dev/null
