@@ -160,3 +160,25 @@ expect_equal "$(cat "$OUT")" null "report of a zone without outages"
 tw history --state "$L78_DB" --zone nope --format json
 expect_rc 0
 expect_jq 'length' 0
+
+# A round may take longer than the interval (silent servers: every attempt waits for its
+# timeout); the next one starts when it ends.  The watcher ran throughout, so history must not
+# cut the outage into down and "unknown: the watcher was not running" pieces.
+scenario "history: rounds longer than the interval leave no gap in the timeline"
+sed 's/timeout: 500ms/timeout: 150ms/' "$LAB_CFG" >"$WORK/l78-slow.yaml"
+printf 'watch:\n  interval: 100ms\n  fall: 1\n  rise: 1\n' >>"$WORK/l78-slow.yaml"
+rm -f "$WORK"/l78-slow.db*
+fault ns1.kptc.kp,ns2.kptc.kp silent
+tw watch -f "$WORK/l78-slow.yaml" --state "$WORK/l78-slow.db" --events "$WORK/l78-slow.jsonl" \
+    --rounds 5
+expect_rc 0
+# the premise: every round overran its interval, and each began as the one before it ended
+expect_equal "$(ledger_q "$WORK/l78-slow.db" 'SELECT count(*) FROM rounds
+    WHERE duration_ms > interval_ms')" 5 "rounds longer than the interval"
+tw history --state "$WORK/l78-slow.db" --zone kp --format json
+expect_rc 0
+# (after the last round the watcher did stop: a final unknown period is right)
+expect_jq '[.[].state] | join(" ") | sub(" unknown$"; "")' down
+expect_jq '[.[] | select(.state == "down")] | length' 1
+tw history --state "$WORK/l78-slow.db" --zone kp
+expect_no_match 'kp +unknown .* no rounds: the watcher was not running.*$' <(head -n -1 "$OUT")
