@@ -112,3 +112,31 @@ tw status --state "$WORK/s74-state.db" --max-age 60m --format json
 jq -e . "$OUT" >/dev/null 2>&1 || fail "status json does not parse"
 tw status --state "$WORK/s74-state.db" --max-age 60m --format nagios
 s74_nagios "status nagios" "$OUT"
+
+scenario "safe output: hostile labels in report and history (text, JSON, CSV)"
+s74_cfg
+# an outage, so that report tells a story with the zone's label in it
+fault ns1.kptc.kp,ns2.kptc.kp silent
+rm -f "$WORK"/s74-out.db*
+tw watch -f "$WORK/hostile-labels.yaml" --state "$WORK/s74-out.db" --events "$WORK/s74-out.jsonl" \
+    --rounds 3
+expect_rc 0
+heal all
+tw watch -f "$WORK/hostile-labels.yaml" --state "$WORK/s74-out.db" --events "$WORK/s74-out.jsonl" \
+    --rounds 2
+expect_rc 0
+tw report --state "$WORK/s74-out.db" --zone kp
+expect_rc 0
+s74_text "report text" "$OUT"
+for cmd in report history; do
+	tw $cmd --state "$WORK/s74-out.db" --zone kp --format json
+	expect_rc 0
+	jq -e . "$OUT" >/dev/null 2>&1 || fail "$cmd json does not parse"
+	s74_no_raw "$cmd json" "$OUT"
+	tw $cmd --state "$WORK/s74-out.db" --zone kp --format csv
+	expect_rc 0
+	sed 's/\r$//' "$OUT" >"$WORK/s74-csv"    # CSV's own CRLF line ends
+	s74_no_raw "$cmd csv" "$WORK/s74-csv"
+	tw $cmd --state "$WORK/s74-out.db" --zone kp
+	s74_no_raw "$cmd text" "$OUT"
+done
