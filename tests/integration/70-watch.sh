@@ -180,13 +180,22 @@ set +e; wait $pid; RC=$?; set -e
 expect_rc 0
 expect_equal "$(grep -c 'cannot reopen' "$ERR")" 0 "messages about reopening"
 
+# w70_aside: the file set aside beside state.db (not its -wal or -shm), "" when none.
+w70_aside() {
+	local f
+	for f in "$WORK"/state.db.bad-*; do
+		case $f in *-wal | *-shm) ;; *) [ -e "$f" ] && { echo "$f"; return 0; } ;; esac
+	done
+	return 0
+}
+
 # w70_set_aside WHAT: the watcher ran on a state.db that is not a ledger: it said so and named
 # the new file, that file holds the old bytes ($WORK/aside.copy) unchanged, and a fresh ledger
 # took the name.
 w70_set_aside() {
 	local aside named
-	aside=$(ls "$WORK"/state.db.bad-* 2>/dev/null | grep -v -- '-\(wal\|shm\)$' | head -1)
-	[ -n "$aside" ] || { fail "$1: nothing set aside: $(ls "$WORK" | grep state.db | paste -sd' ' -)"; return 0; }
+	aside=$(w70_aside)
+	[ -n "$aside" ] || { fail "$1: nothing set aside: $(cd "$WORK" && echo state.db*)"; return 0; }
 	[[ ${aside##*/} =~ ^state\.db\.bad-[0-9]{8}T[0-9]{6}Z$ ]] || fail "$1: set aside as ${aside##*/}"
 	named=$(sed -n 's/^tldwatch: set it aside as \(.*\); starting afresh$/\1/p' "$ERR")
 	expect_equal "$named" "$WORK/${aside##*/}" "$1: the name printed"
@@ -200,7 +209,7 @@ scenario "watch: a garbage file and a truncated v1 state file are set aside, nev
 watch_cfg 100ms
 for content in '\x00\x01garbage\xff\n' '{"format": "tldwatch-state", "version": 1, "tracker": {'; do
 	rm -f "$WORK"/state.db*
-	printf "$content" >"$WORK/state.db"
+	printf '%b' "$content" >"$WORK/state.db"
 	cp "$WORK/state.db" "$WORK/aside.copy"
 	tw watch -f "$WORK/watch.yaml" --state "$WORK/state.db" --events "$WORK/ev.jsonl" --rounds 1
 	expect_rc 0
@@ -228,7 +237,7 @@ for app in 252006673:wal 0:delete; do
 	expect_rc 0
 	w70_set_aside "SQLite database, application_id ${app%:*}, journal_mode ${app#*:}"
 	expect_match "not a tldwatch ledger" "$ERR"
-	aside=$(ls "$WORK"/state.db.bad-* 2>/dev/null | grep -v -- '-\(wal\|shm\)$' | head -1)
+	aside=$(w70_aside)
 	expect_equal "$(sqlite3 -readonly "$aside" 'SELECT t FROM notes' 2>&1)" "not a ledger" \
 	    "the other program's data, set aside"
 done
@@ -327,7 +336,10 @@ tw status --state "$WORK/state.db" --format nagios --max-age 60m
 expect_rc 2
 tw watch -f "$WORK/watch.yaml" --state "$WORK/state.db" --events "$WORK/ev.jsonl" --rounds 1
 expect_rc 0
-left=$(cd "$WORK" && ls -d state.db* | grep -vx 'state.db\|state.db-wal\|state.db-shm' | paste -sd' ' -) || true
+left=""
+for f in "$WORK"/state.db*; do
+	case ${f##*/} in state.db | state.db-wal | state.db-shm) ;; *) left="$left ${f##*/}" ;; esac
+done
 [ -z "$left" ] || fail "files left beside the ledger: $left"
 
 scenario "watch: a ledger that cannot be created is refused at start, naming the file (exit 3)"
