@@ -3,6 +3,7 @@
 # the lab breaks and heals .kp: every run succeeds, nothing says busy or locked, every JSON
 # output parses, no reader ever sees a torn round, and the watcher keeps its interval.  Then
 # the usage errors of history and report: exit 3, the option named, nothing on stdout.
+# L78_SECONDS (default 60) sets how long the readers run.
 
 L78_DB=$WORK/l78.db
 L78_SECONDS=${L78_SECONDS:-60}
