@@ -73,7 +73,7 @@ expect_match 'timeout "2d": out of range \(1ms\.\.24h\)' "$ERR"
 tw watch -f "$LAB_CFG" --interval 25h --rounds 1
 expect_rc 3
 expect_match 'interval "25h": out of range \(10ms\.\.24h\)' "$ERR"
-tw status --state "$WORK/no-such-state.json" --max-age 2h
+tw status --state "$WORK/no-such-ledger.db" --max-age 2h
 expect_rc 3
 expect_no_match 'max-age' "$ERR"
 expect_match 'no state file' "$OUT"

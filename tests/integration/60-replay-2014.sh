@@ -1,6 +1,8 @@
 # 60-replay-2014.sh -- the lab's watch-mode faults (flap, --only) seen with dig, then December
 # 2014 replayed against `tldwatch watch` (tests/lab/replay-2014, ~17 s): the events, their
-# order and the outage durations measured against the phases that caused them.
+# order and the outage durations measured against the phases that caused them; then the story
+# as `tldwatch report` tells it from the watcher's ledger: the phases, the restoration order,
+# the durations.
 
 LAB_DNS_PORT=${LAB_PORT:-10053}
 
@@ -56,7 +58,7 @@ scenario "lab: --next-burst keeps a running burst of queries on the old fault"
 # dig takes 0.1-0.5 s to read its 10,000 arguments, and a fault armed before the first query
 # would rightly silence the whole burst.
 qs=()
-for i in $(seq 5000); do qs+=(SOA kp); done
+for i in $(seq 5000); do qs+=(kp SOA); done   # name, then type: dig 9.18 reads "SOA kp SOA" as one query
 t_fault=$WORK/t_fault
 burst=$WORK/burst.out
 rm -f "$t_fault" "$burst"
@@ -83,10 +85,11 @@ RC=$?
 set -e
 expect_rc 0
 expect_equal "$(cat "$RP/watch.rc" 2>/dev/null)" 0 "watcher exit code"
-if [ -s "$RP/state.json" ]; then
-	jq -e . "$RP/state.json" >/dev/null 2>&1 || fail "state.json does not parse"
+if [ -s "$RP/state.db" ]; then
+	ledger_ok "$RP/state.db" || fail "state.db: integrity_check: $(ledger_q "$RP/state.db" \
+	    'PRAGMA integrity_check' 2>&1 | head -3)"
 else
-	fail "no state file"
+	fail "no ledger"
 fi
 EV=$RP/events.jsonl
 PH=$RP/phases.json
@@ -110,3 +113,54 @@ for e in $errs; do
 		fail "outage_seconds off by $e s (of: $errs)"
 done
 [ "$(echo "$errs" | wc -w)" = 3 ] || fail "three outage durations expected: $errs"
+
+# The story from the ledger.  Outage 1: the unstable Friday before it, down, partial with the
+# news agency and the newspaper back first, restored; each phase as long as the one injected,
+# within one interval (250 ms); outage 2, the relapse, as long as P5.
+tw report --state "$RP/state.db" --zone kp --outage 1 --format json
+expect_rc 0
+cp "$OUT" "$WORK/replay-report-1.json"
+expect_jq '.zone, .outage, .ongoing' "kp 1 false"
+expect_jq '[.phases[].state] | join(" ")' "unstable down partial restored"
+expect_jq '.restoration_order | (index("kcna.kp") != null and index("rodong.rep.kp") != null
+    and index("naenara.com.kp") != null
+    and index("kcna.kp") < index("naenara.com.kp")
+    and index("rodong.rep.kp") < index("naenara.com.kp"))' true
+# report against phases.json, in seconds: down - P2, partial - P3, outage - (P2 + P3)
+r60_errs() {
+	jq -r --slurpfile ph "$PH" '
+	    def dur(p): [$ph[0][] | select(.phase == p) | .end - .start] | add;
+	    def phase(s): [.phases[] | select(.state == s) | .seconds] | add;
+	    '"$1"' | map(. * 1000 | round / 1000 | tostring) | join(" ")' "$2" 2>/dev/null || true
+}
+errs=$(r60_errs '[phase("down") - dur("P2"), phase("partial") - dur("P3"),
+    .seconds - dur("P2") - dur("P3")]' "$WORK/replay-report-1.json")
+tw report --state "$RP/state.db" --zone kp --outage 2 --format json
+expect_rc 0
+expect_jq '.outage, .ongoing, ([.phases[].state] | join(" "))' "2 false down restored"
+errs="$errs $(r60_errs '[.seconds - dur("P5")]' "$OUT")"
+echo "        report errors (s), down-P2, partial-P3, outage 1-(P2+P3), outage 2-P5: $errs"
+[ "$(echo "$errs" | wc -w)" = 4 ] || fail "four report durations expected: $errs"
+# Rounds start on a 250 ms grid, so a phase in the ledger is a whole number of intervals: a
+# change that lands in the gap between two rounds is seen by the next one, one that lands just
+# after a round began (labctl slow on a loaded box) one round later.  So: one interval, plus
+# 50 ms for the rounds' own timer jitter.
+r60_within() {
+	local e
+	for e in $errs; do
+		awk -v e="$e" 'BEGIN { exit !(e >= -0.3 && e <= 0.3) }' ||
+			fail "a report duration off by $e s, more than one interval (of: $errs)"
+	done
+}
+timed r60_within
+# The text tells the same order: the sites named as they came back, naenara.com.kp last of
+# the three, in the narrative and in the list of hosts.
+tw report --state "$RP/state.db" --zone kp --outage 1
+expect_rc 0
+cp "$OUT" "$WORK/replay-report-1.txt"
+r60_order() { grep -oE 'kcna\.kp|rodong\.rep\.kp|naenara\.com\.kp' | paste -sd' ' -; }
+expect_equal "$(head -n 1 "$OUT" | r60_order)" "kcna.kp rodong.rep.kp naenara.com.kp" \
+    "the sites in the narrative"
+expect_equal "$(sed -n '/in the order they came back/,$p' "$OUT" | r60_order)" \
+    "kcna.kp rodong.rep.kp naenara.com.kp" "the sites in the list of hosts"
+expect_match '^outage 1 of kp, restored'

@@ -14,14 +14,15 @@ C72_PID=
 
 c72_now() { date +%s.%N; }
 
-# c72_rounds: the watcher's round count from its state file (0 before the first save).
-c72_rounds() { jq -r '.tracker.rounds // 0' "$WORK/clock-state.json" 2>/dev/null || echo 0; }
+# c72_rounds: the watcher's round count from its ledger (0 before the first commit).
+c72_rounds() { ledger_rounds "$WORK/clock-state.db"; }
 
-# c72_offset: the watcher's last "written" (its wall clock) minus the real time, in seconds.
+# c72_offset: when the watcher last wrote its ledger (meta written_ms, its wall clock) minus the
+# real time, in seconds.
 c72_offset() {
 	local w
-	w=$(jq -r '.written' "$WORK/clock-state.json" 2>/dev/null) || w=0
-	awk -v w="$w" -v n="$(c72_now)" 'BEGIN { printf "%.0f\n", w - n }'
+	w=$(ledger_meta "$WORK/clock-state.db" written_ms)
+	awk -v w="${w:-0}" -v n="$(c72_now)" 'BEGIN { printf "%.0f\n", w / 1000 - n }'
 }
 
 # c72_segment NAME R0 T0 R1 T1: rounds between (R0,T0) and (R1,T1) at the interval's rate.
@@ -46,14 +47,14 @@ if [ -z "$C72_LIB" ]; then
 else
 	sed 's/timeout: 500ms/timeout: 50ms/' "$LAB_CFG" >"$WORK/clock.yaml"
 	printf 'watch:\n  interval: %sms\n  fall: 1\n  rise: 1\n' "$C72_INTERVAL_MS" >>"$WORK/clock.yaml"
-	rm -f "$WORK/clock-state.json" "$WORK/clock-ev.jsonl"
+	rm -f "$WORK"/clock-state.db* "$WORK/clock-ev.jsonl"
 	echo "+0" >"$WORK/faketime"
 	# --rounds caps the run (about 100 s) should this script die before c72_stop.
 	# ASan wants to be first in the library list; libfaketime is preloaded before it.
 	LD_PRELOAD=$C72_LIB FAKETIME_TIMESTAMP_FILE=$WORK/faketime FAKETIME_NO_CACHE=1 \
 	    FAKETIME_DONT_FAKE_MONOTONIC=1 \
 	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-	    "$TW" watch -f "$WORK/clock.yaml" --state "$WORK/clock-state.json" \
+	    "$TW" watch -f "$WORK/clock.yaml" --state "$WORK/clock-state.db" \
 	    --events "$WORK/clock-ev.jsonl" --rounds 400 >"$OUT" 2>"$ERR" &
 	C72_PID=$!
 	for _ in $(seq 100); do [ "$(c72_rounds)" -ge 2 ] && break; sleep 0.05; done
@@ -111,6 +112,11 @@ else
 		    "$WORK/clock-ev.jsonl" 2>/dev/null)
 		awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; exit !(d > -1 && d < 1) }' ||
 		    fail "restored event $((i + 1)): outage_seconds $got, the real outage lasted $want s"
+		# the ledger's story of the same outage: the same real length
+		tw report --state "$WORK/clock-state.db" --zone kp --outage $((i + 1)) --format json
+		got=$(jq -r '.seconds' "$OUT" 2>/dev/null)
+		awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; exit !(d > -1 && d < 1) }' ||
+		    fail "report --outage $((i + 1)): seconds $got, the real outage lasted $want s"
 		i=$((i + 1))
 	done
 fi

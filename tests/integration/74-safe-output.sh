@@ -71,11 +71,11 @@ expect_match '^TLDWATCH WARNING - '
 scenario "safe output: hostile labels in watch events (JSON and TTY text), status, /metrics, /"
 s74_cfg
 fault ns1.kptc.kp silent
-rm -f "$WORK/s74-state.json" "$WORK/s74-ev.jsonl"
-"$TW" watch -f "$WORK/hostile-labels.yaml" --state "$WORK/s74-state.json" \
+rm -f "$WORK"/s74-state.db* "$WORK/s74-ev.jsonl"
+"$TW" watch -f "$WORK/hostile-labels.yaml" --state "$WORK/s74-state.db" \
     --events "$WORK/s74-ev.jsonl" --listen "$S74_HTTP_PORT" --rounds 100 >"$OUT" 2>"$ERR" &
 s74_pid=$!
-watcher_snapshot "$S74_URL" "$WORK/s74" "$WORK/s74-state.json"
+watcher_snapshot "$S74_URL" "$WORK/s74" "$WORK/s74-state.db"
 stop_watcher "$s74_pid"
 expect_rc 0
 s74_no_raw "/metrics" "$WORK/s74.metrics"
@@ -96,7 +96,7 @@ s74_no_raw "event log" "$WORK/s74-ev.jsonl"
 
 # Events on a terminal: the text form (script(1) gives the watcher a TTY).
 if command -v script >/dev/null; then
-	TW_S74="$TW" CFG_S74="$WORK/hostile-labels.yaml" ST_S74="$WORK/s74-tty-state.json" \
+	TW_S74="$TW" CFG_S74="$WORK/hostile-labels.yaml" ST_S74="$WORK/s74-tty-state.db" \
 	    script -q -e -c '"$TW_S74" watch -f "$CFG_S74" --state "$ST_S74" --rounds 3' /dev/null \
 	    >"$WORK/s74-tty" 2>&1 </dev/null || fail "watch on a TTY failed"
 	tr -d '\r' <"$WORK/s74-tty" >"$WORK/s74-tty.txt"   # the TTY's own CR of each newline
@@ -106,9 +106,37 @@ else
 	fail "script(1) is missing (make deps: bsdutils)"
 fi
 
-tw status --state "$WORK/s74-state.json" --max-age 60m
+tw status --state "$WORK/s74-state.db" --max-age 60m
 s74_no_raw "status text" "$OUT"
-tw status --state "$WORK/s74-state.json" --max-age 60m --format json
+tw status --state "$WORK/s74-state.db" --max-age 60m --format json
 jq -e . "$OUT" >/dev/null 2>&1 || fail "status json does not parse"
-tw status --state "$WORK/s74-state.json" --max-age 60m --format nagios
+tw status --state "$WORK/s74-state.db" --max-age 60m --format nagios
 s74_nagios "status nagios" "$OUT"
+
+scenario "safe output: hostile labels in report and history (text, JSON, CSV)"
+s74_cfg
+# an outage, so that report tells a story with the zone's label in it
+fault ns1.kptc.kp,ns2.kptc.kp silent
+rm -f "$WORK"/s74-out.db*
+tw watch -f "$WORK/hostile-labels.yaml" --state "$WORK/s74-out.db" --events "$WORK/s74-out.jsonl" \
+    --rounds 3
+expect_rc 0
+heal all
+tw watch -f "$WORK/hostile-labels.yaml" --state "$WORK/s74-out.db" --events "$WORK/s74-out.jsonl" \
+    --rounds 2
+expect_rc 0
+tw report --state "$WORK/s74-out.db" --zone kp
+expect_rc 0
+s74_text "report text" "$OUT"
+for cmd in report history; do
+	tw $cmd --state "$WORK/s74-out.db" --zone kp --format json
+	expect_rc 0
+	jq -e . "$OUT" >/dev/null 2>&1 || fail "$cmd json does not parse"
+	s74_no_raw "$cmd json" "$OUT"
+	tw $cmd --state "$WORK/s74-out.db" --zone kp --format csv
+	expect_rc 0
+	sed 's/\r$//' "$OUT" >"$WORK/s74-csv"    # CSV's own CRLF line ends
+	s74_no_raw "$cmd csv" "$WORK/s74-csv"
+	tw $cmd --state "$WORK/s74-out.db" --zone kp
+	s74_no_raw "$cmd text" "$OUT"
+done

@@ -1,4 +1,5 @@
-# 75-http.sh -- tldwatch watch --listen: /metrics, /, /status.json, /events, and HTTP hygiene.
+# 75-http.sh -- tldwatch watch --listen: /metrics, /, /status.json, /events, /history, /outages,
+# and HTTP hygiene.
 
 HTTP_PORT=${HTTP_TEST_PORT:-29853}
 URL=http://127.0.0.1:$HTTP_PORT
@@ -6,13 +7,14 @@ URL=http://127.0.0.1:$HTTP_PORT
 start_http_watcher() {
 	sed 's/timeout: 500ms/timeout: 50ms/' "$LAB_CFG" >"$WORK/http.yaml"
 	printf 'watch:\n  interval: 200ms\n' >>"$WORK/http.yaml"
-	rm -f "$WORK/http-state.json"
-	"$TW" watch -f "$WORK/http.yaml" --state "$WORK/http-state.json" --events "$WORK/http-ev.jsonl" \
+	rm -f "$WORK"/http-state.db* "$WORK/http-ev.jsonl"
+	"$TW" watch -f "$WORK/http.yaml" --state "$WORK/http-state.db" --events "$WORK/http-ev.jsonl" \
 	    --listen "${1:-$HTTP_PORT}" >"$OUT" 2>"$ERR" &
 	HTTP_PID=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
-		[ -s "$WORK/http-state.json" ] && curl -s -o /dev/null "$URL/metrics" && return 0
+		[ "$(ledger_rounds "$WORK/http-state.db")" -ge 1 ] && curl -s -o /dev/null "$URL/metrics" &&
+		    return 0
 		sleep 0.05
 	done
 	fail "the watcher's HTTP endpoint did not come up"
@@ -73,6 +75,69 @@ grep -q '^tldwatch_zone_state{zone="kp",state="down"} 1$' <(curl -s "$URL/metric
     fail "/metrics does not say down"
 stop_http_watcher
 
+# h75_get PATH: GET it into $WORK/h75.body, the status code into H75_CODE.
+h75_get() {
+	H75_CODE=$(curl -s -o "$WORK/h75.body" -w '%{http_code}' "$URL$1") || H75_CODE=000
+}
+
+# h75_jq PATH FILTER EXPECTED: GET PATH (200, application/json) and jq -r FILTER gives EXPECTED.
+h75_jq() {
+	local got ct
+	ct=$(curl -s -o "$WORK/h75.body" -w '%{http_code} %{content_type}' "$URL$1") || ct=000
+	[ "$ct" = "200 application/json" ] || { fail "GET $1: $ct"; return 0; }
+	got=$(jq -r "$2" "$WORK/h75.body" 2>&1 | paste -sd' ' -)
+	[ "$got" = "$3" ] || fail "GET $1: jq '$2' gave '$got', expected '$3'"
+}
+
+# h75_outage_is ONGOING: /outages lists kp's outage 1 with ongoing ONGOING (for wait_for).
+h75_outage_is() {
+	curl -s "$URL/outages?zone=kp" | jq -e ".[0].outage == 1 and .[0].ongoing == $1" >/dev/null
+}
+
+scenario "HTTP: /history and /outages during and after an outage; a bad time is 400, an unknown zone []"
+start_http_watcher
+before=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+sleep 0.3
+h75_jq "/outages?zone=kp&from=$before" 'length' 0
+fault ns1.kptc.kp,ns2.kptc.kp silent --next-burst
+wait_for h75_outage_is true || fail "/outages never showed an ongoing outage: $(curl -s "$URL/outages" | head -c 300)"
+# during: one ongoing outage; the timeline ends in a down period that still lasts
+h75_jq "/outages?zone=kp&from=$before" '.[] | "\(.zone) \(.outage) \(.ongoing) \(.end)"' "kp 1 true null"
+h75_jq "/outages?zone=kp&from=$before" ".[0].start > \"$before\"" true
+h75_jq "/outages?zone=kp&until=$before" 'length' 0
+h75_jq "/history?zone=kp&from=$before" '[.[].zone] | unique | join(",")' kp
+h75_jq "/history?zone=kp&from=$before" '.[-1] | "\(.state) \(.end)"' "down null"
+h75_jq "/history?from=$before&until=now" '.[0].state' up
+heal all
+wait_for h75_outage_is false || fail "/outages never showed the outage ended: $(curl -s "$URL/outages" | head -c 300)"
+# after: the outage has an end and a length; the timeline goes up, down, up, each period
+# ending where the next begins
+h75_jq "/outages?zone=kp&from=$before&until=now" \
+    '.[] | "\(.zone) \(.outage) \(.ongoing) \(.end != null) \(.seconds > 0) \(.phases | map(.state) | index("down") != null)"' \
+    "kp 1 false true true true"
+cp "$WORK/h75.body" "$WORK/h75.outages"
+h75_jq "/history?zone=kp&from=$before" \
+    '[.[].state] | join(" ") | sub(" (degraded|partial)"; ""; "g")' "up down up"
+h75_jq "/history?zone=kp&from=$before" \
+    '[range(1; length) as $i | .[$i - 1].end == .[$i].start] | all' true
+h75_jq "/history?zone=kp&from=$before" '.[-1].end' null
+# a window after the outage: no outage in it
+h75_jq "/outages?zone=kp&from=now" 'length' 0
+# an unknown zone: an empty list, not an error
+h75_jq "/history?zone=nope" 'length' 0
+h75_jq "/outages?zone=nope" 'length' 0
+for q in "/history?from=yesterday" "/outages?from=yesterday" "/history?until=soon" \
+    "/outages?until=2014-13-45" "/history?from=7x"; do
+	h75_get "$q"
+	expect_equal "$H75_CODE" 400 "GET $q"
+done
+stop_http_watcher
+# what HTTP served is what `tldwatch report` tells from the ledger
+tw report --state "$WORK/http-state.db" --zone kp --outage 1 --format json
+expect_rc 0
+expect_equal "$(jq -S . "$OUT" 2>&1)" "$(jq -S '.[0]' "$WORK/h75.outages" 2>&1)" \
+    "report --outage 1 against /outages[0]"
+
 scenario "HTTP hygiene: 405 with Allow, 404, HEAD without a body, oversized requests refused"
 start_http_watcher
 [ "$(code POST /metrics --data x)" = 405 ] || fail "POST not refused with 405"
@@ -100,9 +165,9 @@ for ((i = 0; i < 80; i++)); do
 	pids+=($!)
 done
 sleep 0.5
-r1=$(jq -r '.tracker.rounds' "$WORK/http-state.json")
+r1=$(ledger_rounds "$WORK/http-state.db")
 sleep 1
-r2=$(jq -r '.tracker.rounds' "$WORK/http-state.json")
+r2=$(ledger_rounds "$WORK/http-state.db")
 [ "$r2" -gt "$r1" ] || fail "rounds stopped while clients hung ($r1 -> $r2)"
 kill "${pids[@]}" 2>/dev/null || true
 wait "${pids[@]}" 2>/dev/null || true

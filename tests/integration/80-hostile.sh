@@ -298,14 +298,14 @@ if [ "$H_UP" = 1 ]; then
 	scenario "watch: 3 rounds against all hostile servers on one engine, state published"
 	printf 'watch:\n  interval: 1200ms\n  fall: 1\n' | cat "$WORK/hostile-all.yaml" - \
 	    >"$WORK/hostile-watch.yaml"
-	rm -f "$WORK/hostile.state" "$WORK/hostile.events"
-	htw watch -f "$WORK/hostile-watch.yaml" --rounds 3 --state "$WORK/hostile.state" \
+	rm -f "$WORK"/hostile.db* "$WORK/hostile.events"
+	htw watch -f "$WORK/hostile-watch.yaml" --rounds 3 --state "$WORK/hostile.db" \
 	    --events "$WORK/hostile.events"
 	h_sanity 8000
 	expect_rc 0
 	printf 'watch - - - %s %s -\n' "$RC" "$H_MS" >>"$H_RESULTS"
 	expect_match '"event":"degraded"' "$WORK/hostile.events"
-	htw status --state "$WORK/hostile.state" --format json --max-age 60m
+	htw status --state "$WORK/hostile.db" --format json --max-age 60m
 	expect_jq '.rounds, .zones[0].state' "3 degraded"
 	# loss over the rounds: none at the healthy and the control, all at a silent one
 	for n in ns2.kptc.kp:0 good.hostile.kp:0 badid.hostile.kp:1 tcpreset.hostile.kp:0,1; do
@@ -436,15 +436,59 @@ if [ "$H_UP" = 1 ]; then
 	grep -aqF 'servers: \034q\034\039sq\039.kcna.kp' "$OUT" ||
 	    fail "check nagios: the kcna.kp diagnosis does not name its servers"
 
-	scenario "names from DNS: watch events, state, status, /metrics, the page, /status.json"
-	rm -f "$WORK/names.state" "$WORK/names.events"
-	hn_cmd=("$H_TW" watch -f "$HN_CFG" --state "$WORK/names.state" --events \
+	# hn_recall_safe WHAT FILE FORMAT: a history or report output is valid UTF-8 with no
+	# control character but LF (and CR only as a CSV line end, before LF); none of the strings
+	# as the server sent them; JSON parses; CSV parses as RFC 4180, every row with the header's
+	# number of columns (python3's csv module, strict).
+	hn_recall_safe() {
+		local why
+		# (CSV's CRLF line ends are checked below, by python)
+		sed 's/\r$//' "$2" >"$2.lf"
+		hn_no_raw "$1" "$2.lf"
+		why=$(python3 - "$2" "$3" <<'PY' 2>&1
+import csv, io, sys, unicodedata
+path, fmt = sys.argv[1], sys.argv[2]
+data = open(path, 'rb').read()
+try:
+    text = data.decode('utf-8', errors='strict')
+except UnicodeDecodeError as e:
+    sys.exit('not UTF-8: %s' % e)
+for i, c in enumerate(text):
+    if c == '\n':
+        continue
+    if c == '\r' and fmt == 'csv' and text[i + 1:i + 2] == '\n':
+        continue
+    if unicodedata.category(c) == 'Cc' or c in '\u2028\u2029\u202a\u202b\u202c\u202d\u202e':
+        sys.exit('control character U+%04X at offset %d' % (ord(c), i))
+if fmt == 'csv':
+    if not text.endswith('\r\n'):
+        sys.exit('the last CSV line does not end with CRLF')
+    rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))
+    if len(rows) < 2:
+        sys.exit('no rows under the header: %r' % rows)
+    bad = [n for n, r in enumerate(rows) if len(r) != len(rows[0])]
+    if bad:
+        sys.exit('rows %s have not the header\'s %d columns' % (bad[:5], len(rows[0])))
+PY
+		) || fail "$1: $why"
+		if [ "$3" = json ]; then
+			jq -e . "$2" >/dev/null 2>&1 || fail "$1: the JSON does not parse"
+		fi
+	}
+
+	scenario "names from DNS: watch events, ledger, status, /metrics, the page, /status.json"
+	rm -f "$WORK"/names.db* "$WORK/names.events"
+	hn_cmd=("$H_TW" watch -f "$HN_CFG" --state "$WORK/names.db" --events \
 	    "$WORK/names.events" --listen "$HN_HTTP_PORT" --rounds 200)
 	[ -z "$HOSTILE_VG" ] || hn_cmd=(valgrind -q --error-exitcode=9 --leak-check=full \
 	    --log-file="$WORK/names-watch.vg" "${hn_cmd[@]}")
 	"${hn_cmd[@]}" >"$WORK/names-watch.out" 2>"$WORK/names-watch.err" &
 	hn_pid=$!
-	watcher_snapshot "$HN_URL" "$WORK/names-http" "$WORK/names.state" "$WORK/names.events"
+	watcher_snapshot "$HN_URL" "$WORK/names-http" "$WORK/names.db" "$WORK/names.events"
+	# three rounds at least: the hourly rollups (history --summary) count a round's state
+	# until the next round
+	hn_rounds3() { [ "$(ledger_rounds "$WORK/names.db")" -ge 3 ]; }
+	wait_for hn_rounds3 || fail "fewer than 3 rounds in the ledger after 10 s"
 	stop_watcher "$hn_pid"
 	expect_rc 0
 	if [ -n "$HOSTILE_VG" ] && [ -s "$WORK/names-watch.vg" ]; then
@@ -459,16 +503,21 @@ if [ "$H_UP" = 1 ]; then
 	    fail "promtool check metrics: $(head -3 "$WORK/names-promtool")"
 	hn_no_raw "status page" "$WORK/names-http.html"
 	hn_present "status page" "$WORK/names-http.html"
-	for f in names-http.status.json names-http.events names.events names.state; do
+	for f in names-http.status.json names-http.events names.events; do
 		hn_no_raw "$f" "$WORK/$f"
 		jq -e . "$WORK/$f" >/dev/null 2>&1 || fail "$f does not parse as JSON (lines)"
 	done
 	hn_present "/status.json" "$WORK/names-http.status.json" 1
-	hn_present "state file" "$WORK/names.state" 1
+	# the ledger keeps the names as presented (RFC 1035 escapes), as every output shows them
+	ledger_q "$WORK/names.db" "SELECT DISTINCT name FROM servers WHERE served = 'kp'" \
+	    >"$WORK/names.db.servers" 2>&1 || true
+	expect_equal "$(LC_ALL=C sort "$WORK/names.db.servers")" "$(hn_list kp)" \
+	    "the kp servers in the ledger"
+	hn_no_raw "the ledger's server names" "$WORK/names.db.servers"
 	grep -aqF 'servers: \\034q\\034\\039sq\\039.kcna.kp' "$WORK/names.events" ||
 	    fail "the event log's diagnosis does not name the kcna.kp servers"
 	for fmt in text json nagios; do
-		htw status --state "$WORK/names.state" --max-age 60m --format "$fmt"
+		htw status --state "$WORK/names.db" --max-age 60m --format "$fmt"
 		h_sanity
 		hn_no_raw "status $fmt" "$OUT"
 		case $fmt in
@@ -478,6 +527,47 @@ if [ "$H_UP" = 1 ]; then
 		esac
 	done
 	h_shrink
+
+	# The watcher published kp partial (kcna.kp's servers have no address): an outage whose
+	# diagnoses name the 11 hostile kcna.kp servers.  history and report carry them out in
+	# text, JSON and CSV, escaped and whole.
+	scenario "names from DNS: history and report in text, JSON and CSV: UTF-8, no control byte, RFC 4180"
+	for cmd in "history" "history --summary" "report" "report --outage 1"; do
+		for fmt in text json csv; do
+			# shellcheck disable=SC2086  # the command's words
+			htw $cmd --state "$WORK/names.db" --zone kp --format "$fmt"
+			h_sanity
+			expect_rc 0
+			cp "$OUT" "$WORK/names-recall.$fmt"
+			hn_recall_safe "$cmd --format $fmt" "$OUT" "$fmt"
+		done
+		case $cmd in
+		history | report*)
+			# the diagnosis names the kcna.kp servers, escaped, in every format
+			grep -aqF 'servers: \034q\034\039sq\039.kcna.kp' "$WORK/names-recall.text" ||
+			    fail "$cmd text: the diagnosis does not name the kcna.kp servers"
+			grep -aqF 'servers: \\034q\\034\\039sq\\039.kcna.kp' "$WORK/names-recall.json" ||
+			    fail "$cmd json: the diagnosis does not name the kcna.kp servers"
+			grep -aqF 'servers: \034q\034\039sq\039.kcna.kp' "$WORK/names-recall.csv" ||
+			    fail "$cmd csv: the diagnosis does not name the kcna.kp servers"
+			# and CSV gives the diagnosis back whole, as JSON does
+			python3 - "$WORK/names-recall.csv" "$WORK/names-recall.json" <<'PY' ||
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8'), strict=True))
+doc = json.load(open(sys.argv[2], encoding='utf-8'))
+items = doc if isinstance(doc, list) else doc.get('phases', [])
+want = sorted({d['diagnosis'] for d in items if d.get('diagnosis')})
+got = sorted({r['diagnosis'] for r in rows if r.get('diagnosis')})
+missing = [w for w in want if w not in got]
+if not want or missing:
+    sys.exit('diagnoses in JSON not in CSV: %r' % missing[:2])
+PY
+			    fail "$cmd: the CSV's diagnoses differ from the JSON's"
+			;;
+		esac
+	done
+	tw report --state "$WORK/names.db" --zone kp --format json
+	expect_jq '.outage, (.hosts | map(select(.name == "kcna.kp")) | .[0].back)' "1 null"
 
 	scenario "hostile server stops cleanly (SIGTERM, exit 0: no sanitizer report)"
 	hostile_stop || fail "hostile_server exited $?: $(tail -3 "$WORK/hostile.log")"

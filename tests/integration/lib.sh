@@ -205,6 +205,25 @@ stop_watcher() {
 	set -e
 }
 
+# ledger_q DB SQL: one query on a watcher's ledger (an SQLite file), read only, as any SQLite
+# client may run it beside the watcher (docs/ledger.md).  A busy database (a checkpoint, crash
+# recovery) is waited out for up to 10 s.  Rows come one a line, columns split by |.
+ledger_q() { sqlite3 -readonly -batch -cmd '.timeout 10000' "$1" "$2"; }
+
+# ledger_meta DB KEY: a value of the ledger's meta table (rounds, last_round, interval_ms,
+# written_ms, window, flap_window), "" when there is none (no ledger yet).
+ledger_meta() { ledger_q "$1" "SELECT value FROM meta WHERE key = '$2'" 2>/dev/null || true; }
+
+# ledger_rounds DB: the round count the ledger holds (0 before the first commit).
+ledger_rounds() {
+	local r
+	r=$(ledger_meta "$1" rounds)
+	echo "${r:-0}"
+}
+
+# ledger_ok DB: PRAGMA integrity_check says ok.
+ledger_ok() { [ "$(ledger_q "$1" 'PRAGMA integrity_check' 2>&1)" = ok ]; }
+
 # wait_for CMD...: poll CMD until it succeeds, at most 10 s.
 wait_for() {
 	local i
