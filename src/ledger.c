@@ -2053,9 +2053,10 @@ import_json(const char *path, struct tw_error *err)
 	struct tw_ledger_round r;
 	struct tw_check_result res;
 	struct tw_ledger_zone *snap = NULL;
+	struct tw_zone_result *zres = NULL;
 	struct tw_error e2;
 	char tmp[4096], keep[4096];
-	size_t n_snap = 0;
+	size_t n_snap = 0, i;
 	enum tw_statefile_status st;
 	uint64_t rounds;
 	int rc = -1;
@@ -2089,10 +2090,26 @@ import_json(const char *path, struct tw_error *err)
 	}
 	r.zones = snap;
 	r.n_zones = n_snap;
+	/* Its last round as the tracker saw it: each zone's own verdict and diagnosis (no rows of
+	 * servers or hosts, which it did not keep), so an outage it held has a bad round to end
+	 * after. */
+	if (doc.tracker->n_zones > 0 &&
+	    (zres = calloc(doc.tracker->n_zones, sizeof(*zres))) == NULL) {
+		tw_error_set(err, path, 0, 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < doc.tracker->n_zones; i++) {
+		const struct tw_zone_track *zt = &doc.tracker->zones[i];
+
+		zres[i].name = zt->name;
+		zres[i].state = zt->started ? zt->last_raw : TW_STATE_UNKNOWN;
+		zres[i].diagnosis = zt->diagnosis;
+	}
+	res.zones = zres;
+	res.n_zones = doc.tracker->n_zones;
 	if (doc.events != NULL) {
 		/* The ring, oldest first, in order: copied out of the ring's slots. */
 		struct tw_event *ev = calloc(doc.events->len + 1, sizeof(*ev));
-		size_t i;
 
 		if (ev == NULL) {
 			tw_error_set(err, path, 0, 0, "out of memory");
@@ -2145,6 +2162,7 @@ out:
 		snprintf(a, sizeof(a), "%s-shm", tmp);
 		unlink(a);
 	}
+	free(zres);
 	tw_ledger_zones_free(snap, n_snap);
 	tw_statefile_doc_clear(&doc);
 	return rc;

@@ -94,6 +94,10 @@ h75_outage_is() {
 	curl -s "$URL/outages?zone=kp" | jq -e ".[0].outage == 1 and .[0].ongoing == $1" >/dev/null
 }
 
+h75_last_is() {
+	curl -s "$URL/history?zone=kp" | jq -e ".[-1].state == \"$1\"" >/dev/null
+}
+
 scenario "HTTP: /history and /outages during and after an outage; a bad time is 400, an unknown zone []"
 start_http_watcher
 before=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
@@ -110,6 +114,8 @@ h75_jq "/history?zone=kp&from=$before" '.[-1] | "\(.state) \(.end)"' "down null"
 h75_jq "/history?from=$before&until=now" '.[0].state' up
 heal all
 wait_for h75_outage_is false || fail "/outages never showed the outage ended: $(curl -s "$URL/outages" | head -c 300)"
+# (a heal that lands inside a round ends the outage on a degraded round, up follows)
+wait_for h75_last_is up || fail "/history never came back up: $(curl -s "$URL/history?zone=kp" | head -c 300)"
 # after: the outage has an end and a length; the timeline goes up, down, up, each period
 # ending where the next begins
 h75_jq "/outages?zone=kp&from=$before&until=now" \

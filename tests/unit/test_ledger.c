@@ -477,8 +477,9 @@ test_import(void **state)
 	/*
 	 * The watcher goes on, days later, with every round healthy: the
 	 * outage it carried over is told from its start, not from the first
-	 * round the ledger holds, while it lasts and once it ended, and its
-	 * end bound is no earlier than that start.
+	 * round the ledger holds, while it lasts and once it ended.  It ended
+	 * between the state file's last round (partial, T0 + 11 IVAL) and the
+	 * first healthy round, as wide as that is.
 	 */
 	memset(&w, 0, sizeof(w));
 	w.cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60 };
@@ -499,10 +500,10 @@ test_import(void **state)
 	assert_int_equal(o.number, 1);
 	assert_true(o.start == T0 + 6 * IVAL);
 	assert_false(o.start_lo_known);
-	assert_true(o.end_lo >= o.start && o.end_lo <= o.end);
-	assert_true(o.end == T0 + IVAL * (3 * 1440 + 1));
+	assert_true(o.end_lo == T0 + 11 * IVAL);
+	assert_true(o.end == T0 + IVAL * 3 * 1440);
 	assert_true(o.seconds == o.end - o.start);
-	assert_true(o.uncertainty >= 0 && o.uncertainty <= o.seconds);
+	assert_true(o.uncertainty == (o.end - o.end_lo) / 2);
 	tw_outage_clear(&o);
 	tw_tracker_free(w.t);
 	tw_statefile_doc_clear(&doc);
