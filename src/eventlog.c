@@ -124,7 +124,9 @@ tw_eventlog_write(struct tw_eventlog *log, const struct tw_event *ev, size_t n)
 	if (n > 0) {
 		if (fflush(log->fp) != 0)
 			rc = -1;
-		if (log->path != NULL && fsync(fileno(log->fp)) != 0)
+		/* /dev/null, a pipe or a FIFO cannot be synced: nothing to keep there */
+		if (log->path != NULL && fsync(fileno(log->fp)) != 0 && errno != EINVAL &&
+		    errno != ENOTSUP)
 			rc = -1;
 	}
 	return rc;

@@ -481,7 +481,7 @@ render_process(FILE *fp, const struct tw_view *v)
 		fprintf(fp, "} %" PRIu64 "\n", v->events_total[k]);
 	}
 	family(fp, "tldwatch_state_write_errors_total", "counter",
-	    "State file writes that failed.");
+	    "Ledger commits that failed (the round waits in memory).");
 	plain_u64(fp, "tldwatch_state_write_errors_total", v->state_write_errors_total);
 }
 

@@ -211,7 +211,7 @@ tw_status_render(const struct tw_state_doc *doc, double now, const struct tw_sta
 		if (o->format != TW_FORMAT_JSON) {
 			char msg[256];
 
-			snprintf(msg, sizeof(msg), "the state file is %s old (max %ss): is the "
+			snprintf(msg, sizeof(msg), "the ledger is %s old (max %ss): is the "
 			    "watcher running?", tw_text_span(age, a, sizeof(a)), buf);
 			return render_problem(msg, o, fp);
 		}
@@ -286,14 +286,14 @@ load_state(const char *path, struct tw_state_doc *doc, char *problem, size_t len
 		tw_ledger_read_end(l);
 		tw_ledger_close(l);
 		if (rc == 0 && doc->written <= 0) {
-			snprintf(problem, len, "the state file %s holds no round yet: is the watcher "
+			snprintf(problem, len, "the ledger %s holds no round yet: is the watcher "
 			    "running?", path);
 			tw_statefile_doc_clear(doc);
 			return -1;
 		}
 		break;
 	case TW_LEDGER_MISSING:
-		snprintf(problem, len, "no state file %s: is the watcher running?", path);
+		snprintf(problem, len, "no ledger %s: is the watcher running?", path);
 		return -1;
 	case TW_LEDGER_BAD:
 		/* Not a ledger: a JSON state file no watcher has imported yet, perhaps. */
@@ -306,7 +306,7 @@ load_state(const char *path, struct tw_state_doc *doc, char *problem, size_t len
 		break;
 	}
 	if (rc != 0)
-		snprintf(problem, len, "unusable state file: %s%s%s", err.file,
+		snprintf(problem, len, "unusable ledger: %s%s%s", err.file,
 		    err.file[0] ? ": " : "", err.msg);
 	return rc;
 }

@@ -76,7 +76,7 @@ expect_match 'interval "25h": out of range \(10ms\.\.24h\)' "$ERR"
 tw status --state "$WORK/no-such-ledger.db" --max-age 2h
 expect_rc 3
 expect_no_match 'max-age' "$ERR"
-expect_match 'no state file' "$OUT"
+expect_match 'no ledger' "$OUT"
 
 scenario "config errors: FILE:LINE:COL: message, exit 3"
 printf 'probe:\n  timeout: fast\nzones:\n  - name: kp\n' >"$WORK/bad1.yaml"

@@ -44,7 +44,7 @@ expect_jq '[.zones[0].servers[] | select(.name=="ns1.kptc.kp") | .loss] | .[0]' 
 scenario "status: a missing ledger is UNKNOWN, exit 3"
 tw status --state "$WORK/nonexistent.db" --format nagios
 expect_rc 3
-expect_match '^TLDWATCH UNKNOWN - no state file'
+expect_match '^TLDWATCH UNKNOWN - no ledger'
 
 scenario "status: a stale ledger is UNKNOWN"
 watch_cfg
@@ -52,7 +52,7 @@ tw watch -f "$WORK/watch.yaml" --state "$WORK/state.db" --events "$WORK/ev.jsonl
 sleep 0.3
 tw status --state "$WORK/state.db" --format nagios --max-age 100ms
 expect_rc 3
-expect_match '^TLDWATCH UNKNOWN - the state file is .* old'
+expect_match '^TLDWATCH UNKNOWN - the ledger is .* old'
 tw status --state "$WORK/state.db" --format nagios --max-age 60m
 expect_rc 0
 

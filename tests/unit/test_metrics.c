@@ -218,7 +218,7 @@ static const char small_expected[] =
 	"tldwatch_events_total{event=\"outage\"} 1\n"
 	"tldwatch_events_total{event=\"partial_restoration\"} 0\n"
 	"tldwatch_events_total{event=\"restored\"} 0\n"
-	"# HELP tldwatch_state_write_errors_total State file writes that failed.\n"
+	"# HELP tldwatch_state_write_errors_total Ledger commits that failed (the round waits in memory).\n"
 	"# TYPE tldwatch_state_write_errors_total counter\n"
 	"tldwatch_state_write_errors_total 3\n"
 	"# HELP tldwatch_zone_state Published state of the zone: 1 for the current state, "

@@ -61,7 +61,7 @@ render_status(const struct tw_state_doc *doc, double now, enum tw_format f, int 
 	memset(&so, 0, sizeof(so));
 	so.format = f;
 	*code = tw_status_render(doc, now, &so,
-	    doc == NULL ? "no state file /var/lib/tldwatch/state: is the watcher running?" :
+	    doc == NULL ? "no ledger /var/lib/tldwatch/state: is the watcher running?" :
 	    NULL, fp);
 	assert_int_equal(fclose(fp), 0);
 	return buf;
