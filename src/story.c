@@ -180,11 +180,14 @@ put_before(const struct tw_outage *o, FILE *fp)
 	}
 }
 
-/* "kcna.kp and rodong.rep.kp resolved again at ...; naenara.com.kp at ..." */
+/*
+ * "kcna.kp and rodong.rep.kp resolved again at ...; naenara.com.kp 2h 5m
+ * later."  Hosts back in one round (the same time) form one group.
+ */
 static void
 put_return(const struct tw_outage *o, FILE *fp)
 {
-	const struct tw_outage_host *h;
+	const struct tw_outage_host *h, *first;
 	char a[40];
 	size_t i, j, groups = 0;
 
@@ -192,22 +195,25 @@ put_return(const struct tw_outage *o, FILE *fp)
 		return;
 	for (i = 0; i < o->n_order; i = j) {
 		for (j = i; j < o->n_order &&
-		    o->hosts[o->order[j]].back_round == o->hosts[o->order[i]].back_round; j++)
+		    o->hosts[o->order[j]].back == o->hosts[o->order[i]].back; j++)
 			;
 		groups++;
 	}
+	first = &o->hosts[o->order[0]];
 	fputs(groups > 1 ? " It came back only partly at first: " : " ", fp);
 	for (i = 0; i < o->n_order; i = j) {
 		h = &o->hosts[o->order[i]];
-		for (j = i; j < o->n_order && o->hosts[o->order[j]].back_round == h->back_round; j++) {
+		for (j = i; j < o->n_order && o->hosts[o->order[j]].back == h->back; j++) {
 			if (j > i)
 				fputs(j + 1 < o->n_order &&
-				    o->hosts[o->order[j + 1]].back_round == h->back_round ? ", " :
-				    " and ", fp);
+				    o->hosts[o->order[j + 1]].back == h->back ? ", " : " and ", fp);
 			tw_escape_term(fp, o->hosts[o->order[j]].name);
 		}
-		fprintf(fp, "%s at %s%s", i == 0 ? " resolved again" : "",
-		    when(h->back, a, sizeof(a)), j < o->n_order ? "; " : ".");
+		if (i == 0)
+			fprintf(fp, " resolved again at %s", when(h->back, a, sizeof(a)));
+		else
+			fprintf(fp, " %s later", tw_text_span(h->back - first->back, a, sizeof(a)));
+		fputs(j < o->n_order ? "; " : ".", fp);
 	}
 }
 
