@@ -28,6 +28,7 @@
 #include "tldwatch/duration.h"
 #include "tldwatch/endpoint.h"
 #include "tldwatch/escape.h"
+#include "tldwatch/onset.h"
 
 /* A config is a few kilobytes; these limits turn junk into clear errors. */
 #define CONFIG_MAX_BYTES (1024 * 1024)
@@ -181,6 +182,8 @@ static const struct key schema[] = {
 	UINT(SEC_WATCH, "flap_window", tw_watch_cfg, flap_window, 2, FLAP_MAX, 10, "an integer"),
 	UINT(SEC_WATCH, "flap_settle", tw_watch_cfg, flap_settle, 1, FLAP_MAX, 5, "an integer"),
 	UINT(SEC_WATCH, "window", tw_watch_cfg, window, 1, 10000, 60, "an integer"),
+	UINT(SEC_WATCH, "onset_rounds", tw_watch_cfg, onset_rounds, 1, 100,
+	    TW_ONSET_ROUNDS_DEFAULT, "an integer"),
 
 	DURATION(SEC_LEDGER, "keep", tw_ledger_cfg, keep_ms, TW_LEDGER_KEEP_MIN_MS,
 	    TW_LEDGER_KEEP_MAX_MS, TW_LEDGER_KEEP_DEFAULT_MS, "a duration like 90d or 12w"),

@@ -129,6 +129,8 @@ tw_event_json(const struct tw_event *ev)
 	if (ev->outage_start > 0)
 		set(o, "outage_start",
 		    json_string(tw_clock_iso(ev->outage_start, iso, sizeof(iso))), &ok);
+	if (ev->onset.shape != TW_ONSET_NONE)
+		set(o, "onset", tw_onset_json(&ev->onset), &ok);
 	if (ok)
 		return o;
 	json_decref(o);
@@ -212,6 +214,9 @@ tw_event_from_json(const json_t *o, struct tw_event *ev, const char *what,
 	v = json_object_get(o, "outage_start");
 	if (v != NULL && iso_time(json_string_value(v), &ev->outage_start) != 0)
 		return bad(err, what, "\"outage_start\" is not an ISO 8601 time");
+	v = json_object_get(o, "onset");
+	if (v != NULL && tw_onset_from_json(v, &ev->onset) != 0)
+		return bad(err, what, "\"onset\" is not an onset");
 	if (!tw_event_valid(ev))
 		return bad(err, what, "a time out of range (1970 .. 9999)");
 	s = json_string_value(json_object_get(o, "zone"));

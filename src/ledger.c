@@ -38,6 +38,12 @@
 #define VACUUM_PAGES 64                /* freed pages returned per commit, at most */
 #define GAP_INTERVALS 2.0              /* rounds further apart than this: the watcher was off */
 
+/* Version 2: how each outage began (onset.h), one row per outage start, kept for ever. */
+#define ONSETS_TABLE "CREATE TABLE onsets (" \
+	" zone TEXT NOT NULL, round INTEGER NOT NULL, shape TEXT NOT NULL," \
+	" rounds_before INTEGER NOT NULL, evidence TEXT NOT NULL," \
+	" PRIMARY KEY (zone, round)) STRICT, WITHOUT ROWID"
+
 static const char *const schema[] = {
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) STRICT",
 	"CREATE TABLE rounds ("
@@ -96,6 +102,7 @@ static const char *const schema[] = {
 	" key INTEGER NOT NULL, lost_ms INTEGER, back_ms INTEGER, back_lo_ms INTEGER,"
 	" back_rank INTEGER, PRIMARY KEY (zone, number, seq)) STRICT, WITHOUT ROWID",
 	"CREATE TABLE zone_info (zone TEXT PRIMARY KEY, label TEXT) STRICT",
+	ONSETS_TABLE,
 	"CREATE TABLE zone_hours ("
 	" zone TEXT NOT NULL, hour_ms INTEGER NOT NULL, up REAL NOT NULL, degraded REAL NOT NULL,"
 	" unstable REAL NOT NULL, partial REAL NOT NULL, down REAL NOT NULL,"
@@ -143,6 +150,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_OUTAGE_NEW] = "INSERT INTO outages VALUES (?1, ?2, 1, ?3, ?3, ?4, NULL, NULL, NULL,"
 	    " 0, 0, NULL)",
 	[ST_ZONE_INFO] = "INSERT OR REPLACE INTO zone_info VALUES (?1, ?2)",
+	[ST_ONSET] = "INSERT OR REPLACE INTO onsets VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* ---- P-square median ---- */
@@ -559,6 +567,7 @@ check_file(struct tw_ledger *l, struct tw_error *err)
 		    ver > TW_LEDGER_VERSION ? " (written by a newer tldwatch)" : "");
 		return TW_LEDGER_BAD;
 	}
+	l->version = ver;
 	(void)meta_int(l, "open", &open_flag);
 	if ((s = prepare(l, l->writer && open_flag != 0 ? "PRAGMA quick_check" :
 	    "PRAGMA quick_check(meta)", err)) == NULL)
@@ -575,13 +584,31 @@ check_file(struct tw_ledger *l, struct tw_error *err)
 	return TW_LEDGER_OK;
 }
 
-/* Schema upgrades, version by version; version 1 is the first. */
+/*
+ * Schema upgrades, version by version, each in one transaction with its new
+ * user_version; version 1 is the first.  A file that cannot be written now
+ * is upgraded when it can (reopen_writable); until then nothing of a later
+ * version is written to it.
+ */
 static int
 upgrade(struct tw_ledger *l, struct tw_error *err)
 {
-	(void)l;
-	(void)err;
+	char sql[64];
+
+	if (l->readonly || l->version >= TW_LEDGER_VERSION)
+		return 0;
+	if (exec(l, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (l->version < 2 && exec(l, ONSETS_TABLE, err) != 0)
+		goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", TW_LEDGER_VERSION);
+	if (exec(l, sql, err) != 0 || exec(l, "COMMIT", err) != 0)
+		goto fail;
+	l->version = TW_LEDGER_VERSION;
 	return 0;
+fail:
+	sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 static void host_rows_clear(struct tw_ledger *l);
@@ -751,10 +778,13 @@ prepare_all(struct tw_ledger *l, struct tw_error *err)
 {
 	size_t i;
 
-	for (i = 0; i < ST_COUNT; i++)
+	for (i = 0; i < ST_COUNT; i++) {
+		if (i == ST_ONSET && l->version < 2)
+			continue;       /* not upgraded yet (read only): no onsets table */
 		if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &l->st[i],
 		    NULL) != SQLITE_OK)
 			return fail(l, err, "prepare");
+	}
 	if ((l->server_batch = prepare_batch(l, "server_rounds", 8, err)) == NULL ||
 	    (l->host_batch = prepare_batch(l, "host_rounds", 9, err)) == NULL)
 		return -1;
@@ -1247,7 +1277,16 @@ put_event(struct tw_ledger *l, const struct tw_ledger_round *r, const struct tw_
 	else
 		sqlite3_bind_null(s, 8);
 	bind_opt_int(s, 9, ev->outage_start > 0, to_ms(ev->outage_start));
-	return step_done(l, s, err, "insert an event");
+	if (step_done(l, s, err, "insert an event") != 0)
+		return -1;
+	if (ev->onset.shape == TW_ONSET_NONE || (s = l->st[ST_ONSET]) == NULL)
+		return 0;
+	bind_text(s, 1, ev->zone != NULL ? ev->zone : "");
+	sqlite3_bind_int64(s, 2, (int64_t)r->number);
+	bind_text(s, 3, tw_onset_shape_str(ev->onset.shape));
+	sqlite3_bind_int(s, 4, (int)ev->onset.rounds_before);
+	bind_text(s, 5, ev->onset.evidence);
+	return step_done(l, s, err, "insert an onset");
 }
 
 static int
@@ -1587,9 +1626,11 @@ reopen_writable(struct tw_ledger *l, struct tw_error *err)
 	}
 	finalize_all(l);
 	sqlite3_close(old);
-	if (writer_settings(l, err) != 0 || prepare_all(l, err) != 0)
-		return -1;
 	l->readonly = false;
+	if (writer_settings(l, err) != 0 || upgrade(l, err) != 0 || prepare_all(l, err) != 0) {
+		l->readonly = true;
+		return -1;
+	}
 	return 0;
 }
 
@@ -1715,10 +1756,18 @@ load_tracker(struct tw_ledger *l, struct tw_tracker *t, struct tw_error *err)
 		tw_error_set(err, l->path, 0, 0, "out of memory");
 		return -1;
 	}
-	if ((q = prepare(l, "SELECT zone, started, published, published_since, last_raw,"
+	/* An outage's onset is the newest one its zone had (written when it began). */
+	if ((q = prepare(l, l->version >= 2 ?
+	    "SELECT t.zone, started, published, published_since, last_raw,"
 	    " diagnosis, worse_count, worse_best, better_count, better_worst, ring, flapping,"
-	    " calm_rounds, run_since, bad_since, good_since, in_outage, outage_start, outage_state"
-	    " FROM tracker ORDER BY rowid", err)) == NULL)
+	    " calm_rounds, run_since, bad_since, good_since, in_outage, outage_start, outage_state,"
+	    " o.shape, o.rounds_before, o.evidence FROM tracker t LEFT JOIN onsets o"
+	    " ON t.in_outage AND o.zone = t.zone AND o.round = (SELECT max(round) FROM onsets"
+	    " WHERE onsets.zone = t.zone) ORDER BY t.rowid" :
+	    "SELECT zone, started, published, published_since, last_raw,"
+	    " diagnosis, worse_count, worse_best, better_count, better_worst, ring, flapping,"
+	    " calm_rounds, run_since, bad_since, good_since, in_outage, outage_start, outage_state,"
+	    " NULL, NULL, NULL FROM tracker ORDER BY rowid", err)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && t->n_zones < (size_t)n) {
 		z = &t->zones[t->n_zones++];
@@ -1746,6 +1795,7 @@ load_tracker(struct tw_ledger *l, struct tw_tracker *t, struct tw_error *err)
 		z->in_outage = sqlite3_column_int(q, 16) != 0;
 		z->outage_start = sqlite3_column_double(q, 17);
 		z->outage_state = (enum tw_state)sqlite3_column_int(q, 18);
+		onset_col(q, 19, &z->onset);
 		if (z->name == NULL)
 			failed = true;
 		if (failed)
@@ -1932,9 +1982,15 @@ load_events(struct tw_ledger *l, struct tw_event_ring *ring, struct tw_error *er
 	const char *s;
 	int rc;
 
-	if ((q = prepare(l, "SELECT * FROM (SELECT id, time_ms, zone, kind, from_state, to_state,"
-	    " diagnosis, outage_seconds, outage_start_ms FROM events ORDER BY id DESC LIMIT ?1)"
-	    " ORDER BY id", err)) == NULL)
+	/* (a ledger of version 1, read before its watcher upgraded it, has no onsets) */
+	if ((q = prepare(l, l->version >= 2 ?
+	    "SELECT * FROM (SELECT e.id, e.time_ms, e.zone, e.kind, e.from_state, e.to_state,"
+	    " e.diagnosis, e.outage_seconds, e.outage_start_ms, o.shape, o.rounds_before,"
+	    " o.evidence FROM events e LEFT JOIN onsets o ON o.zone = e.zone AND o.round = e.round"
+	    " AND e.kind IN ('outage', 'partial_outage') ORDER BY e.id DESC LIMIT ?1) ORDER BY id" :
+	    "SELECT * FROM (SELECT id, time_ms, zone, kind, from_state, to_state,"
+	    " diagnosis, outage_seconds, outage_start_ms, NULL, NULL, NULL FROM events"
+	    " ORDER BY id DESC LIMIT ?1) ORDER BY id", err)) == NULL)
 		return -1;
 	sqlite3_bind_int(q, 1, TW_EVENT_RING_SIZE);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -1957,6 +2013,7 @@ load_events(struct tw_ledger *l, struct tw_event_ring *ring, struct tw_error *er
 		}
 		if (sqlite3_column_type(q, 8) != SQLITE_NULL)
 			ev.outage_start = from_ms(sqlite3_column_int64(q, 8));
+		onset_col(q, 9, &ev.onset);
 		if (tw_event_ring_push(ring, &ev) != 0) {    /* copies the strings */
 			sqlite3_finalize(q);
 			tw_error_set(err, l->path, 0, 0, "out of memory");

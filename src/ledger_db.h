@@ -23,7 +23,7 @@
 enum stmt {
 	ST_ROUND, ST_ZONE_ROUND, ST_SERVER_NEW, ST_SERVER_ROUND, ST_HOST_NEW, ST_HOST_ROUND,
 	ST_EVENT, ST_TRACKER, ST_TRACKER_DROP, ST_META, ST_ZONE_HOUR, ST_SERVER_HOUR,
-	ST_OUTAGE_NEW, ST_ZONE_INFO, ST_COUNT
+	ST_OUTAGE_NEW, ST_ZONE_INFO, ST_ONSET, ST_COUNT
 };
 
 /* P-square estimate of a median (Jain and Chlamtac, 1985): five markers, no samples kept. */
@@ -109,6 +109,7 @@ struct tw_ledger {
 	bool reading;
 	bool imported;                /* opening imported a JSON state file */
 	bool readonly;                /* the writer cannot write the file now: reopen first */
+	int64_t version;              /* the file's schema version (user_version) */
 };
 
 /* ---- errors ---- */
@@ -250,5 +251,22 @@ query_int(struct tw_ledger *l, const char *sql, const char *text, int64_t a, int
 int tw_ledger_read_story(struct tw_ledger *l, const char *zone, unsigned number,
     int64_t first_round, int64_t to, unsigned flap_window, struct tw_outage *o,
     struct tw_error *err);
+
+/* An onset from columns at..at+2 (shape, rounds_before, evidence); none when NULL or unknown. */
+static inline void
+onset_col(sqlite3_stmt *q, int at, struct tw_onset *o)
+{
+	const char *shape = (const char *)sqlite3_column_text(q, at);
+	const char *evidence = (const char *)sqlite3_column_text(q, at + 2);
+
+	memset(o, 0, sizeof(*o));
+	if (shape == NULL || evidence == NULL || tw_onset_shape_from_str(shape, &o->shape) != 0) {
+		o->shape = TW_ONSET_NONE;
+		return;
+	}
+	o->rounds_before = (unsigned)sqlite3_column_int(q, at + 1);
+	snprintf(o->evidence, sizeof(o->evidence), "%s", evidence);
+}
+
 
 #endif

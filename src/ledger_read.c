@@ -566,6 +566,31 @@ fail:
 	return -1;
 }
 
+/* How outage ${o} began: the first onset of its zone from its first round to its last. */
+static int
+outage_onset(struct tw_ledger *l, const char *zone, int64_t first_round, struct tw_outage *o,
+    struct tw_error *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(&o->onset, 0, sizeof(o->onset));
+	if (l->version < 2 || zone == NULL)
+		return 0;               /* a ledger of version 1 kept no onsets */
+	if ((q = prepare(l, "SELECT shape, rounds_before, evidence FROM onsets WHERE zone = ?1"
+	    " AND round >= ?2 AND round <= ?3 ORDER BY round LIMIT 1", err)) == NULL)
+		return -1;
+	sqlite3_bind_text(q, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, first_round);
+	sqlite3_bind_int64(q, 3, o->last_round > first_round ? o->last_round : first_round);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		onset_col(q, 0, &o->onset);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(l, err, "read an onset");
+	return 0;
+}
+
 /* The outage a record row names: stored if ended, told from the rows if ongoing. */
 static int
 outage_from_record(struct tw_ledger *l, sqlite3_stmt *rec, struct tw_outage *o,
@@ -576,15 +601,21 @@ outage_from_record(struct tw_ledger *l, sqlite3_stmt *rec, struct tw_outage *o,
 	int rc;
 
 	if (sqlite3_column_int(rec, 2) == 0)
-		return outage_read(l, rec, o, err);
-	if (zone == NULL || query_int(l, "SELECT max(id) FROM rounds WHERE id >= ?1", NULL, 0,
-	    &last, err) != 0)
+		rc = outage_read(l, rec, o, err);
+	else {
+		if (zone == NULL || query_int(l, "SELECT max(id) FROM rounds WHERE id >= ?1", NULL,
+		    0, &last, err) != 0)
+			return -1;
+		(void)meta_int(l, "flap_window", &fw);
+		rc = tw_ledger_read_story(l, zone, (unsigned)sqlite3_column_int(rec, 1),
+		    sqlite3_column_int64(rec, 3), last, (unsigned)fw, o, err);
+		if (rc == 0)
+			o->ongoing = true;
+	}
+	if (rc == 0 && outage_onset(l, zone, sqlite3_column_int64(rec, 3), o, err) != 0) {
+		tw_outage_clear(o);
 		return -1;
-	(void)meta_int(l, "flap_window", &fw);
-	rc = tw_ledger_read_story(l, zone, (unsigned)sqlite3_column_int(rec, 1),
-	    sqlite3_column_int64(rec, 3), last, (unsigned)fw, o, err);
-	if (rc == 0)
-		o->ongoing = true;
+	}
 	return rc;
 }
 

@@ -319,6 +319,18 @@ render_zones(FILE *fp, const struct rows *r, double now)
 		fputc('}', fp);
 		value(fp, z->in_outage ? z->outage_start : 0);
 	}
+	family(fp, "tldwatch_outage_onset", "gauge",
+	    "1 while an outage lasts, labelled with how it began: cliff, ramp, administrative, "
+	    "filtering or unclear.");
+	for (i = 0; i < r->n_zones; i++) {
+		z = r->zones[i];
+		if (!z->in_outage || z->onset.shape == TW_ONSET_NONE)
+			continue;
+		fputs("tldwatch_outage_onset", fp);
+		zone_labels(fp, z);
+		fprintf(fp, ",shape=\"%s\"}", tw_onset_shape_str(z->onset.shape));
+		value(fp, 1);
+	}
 }
 
 /* {zone,served,server,address,port,transport,role -- without the closing brace. */

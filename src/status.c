@@ -41,8 +41,10 @@ zone_line(const struct tw_zone_track *z, double now, FILE *fp, tw_escape_fn *esc
 	fprintf(fp, " %s for %s", tw_state_str(tw_tracker_zone_state(z)),
 	    tw_text_span(now - z->published_since, a, sizeof(a)));
 	if (z->in_outage)
-		fprintf(fp, " (outage since %s, %s)", tw_clock_iso(z->outage_start, b, sizeof(b)),
-		    tw_text_span(now - z->outage_start, a, sizeof(a)));
+		fprintf(fp, " (outage since %s, %s%s%s)", tw_clock_iso(z->outage_start, b, sizeof(b)),
+		    tw_text_span(now - z->outage_start, a, sizeof(a)),
+		    z->onset.shape != TW_ONSET_NONE ? ", onset: " : "",
+		    z->onset.shape != TW_ONSET_NONE ? tw_onset_shape_str(z->onset.shape) : "");
 	if (z->diagnosis != NULL) {
 		fputs(": ", fp);
 		esc(fp, z->diagnosis);
@@ -151,9 +153,12 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 			json_object_set_new(zo, "outage_start", json_string(tw_clock_iso(
 			    z->outage_start, iso, sizeof(iso))));
 			json_object_set_new(zo, "outage_seconds", json_real(now - z->outage_start));
+			json_object_set_new(zo, "onset", z->onset.shape != TW_ONSET_NONE ?
+			    tw_onset_json(&z->onset) : json_null());
 		} else {
 			json_object_set_new(zo, "outage_start", json_null());
 			json_object_set_new(zo, "outage_seconds", json_null());
+			json_object_set_new(zo, "onset", json_null());
 		}
 		for (j = 0; doc->history != NULL && j < doc->history->n_servers; j++) {
 			s = &doc->history->servers[j];

@@ -450,6 +450,12 @@ zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z,
 		time_put(fp, z->outage_start);
 		fprintf(fp, ", for <span class=\"outage-duration\">%s</span></p>\n",
 		    tw_text_span(v->now - z->outage_start, a, sizeof(a)));
+		if (z->onset.shape != TW_ONSET_NONE) {
+			fprintf(fp, "<p class=\"onset\">how it began: <b>%s</b>: ",
+			    tw_onset_shape_str(z->onset.shape));
+			tw_escape_html(fp, z->onset.evidence);
+			fputs("</p>\n", fp);
+		}
 	}
 	if (z->flapping)
 		fputs("<p class=\"flapping\">flapping: the raw state keeps changing</p>\n", fp);

@@ -121,6 +121,8 @@ tw_story_json(const struct tw_outage *o)
 	for (i = 0; i < o->n_order; i++)
 		append(&b, order, tw_escape_json(o->hosts[o->order[i]].name));
 	set(&b, root, "restoration_order", order);
+	set(&b, root, "onset", o->onset.shape != TW_ONSET_NONE ? tw_onset_json(&o->onset) :
+	    json_null());
 	set(&b, root, "first_round", json_integer(o->first_round));
 	set(&b, root, "last_round", json_integer(o->last_round));
 	if (!b.failed)
@@ -263,6 +265,16 @@ tw_story_text(const struct tw_outage *o, const char *label, FILE *fp)
 	if (!o->ongoing)
 		fprintf(fp, "  ended   between %s and %s\n", tw_clock_iso(o->end_lo, a, sizeof(a)),
 		    tw_clock_iso(o->end, b, sizeof(b)));
+	if (o->onset.shape != TW_ONSET_NONE) {
+		const char *const *fits = tw_onset_consistent_with(o->onset.shape);
+
+		fprintf(fp, "  onset   %s: ", tw_onset_shape_str(o->onset.shape));
+		tw_escape_term(fp, o->onset.evidence);
+		for (i = 0; fits[i] != NULL; i++)
+			fprintf(fp, "%s%s", i == 0 ? "\n          consistent with " :
+			    fits[i + 1] == NULL ? " or " : ", ", fits[i]);
+		fputc('\n', fp);
+	}
 	fputs("  phases\n", fp);
 	for (i = 0; i < o->n_phases; i++) {
 		p = &o->phases[i];

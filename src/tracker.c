@@ -18,6 +18,7 @@ struct pending {
 	bool has_outage_seconds;
 	double outage_seconds;
 	double outage_start;
+	bool begins_outage;
 };
 
 /* The watch settings, held to config.h's ranges (a zeroed cfg stays sane). */
@@ -102,7 +103,9 @@ publish(struct tw_zone_track *z, enum tw_state to, double now, struct pending *e
 			/* It began with the run that led here, not when hysteresis agreed. */
 			z->in_outage = true;
 			z->outage_start = z->bad_since != 0 ? z->bad_since : now;
+			memset(&z->onset, 0, sizeof(z->onset));
 			ev->kind = to == TW_STATE_DOWN ? TW_EVENT_OUTAGE : TW_EVENT_PARTIAL_OUTAGE;
+			ev->begins_outage = true;
 		} else if (to == TW_STATE_PARTIAL && z->outage_state == TW_STATE_DOWN) {
 			ev->kind = TW_EVENT_PARTIAL_RESTORATION;
 			ev->has_outage_seconds = true;
@@ -117,6 +120,7 @@ publish(struct tw_zone_track *z, enum tw_state to, double now, struct pending *e
 		ev->outage_seconds = outage_seconds(z, z->good_since != 0 ? z->good_since : now);
 		ev->outage_start = z->outage_start;
 		z->in_outage = false;
+		memset(&z->onset, 0, sizeof(z->onset));
 	} else if (from == TW_STATE_UNSTABLE)
 		ev->kind = TW_EVENT_STABLE;
 	else if (from == TW_STATE_UNKNOWN)
@@ -169,6 +173,7 @@ step(struct tw_zone_track *z, const struct limits *l, enum tw_state s, double no
 		z->published = TW_STATE_UNKNOWN;
 		z->published_since = now;
 		z->in_outage = false;     /* whatever a hand-edited state file said */
+		memset(&z->onset, 0, sizeof(z->onset));
 		z->flapping = false;
 		z->outage_start = 0;
 		reset_streaks(z);
@@ -353,6 +358,7 @@ advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_re
 	e->has_outage_seconds = p.has_outage_seconds;
 	e->outage_seconds = p.outage_seconds;
 	e->outage_start = p.outage_start;
+	e->begins_outage = p.begins_outage;
 	e->zone = tw_text_dup(z->name, &failed);
 	e->diagnosis = tw_text_dup(zr->diagnosis, &failed);
 	return failed ? -1 : 0;

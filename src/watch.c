@@ -19,6 +19,7 @@
 #include "tldwatch/event.h"
 #include "tldwatch/eventlog.h"
 #include "tldwatch/history.h"
+#include "tldwatch/onset.h"
 #include "tldwatch/http.h"
 #include "tldwatch/ledger.h"
 #include "tldwatch/ledger_read.h"
@@ -356,6 +357,31 @@ serve(void *cookie, const struct tw_http_req *req, FILE *fp, const char **type)
 	return status;
 }
 
+/* How the outage that ${ev} begins went dark: on the event and on the zone's track. */
+static void
+find_onset(struct watcher *w, const struct tw_check_result *r, struct tw_event *ev)
+{
+	struct tw_zone_track *zt = tw_tracker_find(w->tracker, ev->zone);
+	struct tw_onset_input in;
+	size_t i;
+
+	if (zt == NULL)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.history = w->history;
+	in.zone = ev->zone;
+	in.round = w->tracker->rounds;
+	in.raw = zt->ring;
+	in.n_raw = zt->ring_len;
+	in.published_before = ev->from;
+	in.onset_rounds = w->cfg->watch.onset_rounds;
+	for (i = 0; i < r->n_zones; i++)
+		if (strcmp(r->zones[i].name, ev->zone) == 0)
+			in.now = &r->zones[i];
+	tw_onset_find(&in, &ev->onset);
+	zt->onset = ev->onset;
+}
+
 /* One finished round: judge it, track it, report its events, keep it (takes ${r}). */
 static void
 process(struct watcher *w, struct tw_check_result *r)
@@ -370,6 +396,11 @@ process(struct watcher *w, struct tw_check_result *r)
 		tw_result_free(r);
 		return;
 	}
+	if (tw_history_add(w->history, r, w->tracker->rounds) != 0)
+		fprintf(stderr, "tldwatch: out of memory recording history\n");
+	for (i = 0; i < n_ev; i++)
+		if (ev[i].begins_outage)
+			find_onset(w, r, &ev[i]);
 	if (n_ev > 0 && tw_eventlog_write(w->eventlog, ev, n_ev) != 0)
 		fprintf(stderr, "tldwatch: cannot write events: %s\n", strerror(errno));
 	for (i = 0; i < n_ev; i++)
@@ -378,8 +409,6 @@ process(struct watcher *w, struct tw_check_result *r)
 	count_events(w, ev, n_ev);
 	w->last_round_start = w->round_wall;
 	w->last_round_seconds = r->elapsed_ms / 1000.0;
-	if (tw_history_add(w->history, r, w->tracker->rounds) != 0)
-		fprintf(stderr, "tldwatch: out of memory recording history\n");
 	w->rounds_here++;
 	if (w->opts.verbosity > 0) {
 		for (i = 0; i < r->n_zones; i++) {

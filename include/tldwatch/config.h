@@ -70,6 +70,7 @@ struct tw_watch_cfg {
 	uint32_t flap_window;  /* rounds; 2..64; default 10; flap_changes < flap_window */
 	uint32_t flap_settle;  /* rounds without a raw change that end instability; 1..64; default 5 */
 	uint32_t window;       /* rounds of per-server history kept (loss, RTT); 1..10000; default 60 */
+	uint32_t onset_rounds; /* troubled rounds before an outage that make it a ramp; 1..100; 3 */
 };
 
 /* The ledger: section; see ledger.h. */

@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "tldwatch/error.h"
+#include "tldwatch/onset.h"
 #include "tldwatch/state.h"
 
 enum tw_event_kind {
@@ -56,6 +57,8 @@ struct tw_event {
 	bool has_outage_seconds;
 	double outage_seconds;        /* from the outage's start to the round that ended it */
 	double outage_start;          /* when in or ending an outage; 0 otherwise */
+	struct tw_onset onset;        /* an outage's start: how it went dark; else shape none */
+	bool begins_outage;           /* the tracker began an outage with it (not kept) */
 };
 
 /* The latest time an event may carry: 9999-12-31T23:59:59Z. */

@@ -38,7 +38,7 @@
 #include "tldwatch/tracker.h"
 
 /* The schema this tldwatch writes (PRAGMA user_version). */
-#define TW_LEDGER_VERSION 1
+#define TW_LEDGER_VERSION 2
 
 struct tw_ledger;
 

@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tldwatch/onset.h"
 #include "tldwatch/state.h"
 
 /* What a round knew of one host. */
@@ -142,6 +143,7 @@ struct tw_outage {
 	size_t n_hosts;
 	size_t *order;                /* restoration order: indices into hosts */
 	size_t n_order;
+	struct tw_onset onset;        /* how it began, when known (set by the ledger's reader) */
 };
 
 /*

@@ -69,6 +69,7 @@ struct tw_zone_track {
 	bool in_outage;
 	double outage_start;
 	enum tw_state outage_state;   /* the outage-level state last published: partial or down */
+	struct tw_onset onset;        /* how the current outage began (set by the watcher) */
 };
 
 struct tw_tracker {

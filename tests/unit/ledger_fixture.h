@@ -87,6 +87,7 @@ struct watcher {
 	struct tw_ledger *l;
 	struct tw_watch_cfg cfg;
 	uint64_t round;
+	struct tw_onset onset;        /* given to each outage that begins, as the watcher would */
 };
 
 /* One round started at ${now}, ${seconds} long, the watcher at ${interval_ms}. */
@@ -99,9 +100,14 @@ step_at(struct watcher *w, char raw, const char *hosts, double now, double secon
 	struct tw_ledger_round lr;
 	struct tw_ledger_zone *zones;
 	struct tw_error err;
-	size_t n_ev = 0, n_zones;
+	size_t n_ev = 0, n_zones, i;
 
 	assert_int_equal(tw_tracker_update(w->t, &w->cfg, r, now, &ev, &n_ev), 0);
+	for (i = 0; i < n_ev; i++)
+		if (ev[i].begins_outage && w->onset.shape != TW_ONSET_NONE) {
+			ev[i].onset = w->onset;
+			tw_tracker_find(w->t, ev[i].zone)->onset = w->onset;
+		}
 	memset(&lr, 0, sizeof(lr));
 	lr.number = w->t->rounds;
 	lr.start = now;
@@ -137,7 +143,7 @@ watcher_open(struct watcher *w, const char *path)
 	struct tw_error err;
 
 	memset(w, 0, sizeof(*w));
-	w->cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60 };
+	w->cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60, 3 };
 	memset(&err, 0, sizeof(err));
 	if (tw_ledger_open(path, true, &w->l, &err) != TW_LEDGER_OK)
 		fail_msg("open: %s", err.msg);

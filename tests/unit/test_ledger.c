@@ -147,7 +147,8 @@ test_resume(void **state)
 
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(tw_ledger_open(f->path, true, &w.l, &err), TW_LEDGER_OK);
-	assert_int_equal(tw_ledger_resume(w.l, 60, &doc, &err), 0);
+	if (tw_ledger_resume(w.l, 60, &doc, &err) != 0)
+		fail_msg("resume: %s", err.msg);
 	assert_int_equal(doc.tracker->rounds, w.t->rounds);
 	assert_true(doc.tracker->last_round == w.t->last_round);
 	assert_int_equal(doc.tracker->n_zones, 1);
@@ -482,7 +483,7 @@ test_import(void **state)
 	 * first healthy round, as wide as that is.
 	 */
 	memset(&w, 0, sizeof(w));
-	w.cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60 };
+	w.cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60, 3 };
 	w.l = l;
 	w.t = doc.tracker;
 	doc.tracker = NULL;
@@ -516,6 +517,126 @@ test_import(void **state)
 	free(json);
 }
 
+/* sqlite3 -cmd SQL on ${path}, outside the ledger's code: what an older tldwatch left. */
+static void
+raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static int64_t
+user_version(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * Version 1 (no onsets) is read as it is and upgraded by the first writer;
+ * an onset written after that comes back on the event, on the tracker of an
+ * outage under way, and in the outage's story.
+ */
+static void
+test_upgrade_and_onset(void **state)
+{
+	struct fx *f = *state;
+	struct watcher w;
+	struct tw_state_doc doc;
+	struct tw_error err;
+	struct tw_outage o;
+	struct tw_ledger *l;
+	size_t i, outages = 0;
+
+	watcher_open(&w, f->path);
+	step(&w, 'u', "RRR");
+	step(&w, 'u', "RRR");
+	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
+	/* what tldwatch 0.1 with ledger version 1 wrote */
+	raw_sql(f->path, "DROP TABLE onsets; PRAGMA user_version = 1");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_ledger_open(f->path, false, &l, &err), TW_LEDGER_OK);
+	if (tw_ledger_resume(l, 60, &doc, &err) != 0)
+		fail_msg("resume of version 1: %s", err.msg);
+	assert_int_equal(doc.tracker->rounds, 2);
+	tw_statefile_doc_clear(&doc);
+	tw_ledger_close(l);
+	assert_int_equal(user_version(f->path), 1);
+
+	/* the writer upgrades it in place, keeping its rounds */
+	watcher_open(&w, f->path);
+	assert_int_equal(user_version(f->path), TW_LEDGER_VERSION);
+	tw_tracker_free(w.t);
+	assert_int_equal(tw_ledger_resume(w.l, 60, &doc, &err), 0);
+	w.t = doc.tracker;
+	doc.tracker = NULL;
+	w.round = 2;
+	w.onset.shape = TW_ONSET_CLIFF;
+	w.onset.rounds_before = 2;
+	snprintf(w.onset.evidence, sizeof(w.onset.evidence), "every server answered 1 round "
+	    "before it, then every server went silent");
+	step(&w, 'D', "DDD");
+	step(&w, 'D', "DDD");
+	assert_true(w.t->zones[0].in_outage);
+	tw_ledger_close(w.l);
+	tw_statefile_doc_clear(&doc);
+
+	assert_int_equal(tw_ledger_open(f->path, false, &l, &err), TW_LEDGER_OK);
+	assert_int_equal(tw_ledger_resume(l, 60, &doc, &err), 0);
+	assert_int_equal(doc.tracker->zones[0].onset.shape, TW_ONSET_CLIFF);
+	assert_string_equal(doc.tracker->zones[0].onset.evidence, w.onset.evidence);
+	for (i = 0; i < doc.events->len; i++) {
+		const struct tw_event *ev = tw_event_ring_at(doc.events, i);
+
+		if (ev->kind == TW_EVENT_OUTAGE) {
+			outages++;
+			assert_int_equal(ev->onset.shape, TW_ONSET_CLIFF);
+			assert_int_equal(ev->onset.rounds_before, 2);
+		} else
+			assert_int_equal(ev->onset.shape, TW_ONSET_NONE);
+	}
+	assert_int_equal(outages, 1);
+	assert_int_equal(tw_ledger_read_outage(l, "kp", 0, -1, &o, &err), 0);
+	assert_true(o.ongoing);
+	assert_int_equal(o.onset.shape, TW_ONSET_CLIFF);
+	tw_outage_clear(&o);
+	tw_statefile_doc_clear(&doc);
+	tw_ledger_close(l);
+
+	/* the outage ends: its stored story keeps the onset, the tracker lets go of it */
+	watcher_open(&w, f->path);
+	tw_tracker_free(w.t);
+	assert_int_equal(tw_ledger_resume(w.l, 60, &doc, &err), 0);
+	w.t = doc.tracker;
+	doc.tracker = NULL;
+	w.round = 4;
+	step(&w, 'u', "RRR");
+	step(&w, 'u', "RRR");
+	assert_false(w.t->zones[0].in_outage);
+	assert_int_equal(w.t->zones[0].onset.shape, TW_ONSET_NONE);
+	assert_int_equal(tw_ledger_read_outage(w.l, "kp", 1, -1, &o, &err), 0);
+	assert_false(o.ongoing);
+	assert_int_equal(o.onset.shape, TW_ONSET_CLIFF);
+	tw_outage_clear(&o);
+	tw_tracker_free(w.t);
+	tw_statefile_doc_clear(&doc);
+	tw_ledger_close(w.l);
+}
+
 int
 main(void)
 {
@@ -529,6 +650,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_and_onset, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,6 +141,7 @@ small_doc(struct tw_state_doc *doc)
 	fx_zone(&doc->tracker->zones[0], "kp", TW_STATE_DOWN, 1000, "nothing answers");
 	doc->tracker->zones[0].in_outage = true;
 	doc->tracker->zones[0].outage_start = 940;
+	doc->tracker->zones[0].onset.shape = TW_ONSET_RAMP;
 }
 
 /* The small view's configuration: zone kp with its key host www.kp. */
@@ -250,6 +251,10 @@ static const char small_expected[] =
 	"(Unix time); 0 when not in an outage.\n"
 	"# TYPE tldwatch_zone_outage_start_timestamp_seconds gauge\n"
 	"tldwatch_zone_outage_start_timestamp_seconds{zone=\"kp\"} 940\n"
+	"# HELP tldwatch_outage_onset 1 while an outage lasts, labelled with how it began: "
+	"cliff, ramp, administrative, filtering or unclear.\n"
+	"# TYPE tldwatch_outage_onset gauge\n"
+	"tldwatch_outage_onset{zone=\"kp\",shape=\"ramp\"} 1\n"
 	"# HELP tldwatch_server_up 1 when the server's latest health query got an answer "
 	"(a referral, for roots).\n"
 	"# TYPE tldwatch_server_up gauge\n"
