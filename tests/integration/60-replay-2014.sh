@@ -110,6 +110,10 @@ expect_equal "$(ev_jq '[.[] | "\(.from)>\(.to)"] | join(" ")')" \
     "up>unstable unstable>down down>partial partial>up up>down down>up" "from>to"
 expect_equal "$(ev_jq '[.[] | has("outage_seconds")] | map(tostring) | join(" ")')" \
     "false false true true false true" "events with outage_seconds"
+# how each outage began: after the unstable Friday, a ramp; the relapse after two healthy
+# seconds (8 rounds), a cliff
+expect_equal "$(ev_jq '[.[] | select(.onset) | "\(.event):\(.onset.shape)"] | join(" ")')" \
+    "outage:ramp outage:cliff" "onsets"
 # each outage against the phases that made it: within +-0.5 s (two 250 ms intervals)
 errs=$(jq -rs --slurpfile ph "$PH" '
     def dur(p): [$ph[0][] | select(.phase == p) | .end - .start] | add;
@@ -129,7 +133,7 @@ done
 tw report --state "$RP/state.db" --zone kp --outage 1 --format json
 expect_rc 0
 cp "$OUT" "$WORK/replay-report-1.json"
-expect_jq '.zone, .outage, .ongoing' "kp 1 false"
+expect_jq '.zone, .outage, .ongoing, .onset.shape' "kp 1 false ramp"
 expect_jq '[.phases[].state] | join(" ")' "unstable down partial restored"
 expect_jq '.restoration_order | (index("kcna.kp") != null and index("rodong.rep.kp") != null
     and index("naenara.com.kp") != null

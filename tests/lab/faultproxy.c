@@ -40,15 +40,20 @@
 #define SLOW_MAX_MS	600000
 #define FLAP_GAP_DEFAULT_MS	100
 #define FLAP_GAP_MAX_MS	600000
+/* ramp [MS]: RAMP_STEPS equal steps over MS, step k dropping k/RAMP_STEPS of the queries and
+ * holding the answers to the rest k x RAMP_DELAY_MS; silent from MS on */
+#define RAMP_DEFAULT_MS	2000
+#define RAMP_STEPS	4
+#define RAMP_DELAY_MS	20
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
-	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP
+	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP
 };
 
 struct mode {
 	enum kind kind;
-	unsigned arg;			/* K_SLOW, K_FLAP: milliseconds; K_LOSSY_PCT: percent */
+	unsigned arg;			/* K_SLOW, K_FLAP, K_RAMP: milliseconds; K_LOSSY_PCT: percent */
 };
 
 /* What a mode file says: the fault, the zone it is limited to, and when it starts. */
@@ -122,6 +127,7 @@ struct proxy {
 	/* flap: the arrival of the last query (any mode), and where the bursts are */
 	uint64_t last_query_ms;
 	bool flap_begun, flap_silent;
+	uint64_t ramp_start_ms;		/* when the ramp (if any) was set */
 
 	int ufd, bfd;			/* UDP listen socket, UDP socket connected to the backend */
 	struct event *uev, *bev, *sweep, *sigterm, *sigint;
@@ -335,7 +341,7 @@ mode_parse(char *line, struct mode_line *ml)
 		{ "pass", K_PASS }, { "silent", K_SILENT }, { "refuse", K_REFUSE },
 		{ "servfail", K_SERVFAIL }, { "lame", K_LAME }, { "slow", K_SLOW },
 		{ "lossy", K_LOSSY }, { "truncate", K_TRUNCATE }, { "garbage", K_GARBAGE },
-		{ "malformed", K_MALFORMED }, { "flap", K_FLAP },
+		{ "malformed", K_MALFORMED }, { "flap", K_FLAP }, { "ramp", K_RAMP },
 	};
 	struct mode *m = &ml->m;
 	char *save = NULL, *word, *tok, *arg = NULL, *zone = NULL, *sync = NULL;
@@ -385,6 +391,11 @@ mode_parse(char *line, struct mode_line *ml)
 		if (arg != NULL && parse_uint(arg, FLAP_GAP_MAX_MS, &m->arg) == -1)
 			return -1;
 		return 0;
+	case K_RAMP:
+		m->arg = RAMP_DEFAULT_MS;
+		if (arg != NULL && parse_uint(arg, SLOW_MAX_MS, &m->arg) == -1)
+			return -1;
+		return 0;
 	default:
 		return arg == NULL ? 0 : -1;
 	}
@@ -407,8 +418,9 @@ mode_set(struct proxy *p, const struct mode_line *ml)
 	p->mode = ml->m;
 	memcpy(p->zone, ml->zone, ml->zone_len);
 	p->zone_len = ml->zone_len;
-	/* every (re)written mode file starts flap over with a silent burst */
+	/* every (re)written mode file starts flap over with a silent burst, ramp at its bottom */
 	p->flap_begun = false;
+	p->ramp_start_ms = now_ms();
 }
 
 /* Re-read the mode file if it changed (a stat per packet; labctl replaces it with mv). */
@@ -515,6 +527,17 @@ query_mode(struct proxy *p, const uint8_t *q, size_t n)
 		} else if (now - p->last_query_ms >= m.arg)
 			p->flap_silent = !p->flap_silent;
 		m = p->flap_silent ? silent : pass;
+	} else if (m.kind == K_RAMP) {
+		unsigned k = m.arg > 0 ? (unsigned)((now - p->ramp_start_ms) * RAMP_STEPS / m.arg) :
+		    RAMP_STEPS;
+
+		if (k >= RAMP_STEPS || rnd(p) % RAMP_STEPS < k)
+			m = silent;
+		else if (k > 0) {
+			m.kind = K_SLOW;
+			m.arg = k * RAMP_DELAY_MS;
+		} else
+			m = pass;
 	}
 	p->last_query_ms = now;
 	if (p->zone_len > 0 && !in_zone(p, q, n))
