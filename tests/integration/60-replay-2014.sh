@@ -93,15 +93,23 @@ else
 fi
 EV=$RP/events.jsonl
 PH=$RP/phases.json
-# A heal that lands while a round is under way (a slow labctl on a loaded machine) makes that
-# round degraded: restored then goes to degraded and a recovered follows.  The story is the
-# same; ev_jq reads the events with such a recovered dropped and its restored ending up.
+# A change that lands while a round is under way (a slow labctl on a loaded machine) splits
+# that round: a heal makes it degraded, so restored goes to degraded and a recovered follows;
+# a cut makes it degraded, so a degraded comes just before the outage.  The story is the same;
+# ev_jq reads the events with exactly those two one-round detours taken out.
 ev_jq() {
-	jq -rs '[foreach .[] as $e (null;
-	        if $e.event == "restored" then "r" elif $e.event == "recovered" and . == "r"
-	        then "drop" else null end;
-	        if . == "drop" then empty elif $e.event == "restored" and $e.to == "degraded"
-	        then $e + {to: "up"} else $e end)] | '"$1" "$EV" 2>&1 | paste -sd' ' - || true
+	jq -rs 'def begins: .event == "outage" or .event == "partial_outage";
+	    . as $e | reduce range(0; length) as $i ([];
+	    $e[$i] as $x | (if $i + 1 < ($e | length) then $e[$i + 1] else null end) as $n |
+	    (if $i > 0 then $e[$i - 1] else null end) as $p |
+	    if $x.event == "degraded" and $n != null and ($n | begins) then .
+	    elif ($x | begins) and $p != null and $p.event == "degraded" and $x.from == "degraded"
+	    then . + [$x + {from: $p.from}]
+	    elif $x.event == "recovered" and $p != null and $p.event == "restored" and
+	        $p.to == "degraded" then .
+	    elif $x.event == "restored" and $x.to == "degraded" and $n != null and
+	        $n.event == "recovered" then . + [$x + {to: "up"}]
+	    else . + [$x] end) | '"$1" "$EV" 2>&1 | paste -sd' ' - || true
 }
 expect_equal "$(ev_jq '[.[].zone] | unique | join(",")')" kp "zones"
 expect_equal "$(ev_jq '[.[].event] | join(" ")')" \
