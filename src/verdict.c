@@ -157,13 +157,16 @@ sb_servers(struct sbuf *b, const char *zone, unsigned n)
 		sb_add(b, "all %u %s servers", n, zname(zone));
 }
 
-/* "ns1.kptc.kp timeout", "ns1.kptc.kp/tcp refused", "ns1.kptc.kp timeout (tcp: answer)" */
+/*
+ * "ns1.kptc.kp timeout", "ns1.kptc.kp/tcp refused", "ns1.kptc.kp timeout (tcp: answer)": a
+ * second opinion is named when it differs (the rows show it always).
+ */
 static void
 sb_row(struct sbuf *b, const struct tw_server_result *s)
 {
 	sb_add(b, "%s%s %s", server_label(s), s->transport == TW_TRANSPORT_TCP ? "/tcp" : "",
 	    tw_outcome_str(s->outcome));
-	if (s->fallback_tcp != TW_OUTCOME_NONE)
+	if (s->fallback_tcp != TW_OUTCOME_NONE && s->fallback_tcp != s->outcome)
 		sb_add(b, " (tcp: %s)", tw_outcome_str(s->fallback_tcp));
 }
 

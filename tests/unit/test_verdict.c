@@ -180,6 +180,12 @@ static const struct tcp_case tcp_cases[] = {
 	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
 	  "no kp server answers authoritatively: ns1.kptc.kp servfail, ns2.kptc.kp timeout "
 	  "(tcp: answer)" }, { TW_OUTCOME_NONE, ANS }, NULL },
+	{ { "a second opinion that says the same is not repeated", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_REFUSED, 2, 2, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "no kp server answers authoritatively: ns1.kptc.kp refused, ns2.kptc.kp timeout "
+	  "(no key host" }, { TW_OUTCOME_NONE, TO }, "tcp" },
 	{ { "one kp server only over TCP, hosts resolve: degraded, named", {
 	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, OK_ROW(Z, "kp", "ns2.kptc.kp") },
 	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_DEGRADED, 1,
