@@ -86,6 +86,8 @@ struct query {
 	tw_engine_cb *cb;
 	void *cookie;
 	unsigned sent;
+	unsigned attempts;          /* attempts allowed (the engine's, or 1 with a deadline) */
+	double deadline_at;         /* > 0: the monotonic time the query must end by */
 	struct attempt *live;       /* the attempt in flight, or NULL */
 	bool started;
 	bool ready;
@@ -484,7 +486,7 @@ query_stop(struct query *q)
 static void
 attempt_failed(struct query *q, enum tw_outcome why)
 {
-	if (why == TW_OUTCOME_TIMEOUT && q->sent < q->e->opts.attempts)
+	if (why == TW_OUTCOME_TIMEOUT && q->sent < q->attempts)
 		start_attempt(q);
 	else
 		make_ready(q, why);
@@ -684,8 +686,20 @@ start_attempt(struct query *q)
 	struct channel *c = q->chan;
 	uint8_t buf[QUERY_MAX];
 	struct attempt *a;
+	double timeout = (double)q->e->opts.timeout_ms;
 	int len;
 
+	if (q->deadline_at > 0) {
+		/* Bounded by the caller's deadline; a query that waited past it is not sent. */
+		double left = q->deadline_at - tw_clock_mono_ms();
+
+		if (left < timeout)
+			timeout = left;
+		if (timeout < 1.0) {
+			make_ready(q, TW_OUTCOME_TIMEOUT);
+			return;
+		}
+	}
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		goto fail;
 	if (!id_claim(c, &a->id)) {
@@ -703,7 +717,7 @@ start_attempt(struct query *q)
 	a->q = q;
 	q->live = a;
 	q->sent++;
-	tw_loop_timer_arm(a->deadline, (double)q->e->opts.timeout_ms);
+	tw_loop_timer_arm(a->deadline, timeout);
 	a->start_ms = tw_clock_mono_ms();
 	/* May call on_cares_done() before it returns; a is linked already. */
 	ares_send(c->ch, buf, len, on_cares_done, a);
@@ -713,9 +727,10 @@ fail:
 	make_ready(q, TW_OUTCOME_UNREACHABLE);
 }
 
-int
-tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *qname,
-    uint16_t qtype, tw_engine_cb *cb, void *cookie)
+/* Queue one query: the engine's attempts, or one attempt ending by ${deadline_at} when > 0. */
+static int
+query_submit(struct tw_engine *e, const struct tw_target *spec, const char *qname,
+    uint16_t qtype, double deadline_at, tw_engine_cb *cb, void *cookie)
 {
 	struct target *t = NULL;
 	struct query *q;
@@ -735,6 +750,8 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 	q->cb = cb;
 	q->cookie = cookie;
 	q->rtt_ms = -1.0;
+	q->attempts = deadline_at > 0 ? 1 : e->opts.attempts;
+	q->deadline_at = deadline_at;
 	LIST_INSERT_HEAD(&e->pending_list, q, pending_link);
 	e->pending++;
 	if (t == NULL) {
@@ -746,6 +763,22 @@ tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *q
 		run_append(e, t);
 	pump(e);
 	return 0;
+}
+
+int
+tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *qname,
+    uint16_t qtype, tw_engine_cb *cb, void *cookie)
+{
+	return query_submit(e, spec, qname, qtype, 0, cb, cookie);
+}
+
+int
+tw_engine_query_by(struct tw_engine *e, const struct tw_target *spec, const char *qname,
+    uint16_t qtype, double deadline_at, tw_engine_cb *cb, void *cookie)
+{
+	if (deadline_at <= 0)
+		deadline_at = 1;   /* long past: delivered as a timeout, never sent */
+	return query_submit(e, spec, qname, qtype, deadline_at, cb, cookie);
 }
 
 static void

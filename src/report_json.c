@@ -63,6 +63,8 @@ server_json(struct builder *b, const struct tw_server_result *s)
 	set(b, o, "transport", json_string(tw_transport_str(s->transport)));
 	set(b, o, "pinned", json_boolean(s->pinned));
 	set(b, o, "outcome", json_string(tw_outcome_str(s->outcome)));
+	set(b, o, "fallback_tcp", s->fallback_tcp != TW_OUTCOME_NONE ?
+	    json_string(tw_outcome_str(s->fallback_tcp)) : json_null());
 	set(b, o, "sent", json_integer(s->sent));
 	set(b, o, "answered", json_integer(s->answered));
 	set(b, o, "loss", s->sent > 0 ? real_rounded((double)lost / (double)s->sent, 4) :

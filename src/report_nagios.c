@@ -214,8 +214,11 @@ put_server_line(const struct tw_server_result *s, FILE *fp)
 		fputc(']', fp);
 	} else
 		tw_escape_nagios(fp, s->address);
-	fprintf(fp, ":%u/%s %s %u/%u rtt=", (unsigned)s->port, tw_transport_str(s->transport),
-	    tw_outcome_str(s->outcome), s->answered, s->sent);
+	fprintf(fp, ":%u/%s %s", (unsigned)s->port, tw_transport_str(s->transport),
+	    tw_outcome_str(s->outcome));
+	if (s->fallback_tcp != TW_OUTCOME_NONE)
+		fprintf(fp, " (tcp: %s)", tw_outcome_str(s->fallback_tcp));
+	fprintf(fp, " %u/%u rtt=", s->answered, s->sent);
 	if (s->rtt_ms >= 0)
 		fprintf(fp, "%sms", fixed(num, sizeof(num), 1, s->rtt_ms));
 	else

@@ -250,8 +250,12 @@ server_row(struct table *t, const struct tw_server_result *s, int verbosity)
 	table_set(t, row, SC_NAME, COL_NONE, s->name != NULL ? s->name : "-");
 	table_set(t, row, SC_ADDR, COL_NONE, addr);
 	table_set(t, row, SC_TRANSPORT, COL_NONE, tw_transport_str(s->transport));
-	table_set(t, row, SC_OUTCOME, outcome_failed(s) ? COL_RED : COL_NONE,
-	    tw_outcome_str(s->outcome));
+	if (s->fallback_tcp != TW_OUTCOME_NONE)
+		table_setf(t, row, SC_OUTCOME, outcome_failed(s) ? COL_RED : COL_NONE,
+		    "%s (tcp: %s)", tw_outcome_str(s->outcome), tw_outcome_str(s->fallback_tcp));
+	else
+		table_set(t, row, SC_OUTCOME, outcome_failed(s) ? COL_RED : COL_NONE,
+		    tw_outcome_str(s->outcome));
 	table_setf(t, row, SC_COUNT, COL_NONE, "%u/%u", s->answered, s->sent);
 	if (s->rtt_ms >= 0)
 		table_setf(t, row, SC_RTT, COL_NONE, "%.1f ms", s->rtt_ms);

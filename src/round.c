@@ -33,6 +33,8 @@ struct row {
 	struct tw_server_result r;  /* its strings are the region's until exported */
 	struct authset *set;
 	struct tw_vec rtts;         /* double */
+	double health_at;           /* when its health query was submitted (mono ms) */
+	bool second_asked;          /* the TCP second opinion went out (at most once a round) */
 };
 
 struct mzone;
@@ -83,7 +85,8 @@ struct resolution {
 	char *detail;
 };
 
-enum qkind { Q_HEALTH, Q_ZONE_NS, Q_RESOLVE, Q_KINDS };
+/* Q_SECOND: the TCP second opinion of a UDP row's health query (fallback_tcp). */
+enum qkind { Q_HEALTH, Q_ZONE_NS, Q_RESOLVE, Q_SECOND, Q_KINDS };
 
 struct qctx {
 	struct tw_round *rd;
@@ -120,6 +123,17 @@ struct tw_round {
 	double started;
 	struct tw_loop_timer *deadline;
 	struct tw_loop_timer *idle;
+	/*
+	 * The TCP second opinion (on when UDP is a transport and TCP is not): UDP rows whose
+	 * health query went out, in that order; a row still unanswered ${suspect_after_ms}
+	 * later (its first attempt's time) is asked over TCP until its UDP query's end.
+	 */
+	bool second_opinion;
+	double suspect_after_ms;
+	double health_ms;           /* timeout x attempts: how long a health query may take */
+	struct tw_vec suspects;     /* struct row * */
+	size_t suspects_next;
+	struct tw_loop_timer *suspect_timer;
 	tw_round_done_cb *done_cb;
 	void *done_cookie;
 };
@@ -261,6 +275,76 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 	rd->outstanding[kind]++;
 }
 
+/*
+ * Ask ${row}'s health question over TCP, once, ending when its UDP health query would
+ * (health_at + timeout x attempts): the second opinion never lengthens the round.  Not
+ * asked when that time has already come.
+ */
+static void
+ask_second(struct tw_round *rd, struct row *row)
+{
+	double end = row->health_at + rd->health_ms;
+	struct tw_target t;
+	struct qctx *q;
+
+	if (!rd->second_opinion || row->second_asked || row->r.transport != TW_TRANSPORT_UDP ||
+	    row->set->role == TW_ROLE_ROOT || end - tw_clock_mono_ms() < 1.0)
+		return;
+	row->second_asked = true;
+	if ((q = zalloc(rd, sizeof(*q))) == NULL)
+		return;
+	q->rd = rd;
+	q->kind = Q_SECOND;
+	q->row = row;
+	q->mz = row->set->mz;
+	q->qtype = TW_RR_SOA;
+	q->qname = row->set->zone;
+	t.address = row->r.address;
+	t.port = row->r.port;
+	t.transport = TW_TRANSPORT_TCP;
+	if (tw_engine_query_by(rd->eng, &t, q->qname, q->qtype, end, on_reply, q) != 0) {
+		rd->failed = true;
+		q->done = true;
+		return;
+	}
+	rd->outstanding[Q_SECOND]++;
+}
+
+/* Rows whose first attempt's time has passed without a health reply get their second opinion. */
+static void
+on_suspect(void *cookie)
+{
+	struct tw_round *rd = cookie;
+	struct row *row;
+	double now = tw_clock_mono_ms(), due;
+
+	if (rd->finished)
+		return;
+	while (rd->suspects_next < rd->suspects.n) {
+		row = at(&rd->suspects, rd->suspects_next);
+		due = row->health_at + rd->suspect_after_ms;
+		if (due > now) {
+			tw_loop_timer_arm(rd->suspect_timer, due - now);
+			return;
+		}
+		rd->suspects_next++;
+		if (row->r.outcome == TW_OUTCOME_NONE)
+			ask_second(rd, row);
+	}
+}
+
+/* ${row}'s health query just went out: watch it for a second opinion. */
+static void
+suspect_add(struct tw_round *rd, struct row *row)
+{
+	row->health_at = tw_clock_mono_ms();
+	if (!rd->second_opinion || row->r.transport != TW_TRANSPORT_UDP)
+		return;
+	push(rd, &rd->suspects, row);
+	if (rd->suspects.n - rd->suspects_next == 1)
+		tw_loop_timer_arm(rd->suspect_timer, rd->suspect_after_ms);
+}
+
 static void
 row_add_rtt(struct tw_round *rd, struct row *row, double rtt)
 {
@@ -305,6 +389,7 @@ row_start(struct tw_round *rd, struct row *row)
 	if (set->role == TW_ROLE_ROOT)
 		return;
 	send_query(rd, Q_HEALTH, row, set->mz, NULL, set->zone, TW_RR_SOA);
+	suspect_add(rd, row);
 	if (set->role == TW_ROLE_ZONE)
 		send_query(rd, Q_ZONE_NS, row, set->mz, NULL, set->zone, TW_RR_NS);
 	for (i = 0; i < set->waiters.n; i++) {
@@ -783,10 +868,12 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 
 	q->done = true;
 	rd->outstanding[q->kind]--;
-	row->r.sent += reply->sent;
-	row->r.answered += reply->answered;
-	if (reply->rtt_ms >= 0)
-		row_add_rtt(rd, row, reply->rtt_ms);
+	if (q->kind != Q_SECOND) {   /* the row's counts are its own transport's */
+		row->r.sent += reply->sent;
+		row->r.answered += reply->answered;
+		if (reply->rtt_ms >= 0)
+			row_add_rtt(rd, row, reply->rtt_ms);
+	}
 
 	outcome = reply->transport_outcome;
 	if (outcome == TW_OUTCOME_NONE) {
@@ -801,6 +888,8 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 	switch (q->kind) {
 	case Q_HEALTH:
 		row_set_health(row, outcome);
+		if (outcome == TW_OUTCOME_TIMEOUT || outcome == TW_OUTCOME_UNREACHABLE)
+			ask_second(rd, row);
 		if (outcome == TW_OUTCOME_ANSWER)
 			for (i = 0; i < msg->answer.kept; i++)
 				if (msg->answer.rr[i].type == TW_RR_SOA &&
@@ -810,6 +899,11 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 				}
 		break;
 	case Q_ZONE_NS:
+		break;
+	case Q_SECOND:
+		/* Sent 0: it waited in the engine past its deadline and was never asked. */
+		if (reply->sent > 0)
+			row->r.fallback_tcp = outcome;
 		break;
 	case Q_RESOLVE:
 		if (row->set->role == TW_ROLE_ROOT)
@@ -979,6 +1073,8 @@ deadline_stage(struct tw_round *rd)
 	}
 	if (rd->outstanding[Q_HEALTH] + rd->outstanding[Q_ZONE_NS] > 0)
 		return strdup("server health queries");
+	if (rd->outstanding[Q_SECOND] > 0)
+		return strdup("TCP second opinions");
 	return strdup("delegation lookups");
 }
 
@@ -1072,6 +1168,7 @@ round_free(struct tw_round *rd)
 {
 	tw_loop_timer_free(rd->deadline);
 	tw_loop_timer_free(rd->idle);
+	tw_loop_timer_free(rd->suspect_timer);
 	free(rd->msg);
 	tw_region_free(rd->region);
 }
@@ -1108,6 +1205,7 @@ on_idle(void *cookie)
 	sweep(rd);
 	rd->finished = true;
 	tw_loop_timer_cancel(rd->deadline);
+	tw_loop_timer_cancel(rd->suspect_timer);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
 }
@@ -1121,6 +1219,7 @@ on_deadline(void *cookie)
 		return;
 	rd->deadline_hit = true;
 	rd->finished = true;
+	tw_loop_timer_cancel(rd->suspect_timer);
 	tw_engine_cancel_all(rd->eng);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
@@ -1160,9 +1259,17 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	rd->done_cb = cb;
 	rd->done_cookie = cookie;
 	rd->started = tw_clock_mono_ms();
+	vec_init(rd, &rd->suspects, sizeof(struct row *));
+	rd->second_opinion = cfg->probe.transport[TW_TRANSPORT_UDP] &&
+	    !cfg->probe.transport[TW_TRANSPORT_TCP];
+	rd->health_ms = (double)cfg->probe.timeout_ms * (double)cfg->probe.attempts;
+	/* The first attempt's time; half the query's when there is only one attempt. */
+	rd->suspect_after_ms = cfg->probe.attempts >= 2 ? (double)cfg->probe.timeout_ms :
+	    rd->health_ms / 2.0;
 	if ((rd->msg = calloc(1, sizeof(*rd->msg))) == NULL ||
 	    (rd->deadline = tw_loop_timer_new(loop, on_deadline, rd)) == NULL ||
-	    (rd->idle = tw_loop_timer_new(loop, on_idle, rd)) == NULL)
+	    (rd->idle = tw_loop_timer_new(loop, on_idle, rd)) == NULL ||
+	    (rd->suspect_timer = tw_loop_timer_new(loop, on_suspect, rd)) == NULL)
 		goto oom;
 	if ((rd->rootset = set_new(rd, "", TW_ROLE_ROOT, NULL)) == NULL)
 		goto oom;

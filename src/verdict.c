@@ -66,6 +66,7 @@ struct tally {
 	unsigned outcome_count[TW_OUTCOME_COUNT];  /* of ZONE rows */
 	unsigned failing_rows;                      /* ZONE or CHILD rows not answering */
 	unsigned lossy_rows;
+	unsigned tcp_only;                          /* ZONE rows dark over UDP, TCP answering */
 	unsigned keys, keys_resolved, others_failed, hosts_resolved;
 	bool serials_differ;
 };
@@ -74,6 +75,14 @@ static bool
 row_fails(const struct tw_server_result *s)
 {
 	return s->outcome != TW_OUTCOME_ANSWER;
+}
+
+/* Silent or unreachable over UDP, but its TCP second opinion is an authoritative answer. */
+static bool
+row_tcp_only(const struct tw_server_result *s)
+{
+	return s->transport == TW_TRANSPORT_UDP && s->fallback_tcp == TW_OUTCOME_ANSWER &&
+	    (s->outcome == TW_OUTCOME_TIMEOUT || s->outcome == TW_OUTCOME_UNREACHABLE);
 }
 
 /* Rows serving the same zone should carry the same SOA serial. */
@@ -113,6 +122,8 @@ count(const struct tw_zone_result *z, struct tally *t)
 				t->zone_answering++;
 			if (s->answered > 0)
 				t->zone_responding++;
+			if (row_tcp_only(s))
+				t->tcp_only++;
 		}
 		if (row_fails(s))
 			t->failing_rows++;
@@ -146,6 +157,38 @@ sb_servers(struct sbuf *b, const char *zone, unsigned n)
 		sb_add(b, "all %u %s servers", n, zname(zone));
 }
 
+/*
+ * "ns1.kptc.kp timeout", "ns1.kptc.kp/tcp refused", "ns1.kptc.kp timeout (tcp: answer)": a
+ * second opinion is named when it differs (the rows show it always).
+ */
+static void
+sb_row(struct sbuf *b, const struct tw_server_result *s)
+{
+	sb_add(b, "%s%s %s", server_label(s), s->transport == TW_TRANSPORT_TCP ? "/tcp" : "",
+	    tw_outcome_str(s->outcome));
+	if (s->fallback_tcp != TW_OUTCOME_NONE && s->fallback_tcp != s->outcome)
+		sb_add(b, " (tcp: %s)", tw_outcome_str(s->fallback_tcp));
+}
+
+/* "; TCP answers at ns1.kptc.kp" when some of the zone's dark servers answer over TCP. */
+static void
+sb_tcp_answers(struct sbuf *b, const struct tw_zone_result *z, const struct tally *t)
+{
+	const struct tw_server_result *s;
+	size_t i, named;
+
+	if (t->tcp_only == 0)
+		return;
+	sb_add(b, "; TCP answers at");
+	for (i = 0, named = 0; i < z->n_servers; i++) {
+		s = &z->servers[i];
+		if (s->role != TW_ROLE_ZONE || !row_tcp_only(s))
+			continue;
+		sb_add(b, "%s %s", named ? "," : "", server_label(s));
+		named++;
+	}
+}
+
 static void
 diagnose_down(const struct tw_zone_result *z, const struct tally *t, struct sbuf *b)
 {
@@ -158,17 +201,26 @@ diagnose_down(const struct tw_zone_result *z, const struct tally *t, struct sbuf
 		    zname(z->name), z->controls_total == 0 ? " (no roots configured)" : "");
 		return;
 	}
-	if (t->outcome_count[TW_OUTCOME_TIMEOUT] == n) {
+	if (t->tcp_only == n) {
+		/* Resolvers ask over UDP first: a zone only TCP reaches is down for them. */
+		sb_add(b, "UDP to ");
+		sb_servers(b, z->name, n);
+		sb_add(b, " is %s, TCP answers: a filter on the path",
+		    t->outcome_count[TW_OUTCOME_TIMEOUT] == n ? "dropped" :
+		    t->outcome_count[TW_OUTCOME_UNREACHABLE] == n ? "rejected" : "dropped or rejected");
+	} else if (t->outcome_count[TW_OUTCOME_TIMEOUT] == n) {
 		sb_servers(b, z->name, n);
 		if (z->controls_answered > 0)
 			sb_add(b, " silent (timeouts) while the roots answer: consistent with a route "
 			    "withdrawal or upstream cut");
 		else
 			sb_add(b, " silent (timeouts); no roots configured to rule out our own network");
+		sb_tcp_answers(b, z, t);
 	} else if (t->outcome_count[TW_OUTCOME_UNREACHABLE] == n) {
 		sb_servers(b, z->name, n);
 		sb_add(b, " unreachable (port closed or ICMP unreachable): the name servers are "
 		    "not running or are filtered");
+		sb_tcp_answers(b, z, t);
 	} else if (t->outcome_count[TW_OUTCOME_REFUSED] == n) {
 		sb_add(b, "%s servers answer REFUSED: the zone is not served", zname(z->name));
 	} else if (t->outcome_count[TW_OUTCOME_SERVFAIL] == n) {
@@ -183,8 +235,8 @@ diagnose_down(const struct tw_zone_result *z, const struct tally *t, struct sbuf
 			s = &z->servers[i];
 			if (s->role != TW_ROLE_ZONE)
 				continue;
-			sb_add(b, "%s %s%s %s", named ? "," : "", server_label(s),
-			    s->transport == TW_TRANSPORT_TCP ? "/tcp" : "", tw_outcome_str(s->outcome));
+			sb_add(b, "%s ", named ? "," : "");
+			sb_row(b, s);
 			named++;
 		}
 	}
@@ -247,10 +299,10 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 			s = &z->servers[i];
 			if (!row_fails(s))
 				continue;
-			if (named < LIST_MAX)
-				sb_add(b, "%s%s%s %s", named ? ", " : "", server_label(s),
-				    s->transport == TW_TRANSPORT_TCP ? "/tcp" : "",
-				    tw_outcome_str(s->outcome));
+			if (named < LIST_MAX) {
+				sb_add(b, "%s", named ? ", " : "");
+				sb_row(b, s);
+			}
 			named++;
 		}
 		if (named > LIST_MAX)

@@ -90,6 +90,17 @@ int tw_engine_query(struct tw_engine *e, const struct tw_target *target,
     const char *qname, uint16_t qtype, tw_engine_cb *cb, void *cookie);
 
 /*
+ * tw_engine_query_by(e, target, qname, qtype, deadline_at, cb, cookie):
+ * As tw_engine_query(), but one attempt only, which ends by ${deadline_at}
+ * (tw_clock_mono_ms() time): its timeout is the engine's or the time left,
+ * whichever is shorter.  A query whose turn comes only after ${deadline_at}
+ * is not sent: it is delivered then as a timeout with sent 0.  For a
+ * question that must not make a round longer than it would be without it.
+ */
+int tw_engine_query_by(struct tw_engine *e, const struct tw_target *target,
+    const char *qname, uint16_t qtype, double deadline_at, tw_engine_cb *cb, void *cookie);
+
+/*
  * tw_engine_run(e, deadline_ms):
  * Run the loop (with whatever else is armed on it) until no query is
  * pending, or until ${deadline_ms} (0 = none) have passed since this call.

@@ -42,6 +42,14 @@ struct tw_server_result {
 	double rtt_ms;          /* median RTT of answered attempts; < 0 when none */
 	bool has_serial;
 	uint32_t serial;        /* SOA serial from the health query */
+	/*
+	 * The TCP second opinion: when this UDP row's health query went
+	 * unanswered (timeout, unreachable) and TCP is not a configured
+	 * transport, the round asks the same question over TCP once, inside
+	 * the UDP query's own time.  Its outcome; TW_OUTCOME_NONE when not
+	 * asked.  It counts in none of sent, answered and rtt_ms.
+	 */
+	enum tw_outcome fallback_tcp;
 };
 
 struct tw_host_result {

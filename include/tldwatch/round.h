@@ -13,6 +13,12 @@
  * zone's SOA).  A resolution moves down as soon as one server gives a
  * useful answer; the other servers' replies still count for their rows.
  *
+ * Unless TCP is a configured transport, a UDP row of a zone or child
+ * server whose health query goes one attempt's time unanswered (half the
+ * query's time with one attempt), or fails as unreachable, is asked the
+ * same question over TCP once, ending when the UDP query would: the row's
+ * fallback_tcp (docs/check.md, "The TCP second opinion").
+ *
  * The round knows nothing about verdicts: it fills a tw_check_result
  * that verdict.c then judges.
  */

@@ -48,12 +48,13 @@
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
-	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP
+	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP, K_UDPDROP
 };
 
 struct mode {
 	enum kind kind;
-	unsigned arg;			/* K_SLOW, K_FLAP, K_RAMP: milliseconds; K_LOSSY_PCT: percent */
+	unsigned arg;			/* K_SLOW, K_FLAP, K_RAMP: milliseconds; K_LOSSY_PCT: percent;
+					   K_UDPDROP: the kind TCP queries get (K_PASS...) */
 };
 
 /* What a mode file says: the fault, the zone it is limited to, and when it starts. */
@@ -342,6 +343,7 @@ mode_parse(char *line, struct mode_line *ml)
 		{ "servfail", K_SERVFAIL }, { "lame", K_LAME }, { "slow", K_SLOW },
 		{ "lossy", K_LOSSY }, { "truncate", K_TRUNCATE }, { "garbage", K_GARBAGE },
 		{ "malformed", K_MALFORMED }, { "flap", K_FLAP }, { "ramp", K_RAMP },
+		{ "udpdrop", K_UDPDROP },
 	};
 	struct mode *m = &ml->m;
 	char *save = NULL, *word, *tok, *arg = NULL, *zone = NULL, *sync = NULL;
@@ -396,6 +398,24 @@ mode_parse(char *line, struct mode_line *ml)
 		if (arg != NULL && parse_uint(arg, SLOW_MAX_MS, &m->arg) == -1)
 			return -1;
 		return 0;
+	case K_UDPDROP:
+		/* UDP dropped; TCP gets ARG, a kind without an argument of its own (default pass) */
+		m->arg = K_PASS;
+		if (arg == NULL)
+			return 0;
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (strcmp(arg, words[i].word) == 0)
+				break;
+		if (i == sizeof(words) / sizeof(words[0]))
+			return -1;
+		switch (words[i].kind) {
+		case K_PASS: case K_SILENT: case K_REFUSE: case K_SERVFAIL: case K_LAME:
+		case K_SLOW: case K_TRUNCATE: case K_GARBAGE: case K_MALFORMED:
+			m->arg = words[i].kind;
+			return 0;
+		default:
+			return -1;
+		}
 	default:
 		return arg == NULL ? 0 : -1;
 	}
@@ -667,6 +687,7 @@ udp_query(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage *
 	m = query_mode(p, q, n);
 	switch (m.kind) {
 	case K_SILENT:
+	case K_UDPDROP:
 		return;
 	case K_REFUSE:
 	case K_SERVFAIL:
@@ -939,6 +960,10 @@ tcp_query(struct tconn *c, uint8_t *q, size_t n)
 		return 0;
 	mode_refresh(p);
 	m = query_mode(p, q, n);
+	if (m.kind == K_UDPDROP) {	/* UDP is dropped; TCP gets the kind named by its arg */
+		m.kind = (enum kind)m.arg;
+		m.arg = m.kind == K_SLOW ? SLOW_DEFAULT_MS : 0;
+	}
 	switch (m.kind) {
 	case K_SILENT:
 		return 0;

@@ -417,12 +417,11 @@ render(const struct tw_check_result *r, enum tw_format f, const struct tw_report
 	return buf;
 }
 
+/* Render ${r} (built from ${spec}) in every format against the goldens ${name}.*; frees ${r}. */
 static void
-golden_scenario(const char *name)
+golden_render(const char *name, const struct result_spec *spec, struct tw_check_result *r)
 {
-	const struct result_spec *spec = scenario(name);
 	struct tw_report_opts opts;
-	struct tw_check_result *r = build(spec);
 	char file[128], *out;
 	json_error_t jerr;
 	json_t *doc;
@@ -454,6 +453,35 @@ golden_scenario(const char *name)
 	free(out);
 
 	tw_result_free(r);
+}
+
+static void
+golden_scenario(const char *name)
+{
+	const struct result_spec *spec = scenario(name);
+
+	golden_render(name, spec, build(spec));
+}
+
+/*
+ * tcp-only: the down round with both kp servers' TCP second opinions answering (UDP
+ * dropped on the path, TCP passes), with the diagnosis verdict.c gives it.
+ */
+static void
+test_golden_tcp_only(void **state)
+{
+	const struct result_spec *spec = scenario("down");
+	struct tw_check_result *r = build(spec);
+	struct tw_zone_result *z = &r->zones[0];
+
+	(void)state;
+	z->servers[0].fallback_tcp = TW_OUTCOME_ANSWER;
+	z->servers[1].fallback_tcp = TW_OUTCOME_ANSWER;
+	free(z->diagnosis);
+	z->diagnosis = strdup("UDP to both kp servers is dropped, TCP answers: a filter on the "
+	    "path (no key host resolves)");
+	assert_non_null(z->diagnosis);
+	golden_render("tcp-only", spec, r);
 }
 
 static void test_golden_healthy(void **state) { golden_scenario("healthy"); }
@@ -876,6 +904,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_healthy),
+		cmocka_unit_test(test_golden_tcp_only),
 		cmocka_unit_test(test_golden_degraded),
 		cmocka_unit_test(test_golden_partial),
 		cmocka_unit_test(test_golden_down),

@@ -133,6 +133,74 @@ static const struct case_spec cases[] = {
 	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_DEGRADED, 1, "ns1.kptc.kp lame, ns2.kptc.kp lame" },
 };
 
+/* The TCP second opinion: a case, and each row's fallback_tcp (NONE: not asked). */
+struct tcp_case {
+	struct case_spec c;
+	enum tw_outcome fallback[MAX_ROWS];
+	const char *want_not;    /* the diagnosis must not hold it; NULL: no such check */
+};
+
+#define TO TW_OUTCOME_TIMEOUT
+#define UNR TW_OUTCOME_UNREACHABLE
+#define ANS TW_OUTCOME_ANSWER
+
+static const struct tcp_case tcp_cases[] = {
+	{ { "UDP dropped to both kp servers, TCP answers", {
+	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "UDP to both kp servers is dropped, TCP answers: a filter on the path (no key host "
+	  "resolves)" }, { ANS, ANS }, "route withdrawal" },
+	{ { "UDP rejected by the one kp server, TCP answers", {
+	    { Z, "kp", "ns1.kptc.kp", UNR, 1, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "UDP to the kp server is rejected, TCP answers: a filter on the path" }, { ANS }, NULL },
+	{ { "UDP dark to three, one dropped and two rejected, TCP answers at all", {
+	    { Z, "kp", "a", TO, 4, 0, 0 }, { Z, "kp", "b", UNR, 1, 0, 0 },
+	    { Z, "kp", "c", UNR, 1, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "UDP to all 3 kp servers is dropped or rejected, TCP answers" }, { ANS, ANS, ANS }, NULL },
+	{ { "both kp silent, TCP silent too: the plain silence", {
+	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "both kp servers silent (timeouts) while the roots answer" }, { TO, TO }, "TCP" },
+	{ { "both kp silent, TCP answers at one", {
+	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "both kp servers silent (timeouts) while the roots answer: consistent with a route "
+	  "withdrawal or upstream cut; TCP answers at ns1.kptc.kp (no key host resolves)" },
+	  { ANS, TO }, "filter" },
+	{ { "refused or malformed over TCP is no answer", {
+	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "both kp servers silent (timeouts)" },
+	  { TW_OUTCOME_REFUSED, TW_OUTCOME_MALFORMED }, "TCP answers" },
+	{ { "mixed failures name each second opinion", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_SERVFAIL, 2, 2, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "no kp server answers authoritatively: ns1.kptc.kp servfail, ns2.kptc.kp timeout "
+	  "(tcp: answer)" }, { TW_OUTCOME_NONE, ANS }, NULL },
+	{ { "a second opinion that says the same is not repeated", {
+	    { Z, "kp", "ns1.kptc.kp", TW_OUTCOME_REFUSED, 2, 2, 0 },
+	    { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 2, 2, false, TW_STATE_DOWN, 2,
+	  "no kp server answers authoritatively: ns1.kptc.kp refused, ns2.kptc.kp timeout "
+	  "(no key host" }, { TW_OUTCOME_NONE, TO }, "tcp" },
+	{ { "one kp server only over TCP, hosts resolve: degraded, named", {
+	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, OK_ROW(Z, "kp", "ns2.kptc.kp") },
+	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_DEGRADED, 1,
+	  "all key hosts resolve, but ns1.kptc.kp timeout (tcp: answer)" }, { ANS }, NULL },
+	{ { "a child server only over TCP: degraded, named", { HEALTHY_KP,
+	    { C, "kcna.kp", "ns3.kcna.kp", TO, 4, 0, 0 } },
+	  { ALL_HOSTS_OK }, 2, 2, false, TW_STATE_DEGRADED, 1,
+	  "all key hosts resolve, but ns3.kcna.kp timeout (tcp: answer)" },
+	  { [4] = ANS }, "filter" },
+	{ { "roots silent, kp only over TCP: still our own network first", {
+	    { Z, "kp", "ns1.kptc.kp", TO, 4, 0, 0 }, { Z, "kp", "ns2.kptc.kp", TO, 4, 0, 0 } },
+	  { { "kcna.kp", true, false, NULL } }, 0, 2, false, TW_STATE_UNKNOWN, 3,
+	  "our own network is the likely cause" }, { ANS, ANS }, NULL },
+};
+
 static struct tw_check_result *
 build(const struct case_spec *c)
 {
@@ -181,31 +249,51 @@ build(const struct case_spec *c)
 	return r;
 }
 
+/* Judge ${c} (each row's fallback_tcp from ${fallback}, or none) and check the verdict. */
+static void
+check_case(const struct case_spec *c, const enum tw_outcome *fallback, const char *want_not)
+{
+	struct tw_check_result *r = build(c);
+	const char *diag;
+	size_t i;
+
+	for (i = 0; fallback != NULL && i < r->zones[0].n_servers; i++)
+		r->zones[0].servers[i].fallback_tcp = fallback[i];
+	assert_int_equal(tw_verdict_apply(r), 0);
+	diag = r->zones[0].diagnosis;
+	if (r->zones[0].state != c->want || r->state != c->want ||
+	    tw_state_exit_code(r->state) != c->want_exit || diag == NULL ||
+	    strstr(diag, c->want_diag) == NULL ||
+	    (want_not != NULL && strstr(diag, want_not) != NULL)) {
+		print_error("case \"%s\": state %s exit %d diagnosis \"%s\"; want %s exit %d "
+		    "diagnosis containing \"%s\"%s%s%s\n", c->what, tw_state_str(r->zones[0].state),
+		    tw_state_exit_code(r->state), diag ? diag : "(null)",
+		    tw_state_str(c->want), c->want_exit, c->want_diag,
+		    want_not ? " and not \"" : "", want_not ? want_not : "", want_not ? "\"" : "");
+		fail();
+	}
+	tw_result_free(r);
+}
+
 static void
 test_table(void **state)
 {
-	struct tw_check_result *r;
-	const struct case_spec *c;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		c = &cases[i];
-		r = build(c);
-		assert_int_equal(tw_verdict_apply(r), 0);
-		if (r->zones[0].state != c->want || r->state != c->want ||
-		    tw_state_exit_code(r->state) != c->want_exit ||
-		    r->zones[0].diagnosis == NULL ||
-		    strstr(r->zones[0].diagnosis, c->want_diag) == NULL) {
-			print_error("case \"%s\": state %s exit %d diagnosis \"%s\"; want %s exit %d "
-			    "diagnosis containing \"%s\"\n", c->what, tw_state_str(r->zones[0].state),
-			    tw_state_exit_code(r->state),
-			    r->zones[0].diagnosis ? r->zones[0].diagnosis : "(null)",
-			    tw_state_str(c->want), c->want_exit, c->want_diag);
-			fail();
-		}
-		tw_result_free(r);
-	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_case(&cases[i], NULL, NULL);
+}
+
+/* The TCP second opinion in the diagnosis; it never changes the state UDP earned. */
+static void
+test_tcp_second_opinion(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tcp_cases) / sizeof(tcp_cases[0]); i++)
+		check_case(&tcp_cases[i].c, tcp_cases[i].fallback, tcp_cases[i].want_not);
 }
 
 /* The overall state is the worst zone's; answering counts only ZONE rows. */
@@ -250,6 +338,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_tcp_second_opinion),
 		cmocka_unit_test(test_worst_zone_and_counts),
 		cmocka_unit_test(test_no_zones_is_unknown),
 	};
