@@ -254,6 +254,31 @@ administrative(const struct tw_onset_input *in, char *buf, size_t len)
 	return true;
 }
 
+/* UDP dark at every zone server, and the TCP second opinion answers at some. */
+static bool
+filtering(const struct tw_onset_input *in, char *buf, size_t len)
+{
+	const struct tw_zone_result *z = in->now;
+	unsigned n = 0, dark = 0, tcp = 0, i;
+
+	for (i = 0; z != NULL && i < z->n_servers; i++) {
+		const struct tw_server_result *sv = &z->servers[i];
+
+		if (sv->role != TW_ROLE_ZONE)
+			continue;
+		n++;
+		if (sv->outcome == TW_OUTCOME_TIMEOUT || sv->outcome == TW_OUTCOME_UNREACHABLE)
+			dark++;
+		if (sv->fallback_tcp == TW_OUTCOME_ANSWER)
+			tcp++;
+	}
+	if (n == 0 || dark != n || tcp == 0)
+		return false;
+	snprintf(buf, len, "UDP to %u of %u servers dropped while %u answer%s over TCP", dark, n,
+	    tcp, tcp == 1 ? "s" : "");
+	return true;
+}
+
 void
 tw_onset_find(const struct tw_onset_input *in, struct tw_onset *out)
 {
@@ -301,6 +326,10 @@ tw_onset_find(const struct tw_onset_input *in, struct tw_onset *out)
 	out->rounds_before = seen;
 	if (loss_first < 0)
 		loss_first = 0;
+	if (filtering(in, out->evidence, sizeof(out->evidence))) {
+		out->shape = TW_ONSET_FILTERING;
+		return;
+	}
 	if (administrative(in, out->evidence, sizeof(out->evidence))) {
 		out->shape = TW_ONSET_ADMINISTRATIVE;
 		return;

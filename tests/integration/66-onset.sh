@@ -1,5 +1,6 @@
 # 66-onset.sh -- how an outage began, from the rounds before it: a clean cut is a cliff, a
-# decline (growing loss and delay) a ramp, servers that refuse the zone administrative; over
+# decline (growing loss and delay) a ramp, servers that refuse the zone administrative, UDP
+# dropped while TCP answers filtering; over
 # IPv4 and over IPv6 (ns2 replaced by the lab's [::1] server).  Each shape must reach the
 # outage event, /status.json, /metrics, the status page and `report` (from the ledger).
 
@@ -81,4 +82,10 @@ for fam in ${O66_FAMILIES:-v4 v6}; do
 
 	scenario "onset ($fam): servers that answer but refuse the zone: administrative"
 	o66_case "$fam" administrative refuse
+
+	scenario "onset ($fam): UDP dropped while the TCP second opinion answers: filtering"
+	o66_case "$fam" filtering udpdrop
+	expect_equal "$(jq -r 'select(.onset) | .diagnosis' "$WORK/o66-ev.jsonl")" \
+	    "UDP to $(if [ "$fam" = v6 ]; then echo all 3; else echo both; fi) kp servers is dropped, TCP answers: a filter on the path (no key host resolves)" \
+	    "$fam: the diagnosis of the event"
 done

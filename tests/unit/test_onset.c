@@ -218,6 +218,29 @@ test_administrative(void **state)
 }
 
 static void
+test_filtering(void **state)
+{
+	struct run run;
+	struct tw_onset o;
+
+	(void)state;
+	run_init(&run);
+	rounds(&run, "aa aa aa aa aa aa aa aa tt tt");
+	run.sv[0].fallback_tcp = TW_OUTCOME_ANSWER;
+	run.sv[1].fallback_tcp = TW_OUTCOME_ANSWER;
+	onset_of(&run, TW_STATE_UP, &o);
+	/* the second opinion says more than the rounds before it */
+	assert_int_equal(o.shape, TW_ONSET_FILTERING);
+	assert_string_equal(o.evidence, "UDP to 2 of 2 servers dropped while 2 answer over TCP");
+
+	run_init(&run);
+	rounds(&run, "aa aa aa aa aa aa aa aa tt tt");
+	run.sv[1].fallback_tcp = TW_OUTCOME_TIMEOUT;
+	onset_of(&run, TW_STATE_UP, &o);
+	assert_int_equal(o.shape, TW_ONSET_CLIFF);
+}
+
+static void
 test_no_history(void **state)
 {
 	struct run run;
@@ -276,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_unstable_is_a_ramp),
 		cmocka_unit_test(test_two_troubled_rounds_are_not_a_ramp),
 		cmocka_unit_test(test_administrative),
+		cmocka_unit_test(test_filtering),
 		cmocka_unit_test(test_no_history),
 		cmocka_unit_test(test_json),
 	};
