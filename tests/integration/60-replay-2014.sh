@@ -77,6 +77,12 @@ expect_match 'silent ~100' <("$LABCTL" servers)
 sleep 0.2
 expect_equal "$(lab_ask 127.45.176.15 kp)" silent "first query after a 0.2 s gap"
 
+# The replay runs on a freshly started lab: after the dig scenarios above, one run in three saw
+# the two kp proxies flap out of step (one silent while the other passed: "degraded" instead of
+# "unstable"), and none did on a fresh lab (30 runs).  What the proxy keeps from those scenarios
+# is not found yet; the watcher in the replay is a new process either way.
+"$LABCTL" stop >/dev/null
+"$LABCTL" start >/dev/null
 scenario "December 2014 replayed: unstable, outage, partial restoration, restored, relapse"
 RP=$WORK/replay
 set +e
