@@ -50,6 +50,21 @@ struct tw_server_result {
 	 * asked.  It counts in none of sent, answered and rtt_ms.
 	 */
 	enum tw_outcome fallback_tcp;
+	/*
+	 * The instance that answered (docs/check.md, "Instance identity"): the
+	 * NSID option (RFC 5001) of its health reply, and the first string of
+	 * its CHAOS TXT hostname.bind (else id.server) answer.  The server's
+	 * bytes as they came, a NUL written as the four characters \000;
+	 * every output escapes them (escape.h).  NULL when it gave none.
+	 */
+	char *nsid;
+	char *identity;
+	/*
+	 * It answered FORMERR or NOTIMP to its health query with EDNS and was
+	 * asked again without (its outcome is the retry's).  A finding, never
+	 * a failure; false (EDNS understood, or nothing learnt) is the default.
+	 */
+	bool no_edns;
 };
 
 struct tw_host_result {
