@@ -41,6 +41,7 @@ struct tw_server_history {
 	enum tw_role role;
 	uint64_t last_round;          /* last round it appeared in */
 	struct tw_ring ring;
+	char *nsid, *identity;        /* its latest known instance (NULL: none seen) */
 };
 
 struct tw_host_history {
