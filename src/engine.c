@@ -28,7 +28,7 @@
 
 /* c-ares gets a little longer than our own deadline, so ours decides. */
 #define CARES_GRACE_MS 250
-/* A query: header, a name of 255 bytes at most, type and class, an OPT record with one empty option. */
+/* A query: header, a name of 255 bytes at most, type and class, an OPT record with an option. */
 #define QUERY_MAX (12 + 255 + 4 + 11 + 4)
 /* Random picks before a query ID is searched for in order (a channel holds a few dozen). */
 #define ID_TRIES 64

@@ -468,25 +468,15 @@ ident_start(struct tw_round *rd, struct row *row)
 	ident_ask(rd, row, id, 0, tw_clock_mono_ms() + rd->health_ms);
 }
 
-/*
- * A foreign byte string (an NSID, a TXT string) as the result keeps it: the bytes as they
- * came, each NUL as the text \000 (the outputs escape the rest); NULL when empty.
- */
+/* A foreign byte string (an NSID, a TXT string) as the result keeps it; NULL when empty. */
 static char *
 bytes_text(struct tw_round *rd, const uint8_t *p, size_t n)
 {
-	struct tw_vec b;
-	size_t i;
+	char text[TW_WIRE_BYTES_TEXT_MAX];
 
 	if (n == 0)
 		return NULL;
-	vec_init(rd, &b, 1);
-	for (i = 0; i < n; i++)
-		if (p[i] == 0)
-			bprintf(rd, &b, "\\000");
-		else
-			bprintf(rd, &b, "%c", (char)p[i]);
-	return xstrdup(rd, tw_vec_str(&b));
+	return xstrdup(rd, tw_wire_bytes_text(p, n, text));
 }
 
 /* A CHAOS TXT answer to ${q}: sound, for the name asked, with a string in it. */

@@ -452,6 +452,30 @@ fail:
 	return -1;
 }
 
+const char *
+tw_wire_bytes_text(const uint8_t *p, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	if (n > 255)
+		n = 255;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[o++] = (char)p[i];
+		} else {
+			out[o++] = '\\';
+			out[o++] = (char)('0' + p[i] / 100);
+			out[o++] = (char)('0' + p[i] / 10 % 10);
+			out[o++] = (char)('0' + p[i] % 10);
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Characters taken by the escape at ${s} (s[0] == '\\'): \DDD, \X, or a lone '\\'. */
 static size_t
 escape_len(const char *s)

@@ -53,9 +53,10 @@ struct tw_server_result {
 	/*
 	 * The instance that answered (docs/check.md, "Instance identity"): the
 	 * NSID option (RFC 5001) of its health reply, and the first string of
-	 * its CHAOS TXT hostname.bind (else id.server) answer.  The server's
-	 * bytes as they came, a NUL written as the four characters \000;
-	 * every output escapes them (escape.h).  NULL when it gave none.
+	 * its CHAOS TXT hostname.bind (else id.server) answer.  In presentation
+	 * form, as names are: printable ASCII as sent, a backslash doubled, any
+	 * other byte as \DDD; each output escapes the rest (escape.h).  NULL
+	 * when it gave none.
 	 */
 	char *nsid;
 	char *identity;

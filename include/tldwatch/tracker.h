@@ -135,8 +135,9 @@ struct tw_zone_track *tw_tracker_find(struct tw_tracker *t, const char *zone);
  * The round's state is unknown for every zone when r->deadline_hit or
  * r->error.  instance_changed events follow the state events, at most one
  * per (zone, address, port, transport) a round; they are made on a best
- * effort: when memory runs out for them they are skipped, not failed.  On success *events is a new array of *n_events events (free
- * with tw_event_array_free; NULL when none) and 0 is returned; -1 on
+ * effort: when memory runs out for them they are skipped, not failed.
+ * On success *events is a new array of *n_events events (free with
+ * tw_event_array_free; NULL when none) and 0 is returned; -1 on
  * allocation failure (the tracker is then unchanged).
  */
 int tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,

@@ -91,6 +91,20 @@ struct tw_wire_msg {
  */
 int tw_wire_parse(const uint8_t *buf, size_t len, struct tw_wire_msg *msg);
 
+/* Room for tw_wire_bytes_text() of 255 bytes: 4 characters each, and the NUL. */
+#define TW_WIRE_BYTES_TEXT_MAX (255 * 4 + 1)
+
+/*
+ * tw_wire_bytes_text(p, n, out):
+ * The presentation form (RFC 1035 5.1, as names are shown) of the first
+ * min(${n}, 255) bytes at ${p}, into ${out} (TW_WIRE_BYTES_TEXT_MAX bytes),
+ * which it returns: printable ASCII as it is, a backslash doubled, any other
+ * byte (control, NUL, non-ASCII) as \DDD.  For an NSID or a TXT string: no
+ * byte of it reaches an output raw, and each output escapes what is special
+ * to it.
+ */
+const char *tw_wire_bytes_text(const uint8_t *p, size_t n, char *out);
+
 /*
  * tw_wire_name_is_subdomain(name, zone):
  * True when ${name} equals ${zone} or lies below it (label-wise,

@@ -1282,6 +1282,7 @@ test_hostile_nsid_and_txt(void **state)
 		"\xff\xfe\xc3\x28 not UTF-8",
 	};
 	uint8_t opts[4 + 300], big[255];
+	char text[TW_WIRE_BYTES_TEXT_MAX];
 	size_t i, n;
 
 	(void)state;
@@ -1315,6 +1316,27 @@ test_hostile_nsid_and_txt(void **state)
 	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
 	assert_int_equal(msg.txt_len, 255);
 	assert_memory_equal(msg.txt, big, 255);
+
+	/* Their presentation form: nothing but printable ASCII, reversible. */
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[0], strlen(hostile[0]),
+	    text), "a\\001\\027[31mred\\127");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[1], strlen(hostile[1]),
+	    text), "\"quoted\" \\\\ 'single'");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[2], strlen(hostile[2]),
+	    text), "<script>alert(1)</script>");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[3], strlen(hostile[3]),
+	    text), "\\255\\254\\195( not UTF-8");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)"a\0b", 3, text), "a\\000b");
+	tw_wire_bytes_text(big, sizeof(big), text);
+	/* 1..31 and 127..255 as \DDD, 0x5c as two backslashes, the other 94 of 0x20..0x7e as they are */
+	assert_int_equal(strlen(text), 31 * 4 + 2 + 94 + 129 * 4);
+	for (i = 0; text[i] != '\0'; i++)
+		assert_true(text[i] >= 0x20 && text[i] < 0x7f);
+	assert_int_equal(strncmp(text, "\\001\\002", 8), 0);
+	assert_string_equal(text + strlen(text) - 8, "\\254\\255");
+	/* 300 bytes: the first 255 */
+	memset(opts, 'x', 300);
+	assert_int_equal(strlen(tw_wire_bytes_text(opts, 300, text)), 255);
 
 	/* An NSID longer than we keep: its first TW_WIRE_NSID_MAX bytes, and its real length. */
 	opts[0] = 0;
