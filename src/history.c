@@ -11,6 +11,7 @@
 
 #include "tldwatch/hash.h"
 #include "tldwatch/history.h"
+#include "tldwatch/serial.h"
 
 /*
  * Ring invariant: capacity is the window; head is 0 until the ring is full
@@ -390,6 +391,11 @@ server_take(void *row, const void *ref, uint64_t round)
 	s->last_round = round;
 	keep_latest(&s->nsid, r->sr->nsid);
 	keep_latest(&s->identity, r->sr->identity);
+	/* behind since the time the watcher found (tw_history_serial_lag), else since before */
+	if (!r->sr->serial_behind)
+		s->behind_since = 0;
+	else if (r->sr->serial_behind_since > 0)
+		s->behind_since = r->sr->serial_behind_since;
 	return server_sample(r->sr, round);
 }
 
@@ -768,4 +774,50 @@ tw_history_stats(const struct tw_ring *ring, struct tw_window_stats *out)
 	}
 	if (rtts != stack)
 		free(rtts);
+}
+
+void
+tw_history_serial_lag(const struct tw_history *h, struct tw_check_result *r, double now,
+    double grace)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_zones; i++)
+		tw_serial_mark(&r->zones[i]);
+	tw_history_serial_clock(h, r, now, grace);
+}
+
+void
+tw_history_serial_clock(const struct tw_history *h, struct tw_check_result *r, double now,
+    double grace)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < r->n_zones; i++) {
+		struct tw_zone_result *z = &r->zones[i];
+
+		for (j = 0; j < z->n_servers; j++) {
+			struct tw_server_result *sv = &z->servers[j];
+			struct key want = { z->name, sv->zone, sv->name, sv->address, sv->port,
+			    (int)sv->transport };
+
+			sv->serial_behind_since = 0;
+			sv->serial_behind_seconds = 0;
+			sv->serial_excused = false;
+			if (!sv->serial_behind)
+				continue;
+			sv->serial_behind_since = now;
+			for (k = 0; h != NULL && k < h->n_servers; k++) {
+				struct key have = server_key(&h->servers[k]);
+
+				if (h->servers[k].behind_since > 0 && key_eq(&have, &want)) {
+					sv->serial_behind_since = h->servers[k].behind_since;
+					break;
+				}
+			}
+			sv->serial_behind_seconds = now > sv->serial_behind_since ?
+			    now - sv->serial_behind_since : 0;
+			sv->serial_excused = sv->serial_behind_seconds < grace;
+		}
+	}
 }

@@ -28,6 +28,8 @@
 #include "tldwatch/ledger.h"
 #include "tldwatch/vec.h"
 
+#include "tldwatch/serial.h"
+
 #include "ledger_db.h"
 
 #define APPLICATION_ID 0x746c6477      /* "tldw" */
@@ -1839,13 +1841,45 @@ round_rows_clear(struct round_rows *rr)
 	rr->servers.n = rr->server_zones.n = rr->hosts.n = rr->host_zones.n = rr->zones.n = 0;
 }
 
-/* Feed the gathered round into the rings: each row its own little zone. */
+/*
+ * Which rows served an older serial than another row of the same monitored
+ * zone serving the same zone (serial.c's rule, over the gathered rows).
+ */
+static void
+round_rows_serials(struct round_rows *rr)
+{
+	size_t i, j;
+
+	for (i = 0; i < rr->servers.n; i++) {
+		struct tw_server_result *a = tw_vec_at(&rr->servers, i);
+		const char *za = *(char **)tw_vec_at(&rr->server_zones, i);
+		uint32_t newest = a->serial;
+
+		a->serial_behind = false;
+		if (!a->has_serial)
+			continue;
+		for (j = 0; j < rr->servers.n; j++) {
+			const struct tw_server_result *b = tw_vec_at(&rr->servers, j);
+			const char *zb = *(char **)tw_vec_at(&rr->server_zones, j);
+
+			if (b->has_serial && str_same(za, zb) && str_same(a->zone, b->zone) &&
+			    tw_serial_newer(b->serial, newest))
+				newest = b->serial;
+		}
+		a->serial_behind = newest != a->serial;
+		a->serial_newest = newest;
+	}
+}
+
+/* Feed the gathered round (started at ${start}) into the rings: each row its own little zone. */
 static int
-round_rows_add(struct round_rows *rr, struct tw_history *h, int64_t round)
+round_rows_add(struct round_rows *rr, struct tw_history *h, int64_t round, double start)
 {
 	struct tw_check_result res;
 	struct tw_zone_result *z;
 	size_t i;
+
+	round_rows_serials(rr);
 
 	if (tw_vec_reserve(&rr->zones, rr->servers.n + rr->hosts.n) != 0)
 		return -1;
@@ -1864,6 +1898,8 @@ round_rows_add(struct round_rows *rr, struct tw_history *h, int64_t round)
 	memset(&res, 0, sizeof(res));
 	res.zones = rr->zones.v;
 	res.n_zones = rr->zones.n;
+	/* since when each row behind has been behind, as the watcher counted it */
+	tw_history_serial_clock(h, &res, start, 0);
 	return tw_history_add(h, &res, (uint64_t)round);
 }
 
@@ -1874,6 +1910,7 @@ load_history(struct tw_ledger *l, unsigned window, struct tw_history *h, struct 
 	sqlite3_stmt *qs = NULL, *qh = NULL;
 	struct round_rows rr;
 	int64_t last = 0, round;
+	double start = 0;
 	bool failed = false, more_s, more_h;
 	int rs, rh, rc = -1;
 
@@ -1888,7 +1925,8 @@ load_history(struct tw_ledger *l, unsigned window, struct tw_history *h, struct 
 	tw_vec_init(&rr.host_zones, sizeof(char *), NULL);
 	tw_vec_init(&rr.zones, sizeof(struct tw_zone_result), NULL);
 	if ((qs = prepare(l, "SELECT sr.round, s.zone, s.served, s.role, s.name, s.address,"
-	    " s.port, s.transport, sr.outcome, sr.sent, sr.answered, sr.rtt_us"
+	    " s.port, s.transport, sr.outcome, sr.sent, sr.answered, sr.rtt_us, sr.serial,"
+	    " (SELECT start_ms FROM rounds WHERE id = sr.round)"
 	    " FROM server_rounds sr JOIN servers s ON s.id = sr.server WHERE sr.round > ?1"
 	    " ORDER BY sr.round, sr.server", err)) == NULL ||
 	    (qh = prepare(l, "SELECT hr.round, h.zone, h.name, hr.resolved, hr.outcome"
@@ -1932,6 +1970,9 @@ load_history(struct tw_ledger *l, unsigned window, struct tw_history *h, struct 
 			s->answered = (unsigned)sqlite3_column_int(qs, 10);
 			s->rtt_ms = sqlite3_column_type(qs, 11) == SQLITE_NULL ? -1.0 :
 			    (double)sqlite3_column_int64(qs, 11) / 1000.0;
+			s->has_serial = sqlite3_column_type(qs, 12) != SQLITE_NULL;
+			s->serial = (uint32_t)sqlite3_column_int64(qs, 12);
+			start = from_ms(sqlite3_column_int64(qs, 13));
 			rs = sqlite3_step(qs);
 		}
 		while (!failed && rh == SQLITE_ROW && sqlite3_column_int64(qh, 0) == round) {
@@ -1950,7 +1991,7 @@ load_history(struct tw_ledger *l, unsigned window, struct tw_history *h, struct 
 			hr->outcome = (enum tw_outcome)sqlite3_column_int(qh, 4);
 			rh = sqlite3_step(qh);
 		}
-		if (failed || round_rows_add(&rr, h, round) != 0) {
+		if (failed || round_rows_add(&rr, h, round, start) != 0) {
 			tw_error_set(err, l->path, 0, 0, "out of memory reading the history");
 			goto out;
 		}

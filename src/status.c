@@ -182,6 +182,10 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 			    st.rtt_median_ms >= 0 ? json_real(st.rtt_median_ms) : json_null());
 			json_object_set_new(so, "rtt_max_ms",
 			    st.rtt_max_ms >= 0 ? json_real(st.rtt_max_ms) : json_null());
+			/* how long it has served an older serial than its zone's newest */
+			json_object_set_new(so, "serial_behind_seconds", s->behind_since > 0 ?
+			    json_real(now > s->behind_since ? now - s->behind_since : 0) :
+			    json_null());
 			json_array_append_new(servers, so);
 		}
 		json_object_set_new(zo, "servers", servers);

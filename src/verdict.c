@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tldwatch/serial.h"
+#include "tldwatch/text.h"
 #include "tldwatch/verdict.h"
 
 #define LIST_MAX 3 /* items named in one part of a diagnosis */
@@ -85,14 +87,28 @@ row_tcp_only(const struct tw_server_result *s)
 	    (s->outcome == TW_OUTCOME_TIMEOUT || s->outcome == TW_OUTCOME_UNREACHABLE);
 }
 
-/* Rows serving the same zone should carry the same SOA serial. */
+/*
+ * Rows serving the same zone should carry the same SOA serial: a row behind
+ * the newest counts unless the watcher excused it (behind for less than
+ * watch.serial_grace: a secondary mid-transfer); two serials that RFC 1982
+ * cannot order count too.
+ */
 static bool
 serials_differ(const struct tw_zone_result *z)
 {
 	const struct tw_server_result *a, *b;
 	size_t i, j;
+	bool behind = false;
 
 	for (i = 0; i < z->n_servers; i++) {
+		a = &z->servers[i];
+		if (a->serial_behind) {
+			behind = true;
+			if (!a->serial_excused)
+				return true;
+		}
+	}
+	for (i = 0; !behind && i < z->n_servers; i++) {
 		a = &z->servers[i];
 		if (!a->has_serial)
 			continue;
@@ -106,13 +122,14 @@ serials_differ(const struct tw_zone_result *z)
 }
 
 static void
-count(const struct tw_zone_result *z, struct tally *t)
+count(struct tw_zone_result *z, struct tally *t)
 {
 	const struct tw_server_result *s;
 	const struct tw_host_result *h;
 	size_t i;
 
 	memset(t, 0, sizeof(*t));
+	tw_serial_mark(z);
 	for (i = 0; i < z->n_servers; i++) {
 		s = &z->servers[i];
 		if (s->role == TW_ROLE_ZONE) {
@@ -333,6 +350,15 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 				continue;
 			sb_add(b, "%s %s %u", named ? "," : "", server_label(s), (unsigned)s->serial);
 			named++;
+		}
+		/* in watch: how long the ones past their grace have lagged */
+		for (i = 0; i < z->n_servers; i++) {
+			char span[40];
+
+			s = &z->servers[i];
+			if (s->serial_behind && !s->serial_excused && s->serial_behind_seconds > 0)
+				sb_add(b, " (%s behind for %s)", server_label(s),
+				    tw_text_span(s->serial_behind_seconds, span, sizeof(span)));
 		}
 		sep = ", and ";
 	}

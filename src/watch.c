@@ -390,6 +390,7 @@ process(struct watcher *w, struct tw_check_result *r)
 	size_t n_ev = 0, i;
 	double t0;
 
+	tw_history_serial_lag(w->history, r, w->round_wall, w->cfg->watch.serial_grace_ms / 1000.0);
 	tw_verdict_apply(r);
 	if (tw_tracker_update(w->tracker, &w->cfg->watch, r, w->round_wall, &ev, &n_ev) != 0) {
 		fprintf(stderr, "tldwatch: out of memory tracking a round; round skipped\n");

@@ -71,6 +71,7 @@ struct tw_watch_cfg {
 	uint32_t flap_settle;  /* rounds without a raw change that end instability; 1..64; default 5 */
 	uint32_t window;       /* rounds of per-server history kept (loss, RTT); 1..10000; default 60 */
 	uint32_t onset_rounds; /* troubled rounds before an outage that make it a ramp; 1..100; 3 */
+	uint32_t serial_grace_ms; /* a server behind its zone's serial this long is degraded; 0..24h; 15m */
 };
 
 /* The ledger: section; see ledger.h. */

@@ -40,6 +40,7 @@ struct tw_server_history {
 	enum tw_transport transport;
 	enum tw_role role;
 	uint64_t last_round;          /* last round it appeared in */
+	double behind_since;          /* serving an older serial than its zone's newest since; 0: not */
 	struct tw_ring ring;
 	char *nsid, *identity;        /* its latest known instance (NULL: none seen) */
 };
@@ -84,6 +85,24 @@ int tw_history_set_window(struct tw_history *h, unsigned window);
  * and hosts) and drop rows last seen more than a window ago.  0 or -1.
  */
 int tw_history_add(struct tw_history *h, const struct tw_check_result *r, uint64_t round);
+
+/*
+ * tw_history_serial_lag(h, r, now, grace):
+ * Mark ${r}'s rows behind their zone's newest serial (tw_serial_mark) and,
+ * from each row's history, since when and for how long (the round at ${now}
+ * included); a row behind for less than ${grace} seconds is excused (it does
+ * not make the zone degraded).  Run before the verdict; tw_history_add then
+ * keeps the time each row fell behind.
+ */
+void tw_history_serial_lag(const struct tw_history *h, struct tw_check_result *r, double now,
+    double grace);
+
+/*
+ * tw_history_serial_clock(h, r, now, grace): tw_history_serial_lag() for
+ * rows whose serial_behind is already set (a ledger's rows read back).
+ */
+void tw_history_serial_clock(const struct tw_history *h, struct tw_check_result *r, double now,
+    double grace);
 
 /* tw_history_stats(ring, out): loss and RTT over the samples held. */
 void tw_history_stats(const struct tw_ring *ring, struct tw_window_stats *out);

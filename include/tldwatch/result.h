@@ -66,6 +66,18 @@ struct tw_server_result {
 	 * a failure; false (EDNS understood, or nothing learnt) is the default.
 	 */
 	bool no_edns;
+	/*
+	 * Serial lag (serial.c): another row serving the same zone gave a
+	 * newer serial (serial_newest).  In watch, how long this row has been
+	 * behind (from the history; 0 in a one-shot check) and whether that is
+	 * still within watch.serial_grace, which keeps it from making the zone
+	 * degraded.
+	 */
+	bool serial_behind;
+	uint32_t serial_newest;
+	double serial_behind_since;   /* watch: when it fell behind (0: not known) */
+	double serial_behind_seconds; /* watch: for how long, up to this round (0: not known) */
+	bool serial_excused;
 };
 
 struct tw_host_result {

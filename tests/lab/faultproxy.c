@@ -48,8 +48,8 @@
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
-	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP, K_UDPDROP, K_FORMERR_EDNS,
-	K_NSID_CHANGE,
+	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP, K_UDPDROP, K_OLDSERIAL,
+	K_FORMERR_EDNS, K_NSID_CHANGE,
 	K_FORMERR		/* not a mode file word: what formerr-edns does to a query with OPT */
 };
 
@@ -278,20 +278,20 @@ make_malformed(const uint8_t *q, size_t n, uint8_t *out)
 	return len + sizeof(rr);
 }
 
-/* Offset just past the (possibly compressed) name at off in m, or 0 when it runs out. */
+/* Skip a (possibly compressed) name at off; the offset after it, or 0 when it runs off n. */
 static size_t
-skip_name(const uint8_t *m, size_t len, size_t off)
+skip_name(const uint8_t *r, size_t n, size_t off)
 {
-	while (off < len) {
-		uint8_t l = m[off];
+	while (off < n) {
+		uint8_t l = r[off];
 
 		if ((l & 0xc0) == 0xc0)
-			return off + 2 <= len ? off + 2 : 0;
+			return off + 2 <= n ? off + 2 : 0;
 		if (l & 0xc0)
 			return 0;
 		off += 1u + l;
 		if (l == 0)
-			return off <= len ? off : 0;
+			return off <= n ? off : 0;
 	}
 	return 0;
 }
@@ -355,7 +355,40 @@ rewrite_nsid(uint8_t *r, size_t n)
 	}
 }
 
-/* The answer-side part of a mode (lame, truncate, nsid-change) on response r; its new length. */
+/* oldserial: every SOA in the answer section one serial older (a secondary lagging behind). */
+static void
+age_soa(uint8_t *r, size_t n)
+{
+	size_t off = 12 + question_len(r, n), i, rdlen;
+	unsigned an = get16(r + 6);
+	uint32_t serial;
+
+	if (off == 12)
+		return;
+	for (i = 0; i < an; i++) {
+		if ((off = skip_name(r, n, off)) == 0 || off + 10 > n)
+			return;
+		rdlen = get16(r + off + 8);
+		if (get16(r + off) == 6 && off + 10 + rdlen <= n) {    /* SOA */
+			size_t at = skip_name(r, n, off + 10);
+
+			if (at != 0)
+				at = skip_name(r, n, at);
+			if (at != 0 && at + 4 <= off + 10 + rdlen) {
+				serial = (uint32_t)r[at] << 24 | (uint32_t)r[at + 1] << 16 |
+				    (uint32_t)r[at + 2] << 8 | r[at + 3];
+				serial--;
+				r[at] = (uint8_t)(serial >> 24);
+				r[at + 1] = (uint8_t)(serial >> 16);
+				r[at + 2] = (uint8_t)(serial >> 8);
+				r[at + 3] = (uint8_t)serial;
+			}
+		}
+		off += 10 + rdlen;
+	}
+}
+
+/* The answer-side part of a mode (lame, truncate, oldserial, nsid-change) on r; new length. */
 static size_t
 mangle_answer(const struct mode *m, uint8_t *r, size_t n)
 {
@@ -365,6 +398,8 @@ mangle_answer(const struct mode *m, uint8_t *r, size_t n)
 		r[2] &= (uint8_t)~0x04;
 	else if (m->kind == K_TRUNCATE)
 		return make_truncated(r, n);
+	else if (m->kind == K_OLDSERIAL)
+		age_soa(r, n);
 	else if (m->kind == K_NSID_CHANGE && m->arg == 1)
 		rewrite_nsid(r, n);
 	return n;
@@ -426,8 +461,8 @@ mode_parse(char *line, struct mode_line *ml)
 		{ "servfail", K_SERVFAIL }, { "lame", K_LAME }, { "slow", K_SLOW },
 		{ "lossy", K_LOSSY }, { "truncate", K_TRUNCATE }, { "garbage", K_GARBAGE },
 		{ "malformed", K_MALFORMED }, { "flap", K_FLAP }, { "ramp", K_RAMP },
-		{ "udpdrop", K_UDPDROP }, { "formerr-edns", K_FORMERR_EDNS },
-		{ "nsid-change", K_NSID_CHANGE },
+		{ "udpdrop", K_UDPDROP }, { "oldserial", K_OLDSERIAL },
+		{ "formerr-edns", K_FORMERR_EDNS }, { "nsid-change", K_NSID_CHANGE },
 	};
 	struct mode *m = &ml->m;
 	char *save = NULL, *word, *tok, *arg = NULL, *zone = NULL, *sync = NULL;
