@@ -28,8 +28,8 @@
 
 /* c-ares gets a little longer than our own deadline, so ours decides. */
 #define CARES_GRACE_MS 250
-/* A query: header, a name of 255 bytes at most, type and class. */
-#define QUERY_MAX (12 + 255 + 4)
+/* A query: header, a name of 255 bytes at most, type and class, an OPT record with an option. */
+#define QUERY_MAX (12 + 255 + 4 + 11 + 4)
 /* Random picks before a query ID is searched for in order (a channel holds a few dozen). */
 #define ID_TRIES 64
 
@@ -83,6 +83,7 @@ struct query {
 	struct channel *chan;       /* set when started */
 	char *qname;
 	uint16_t qtype;
+	struct tw_wire_qspec spec;  /* class, EDNS */
 	tw_engine_cb *cb;
 	void *cookie;
 	unsigned sent;
@@ -707,7 +708,8 @@ start_attempt(struct query *q)
 		goto fail;
 	}
 	a->chan = c;
-	len = tw_wire_build_query(a->id, q->qname, q->qtype, false, buf, sizeof(buf));
+	len = tw_wire_build_query_spec(a->id, q->qname, q->qtype, false, &q->spec, buf,
+	    sizeof(buf));
 	if (len < 0 ||
 	    (a->deadline = tw_loop_timer_new(q->e->loop, on_attempt_deadline, a)) == NULL) {
 		id_release(c, a->id);
@@ -727,10 +729,14 @@ fail:
 	make_ready(q, TW_OUTCOME_UNREACHABLE);
 }
 
-/* Queue one query: the engine's attempts, or one attempt ending by ${deadline_at} when > 0. */
+/*
+ * Queue one query: the engine's attempts, or one attempt ending by ${deadline_at} when > 0;
+ * in ${ask}'s class, with EDNS and NSID when it says so (NULL: IN, no EDNS).
+ */
 static int
 query_submit(struct tw_engine *e, const struct tw_target *spec, const char *qname,
-    uint16_t qtype, double deadline_at, tw_engine_cb *cb, void *cookie)
+    uint16_t qtype, const struct tw_engine_ask *ask, double deadline_at, tw_engine_cb *cb,
+    void *cookie)
 {
 	struct target *t = NULL;
 	struct query *q;
@@ -747,6 +753,13 @@ query_submit(struct tw_engine *e, const struct tw_target *spec, const char *qnam
 	q->e = e;
 	q->t = t;
 	q->qtype = qtype;
+	if (ask != NULL) {
+		q->spec.qclass = ask->qclass;
+		if (ask->edns_nsid) {
+			q->spec.edns_udp = TW_WIRE_EDNS_UDP;
+			q->spec.nsid = true;
+		}
+	}
 	q->cb = cb;
 	q->cookie = cookie;
 	q->rtt_ms = -1.0;
@@ -769,7 +782,7 @@ int
 tw_engine_query(struct tw_engine *e, const struct tw_target *spec, const char *qname,
     uint16_t qtype, tw_engine_cb *cb, void *cookie)
 {
-	return query_submit(e, spec, qname, qtype, 0, cb, cookie);
+	return query_submit(e, spec, qname, qtype, NULL, 0, cb, cookie);
 }
 
 int
@@ -778,7 +791,18 @@ tw_engine_query_by(struct tw_engine *e, const struct tw_target *spec, const char
 {
 	if (deadline_at <= 0)
 		deadline_at = 1;   /* long past: delivered as a timeout, never sent */
-	return query_submit(e, spec, qname, qtype, deadline_at, cb, cookie);
+	return query_submit(e, spec, qname, qtype, NULL, deadline_at, cb, cookie);
+}
+
+int
+tw_engine_query_ask(struct tw_engine *e, const struct tw_target *spec, const char *qname,
+    uint16_t qtype, const struct tw_engine_ask *ask, tw_engine_cb *cb, void *cookie)
+{
+	double deadline_at = ask != NULL ? ask->deadline_at : 0;
+
+	if (ask != NULL && ask->bounded && deadline_at <= 0)
+		deadline_at = 1;   /* long past: delivered as a timeout, never sent */
+	return query_submit(e, spec, qname, qtype, ask, deadline_at, cb, cookie);
 }
 
 static void

@@ -150,6 +150,16 @@ tw_escape_html(FILE *fp, const char *s)
 	}
 }
 
+/*
+ * A control byte a label value must not carry raw (a scrape read on a terminal would run an
+ * escape sequence): C0 but tab and newline (escaped as \n), and DEL.
+ */
+static bool
+prom_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+}
+
 void
 tw_escape_prom_label(FILE *fp, const char *s)
 {
@@ -157,13 +167,16 @@ tw_escape_prom_label(FILE *fp, const char *s)
 	size_t n;
 
 	for (;;) {
-		for (q = p; *q != '\0' && *q < 0x80 && *q != '\\' && *q != '"' && *q != '\n'; q++)
+		for (q = p; *q != '\0' && *q < 0x80 && *q != '\\' && *q != '"' && *q != '\n' &&
+		    !prom_control(*q); q++)
 			;
 		put_run(fp, p, q);
 		p = q;
 		if (*p == '\0')
 			return;
-		if (*p == '\\')
+		if (prom_control(*p))
+			fputs(REPLACEMENT, fp);
+		else if (*p == '\\')
 			fputs("\\\\", fp);
 		else if (*p == '"')
 			fputs("\\\"", fp);

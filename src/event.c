@@ -22,6 +22,7 @@ static const char *const kind_names[TW_EVENT_KIND_COUNT] = {
 	[TW_EVENT_OUTAGE] = "outage",
 	[TW_EVENT_PARTIAL_RESTORATION] = "partial_restoration",
 	[TW_EVENT_RESTORED] = "restored",
+	[TW_EVENT_INSTANCE_CHANGED] = "instance_changed",
 };
 
 /* Compact, fields in the order they were set, times to the microsecond and beyond. */
@@ -56,11 +57,30 @@ dup_str(char **dst, const char *src)
 	return (*dst = strdup(src)) != NULL ? 0 : -1;
 }
 
+static void
+instance_free(struct tw_event_instance *in)
+{
+	free(in->server);
+	free(in->address);
+	free(in->old_nsid);
+	free(in->new_nsid);
+	free(in->old_identity);
+	free(in->new_identity);
+}
+
 int
 tw_event_copy(struct tw_event *dst, const struct tw_event *src)
 {
+	const struct tw_event_instance *si = &src->instance;
+	struct tw_event_instance *di = &dst->instance;
+
 	*dst = *src;
-	if (dup_str(&dst->zone, src->zone) != 0 || dup_str(&dst->diagnosis, src->diagnosis) != 0) {
+	if (dup_str(&dst->zone, src->zone) != 0 || dup_str(&dst->diagnosis, src->diagnosis) != 0 ||
+	    dup_str(&di->server, si->server) != 0 || dup_str(&di->address, si->address) != 0 ||
+	    dup_str(&di->old_nsid, si->old_nsid) != 0 ||
+	    dup_str(&di->new_nsid, si->new_nsid) != 0 ||
+	    dup_str(&di->old_identity, si->old_identity) != 0 ||
+	    dup_str(&di->new_identity, si->new_identity) != 0) {
 		tw_event_clear(dst);
 		return -1;
 	}
@@ -72,6 +92,7 @@ tw_event_clear(struct tw_event *ev)
 {
 	free(ev->zone);
 	free(ev->diagnosis);
+	instance_free(&ev->instance);
 	memset(ev, 0, sizeof(*ev));
 }
 
@@ -106,6 +127,41 @@ set(json_t *o, const char *key, json_t *v, bool *ok)
 		*ok = false;
 }
 
+/* {"old": ..., "new": ...}, each a JSON string or null. */
+static json_t *
+old_new_json(const char *old, const char *new_value)
+{
+	json_t *o = json_object();
+	bool ok = o != NULL;
+
+	if (!ok)
+		return NULL;
+	set(o, "old", tw_escape_json(old), &ok);
+	set(o, "new", tw_escape_json(new_value), &ok);
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *
+instance_server_json(const struct tw_event_instance *in)
+{
+	json_t *o = json_object();
+	bool ok = o != NULL;
+
+	if (!ok)
+		return NULL;
+	set(o, "name", tw_escape_json(in->server), &ok);
+	set(o, "address", tw_escape_json(in->address != NULL ? in->address : ""), &ok);
+	set(o, "port", json_integer(in->port), &ok);
+	set(o, "transport", json_string(tw_transport_str(in->transport)), &ok);
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
 json_t *
 tw_event_json(const struct tw_event *ev)
 {
@@ -131,6 +187,12 @@ tw_event_json(const struct tw_event *ev)
 		    json_string(tw_clock_iso(ev->outage_start, iso, sizeof(iso))), &ok);
 	if (ev->onset.shape != TW_ONSET_NONE)
 		set(o, "onset", tw_onset_json(&ev->onset), &ok);
+	if (ev->has_instance) {
+		set(o, "server", instance_server_json(&ev->instance), &ok);
+		set(o, "nsid", old_new_json(ev->instance.old_nsid, ev->instance.new_nsid), &ok);
+		set(o, "identity", old_new_json(ev->instance.old_identity,
+		    ev->instance.new_identity), &ok);
+	}
 	if (ok)
 		return o;
 	json_decref(o);
@@ -185,6 +247,47 @@ iso_time(const char *s, double *out)
 	return 0;
 }
 
+/* *${dst} = a copy of the string or null ${v}; -1 when it is neither, or memory ran out. */
+static int
+opt_str(const json_t *v, char **dst)
+{
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	return (*dst = strdup(json_string_value(v))) != NULL ? 0 : -1;
+}
+
+/* instance_changed's server, nsid and identity, as tw_event_json() wrote them. */
+static int
+instance_from_json(const json_t *o, const json_t *server, struct tw_event *ev)
+{
+	struct tw_event_instance *in = &ev->instance;
+	const json_t *nsid = json_object_get(o, "nsid"), *id = json_object_get(o, "identity");
+	const json_t *port = json_object_get(server, "port");
+	const char *tr = json_string_value(json_object_get(server, "transport"));
+	int t;
+
+	if (!json_is_object(server) || !json_is_object(nsid) || !json_is_object(id) ||
+	    !json_is_integer(port) || json_integer_value(port) < 0 ||
+	    json_integer_value(port) > 65535 || tr == NULL)
+		return -1;
+	for (t = 0; t < TW_TRANSPORT_COUNT; t++)
+		if (strcmp(tr, tw_transport_str((enum tw_transport)t)) == 0)
+			break;
+	if (t == TW_TRANSPORT_COUNT)
+		return -1;
+	ev->has_instance = true;
+	in->port = (uint16_t)json_integer_value(port);
+	in->transport = (enum tw_transport)t;
+	return opt_str(json_object_get(server, "name"), &in->server) != 0 ||
+	    opt_str(json_object_get(server, "address"), &in->address) != 0 ||
+	    opt_str(json_object_get(nsid, "old"), &in->old_nsid) != 0 ||
+	    opt_str(json_object_get(nsid, "new"), &in->new_nsid) != 0 ||
+	    opt_str(json_object_get(id, "old"), &in->old_identity) != 0 ||
+	    opt_str(json_object_get(id, "new"), &in->new_identity) != 0 ? -1 : 0;
+}
+
 int
 tw_event_from_json(const json_t *o, struct tw_event *ev, const char *what,
     struct tw_error *err)
@@ -229,6 +332,10 @@ tw_event_from_json(const json_t *o, struct tw_event *ev, const char *what,
 	    (json_is_string(v) && (ev->diagnosis = strdup(json_string_value(v))) == NULL)) {
 		tw_event_clear(ev);
 		return bad(err, what, "out of memory");
+	}
+	if ((v = json_object_get(o, "server")) != NULL && instance_from_json(o, v, ev) != 0) {
+		tw_event_clear(ev);
+		return bad(err, what, "\"server\", \"nsid\" or \"identity\" is not an instance");
 	}
 	return 0;
 }

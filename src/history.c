@@ -167,6 +167,8 @@ server_row_free(struct tw_server_history *s)
 	free(s->served);
 	free(s->name);
 	free(s->ring.s);
+	free(s->nsid);
+	free(s->identity);
 }
 
 static void
@@ -366,6 +368,19 @@ server_free_row(void *row)
 	server_row_free(row);
 }
 
+/* The latest known value: ${now} when there is one (kept as it was when memory runs out). */
+static void
+keep_latest(char **known, const char *now)
+{
+	char *d;
+
+	if (now == NULL || (*known != NULL && strcmp(*known, now) == 0) ||
+	    (d = strdup(now)) == NULL)
+		return;
+	free(*known);
+	*known = d;
+}
+
 static struct tw_sample
 server_take(void *row, const void *ref, uint64_t round)
 {
@@ -374,6 +389,8 @@ server_take(void *row, const void *ref, uint64_t round)
 
 	s->role = r->sr->role;
 	s->last_round = round;
+	keep_latest(&s->nsid, r->sr->nsid);
+	keep_latest(&s->identity, r->sr->identity);
 	/* behind since the time the watcher found (tw_history_serial_lag), else since before */
 	if (!r->sr->serial_behind)
 		s->behind_since = 0;

@@ -432,6 +432,18 @@ render_servers(FILE *fp, const struct rows *r)
 			/* Rings keep floats: more than microseconds would be noise. */
 			value(fp, round(ms * 1000.0) / 1e6);
 		}
+	}	family(fp, "tldwatch_server_instance_info", "gauge",
+	    "Always 1: the latest NSID and CHAOS identity (hostname.bind or id.server) the server "
+	    "gave, as labels (\"\" when it gave none); servers that never gave either are left out.");
+	for (i = 0; i < r->n_servers; i++) {
+		s = r->servers[i];
+		if (s->nsid == NULL && s->identity == NULL)
+			continue;
+		fputs("tldwatch_server_instance_info", fp);
+		server_labels(fp, s);
+		label(fp, false, "nsid", s->nsid);
+		label(fp, false, "identity", s->identity);
+		fputs("} 1\n", fp);
 	}
 }
 

@@ -72,6 +72,9 @@ server_json(struct builder *b, const struct tw_server_result *s)
 	set(b, o, "rtt_ms", s->rtt_ms >= 0 ? real_rounded(s->rtt_ms, 3) : json_null());
 	set(b, o, "soa_serial", s->has_serial ? json_integer(s->serial) : json_null());
 	set(b, o, "serial_behind", json_boolean(s->serial_behind));
+	set(b, o, "edns", json_boolean(!s->no_edns));
+	set(b, o, "nsid", tw_escape_json(s->nsid));
+	set(b, o, "identity", tw_escape_json(s->identity));
 	return o;
 }
 

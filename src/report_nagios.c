@@ -201,7 +201,7 @@ put_zone_perf(const struct tw_zone_result *z, const struct tw_report_opts *opts,
 }
 
 static void
-put_server_line(const struct tw_server_result *s, FILE *fp)
+put_server_line(const struct tw_server_result *s, int verbosity, FILE *fp)
 {
 	char num[64];
 
@@ -230,6 +230,12 @@ put_server_line(const struct tw_server_result *s, FILE *fp)
 	if (s->role == TW_ROLE_CHILD) {
 		fputs(" zone=", fp);
 		tw_escape_nagios(fp, zone_name(s->zone));
+	}
+	if (verbosity >= 1) {
+		fputs(s->no_edns ? " edns=no nsid=" : " edns=yes nsid=", fp);
+		tw_escape_nagios(fp, s->nsid != NULL ? s->nsid : "-");
+		fputs(" id=", fp);
+		tw_escape_nagios(fp, s->identity != NULL ? s->identity : "-");
 	}
 	fputc('\n', fp);
 }
@@ -282,11 +288,11 @@ tw_report_nagios(const struct tw_check_result *r, const struct tw_report_opts *o
 
 	for (i = 0; i < r->n_zones; i++) {
 		for (j = 0; j < r->zones[i].n_servers; j++)
-			put_server_line(&r->zones[i].servers[j], fp);
+			put_server_line(&r->zones[i].servers[j], opts->verbosity, fp);
 		for (j = 0; j < r->zones[i].n_hosts; j++)
 			put_host_line(&r->zones[i].hosts[j], fp);
 	}
 	for (i = 0; i < r->n_roots; i++)
-		put_server_line(&r->roots[i], fp);
+		put_server_line(&r->roots[i], opts->verbosity, fp);
 	return code;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tldwatch/escape.h"
+#include "tldwatch/vec.h"
 #include "tldwatch/report.h"
 
 enum colour {
@@ -234,8 +235,22 @@ address_port(const struct tw_server_result *s, char *buf, size_t len)
 
 enum {
 	SC_ROLE, SC_NAME, SC_ADDR, SC_TRANSPORT, SC_OUTCOME, SC_COUNT, SC_RTT,
-	SC_SERIAL, SC_ZONE, SC_PINNED, SC_LOSS, SC_NCOLS
+	SC_SERIAL, SC_ZONE, SC_PINNED, SC_LOSS, SC_EDNS, SC_NSID, SC_IDENTITY, SC_NCOLS
 };
+
+/* A cell "${label}${value}" ("-" for NULL), the value whole: table_setf() cuts at 255 bytes. */
+static void
+labelled(struct table *t, long row, size_t col, const char *label, const char *value)
+{
+	struct tw_vec b;
+
+	tw_vec_init(&b, 1, NULL);
+	if (tw_vec_printf(&b, "%s%s", label, value != NULL ? value : "-") != 0)
+		t->oom = true;
+	else
+		table_set(t, row, col, COL_NONE, tw_vec_str(&b));
+	tw_vec_free(&b);
+}
 
 static void
 server_row(struct table *t, const struct tw_server_result *s, int verbosity)
@@ -275,6 +290,9 @@ server_row(struct table *t, const struct tw_server_result *s, int verbosity)
 		    100.0 * (double)unanswered(s) / (double)s->sent);
 	else
 		table_set(t, row, SC_LOSS, COL_NONE, "loss -");
+	table_set(t, row, SC_EDNS, COL_NONE, s->no_edns ? "edns no" : "edns");
+	labelled(t, row, SC_NSID, "nsid ", s->nsid);
+	labelled(t, row, SC_IDENTITY, "id ", s->identity);
 }
 
 enum {

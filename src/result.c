@@ -44,6 +44,8 @@ free_servers(struct tw_server_result *servers, size_t n)
 	for (i = 0; i < n; i++) {
 		free(servers[i].zone);
 		free(servers[i].name);
+		free(servers[i].nsid);
+		free(servers[i].identity);
 	}
 	free(servers);
 }

@@ -15,6 +15,7 @@
 #include "tldwatch/classify.h"
 #include "tldwatch/clock.h"
 #include "tldwatch/engine.h"
+#include "tldwatch/hash.h"
 #include "tldwatch/loop.h"
 #include "tldwatch/region.h"
 #include "tldwatch/round.h"
@@ -27,6 +28,7 @@
 
 struct authset;
 struct tw_round;
+struct ident;
 
 /* One server as seen from one zone, on one transport. */
 struct row {
@@ -35,6 +37,21 @@ struct row {
 	struct tw_vec rtts;         /* double */
 	double health_at;           /* when its health query was submitted (mono ms) */
 	bool second_asked;          /* the TCP second opinion went out (at most once a round) */
+	bool edns_off;              /* it answered FORMERR or NOTIMP to EDNS: asked without since */
+	struct ident *ident;        /* its server's CHAOS identity, shared by its rows */
+};
+
+/*
+ * A server's identity (CHAOS TXT hostname.bind, else id.server), asked once a round per
+ * (address, port, transport) whatever the number of rows (zones) it has, in parallel with
+ * the health queries and never longer than they may take; it counts in no row's sent,
+ * answered or RTT.
+ */
+struct ident {
+	const char *address;        /* the first row's */
+	uint16_t port;
+	enum tw_transport transport;
+	char *identity;             /* NULL until (and unless) one came */
 };
 
 struct mzone;
@@ -85,8 +102,11 @@ struct resolution {
 	char *detail;
 };
 
-/* Q_SECOND: the TCP second opinion of a UDP row's health query (fallback_tcp). */
-enum qkind { Q_HEALTH, Q_ZONE_NS, Q_RESOLVE, Q_SECOND, Q_KINDS };
+/*
+ * Q_SECOND: the TCP second opinion of a UDP row's health query (fallback_tcp).
+ * Q_IDENT: a server's CHAOS identity; the round does not wait long for it (ident_grace).
+ */
+enum qkind { Q_HEALTH, Q_ZONE_NS, Q_RESOLVE, Q_SECOND, Q_IDENT, Q_KINDS };
 
 struct qctx {
 	struct tw_round *rd;
@@ -97,6 +117,9 @@ struct qctx {
 	struct authset *level;
 	const char *qname;          /* the round's own copy (a set's zone, a resolution's name) */
 	uint16_t qtype;
+	bool edns;                  /* asked with EDNS and NSID */
+	struct ident *ident;        /* Q_IDENT */
+	double ident_end;           /* Q_IDENT: when its time is up (mono ms) */
 	bool done;
 };
 
@@ -134,12 +157,18 @@ struct tw_round {
 	struct tw_vec suspects;     /* struct row * */
 	size_t suspects_next;
 	struct tw_loop_timer *suspect_timer;
+	/* Identities: one per server endpoint; the wait for the last ones once all else is done. */
+	struct tw_hash idents;      /* struct ident *, by (address, port, transport) */
+	struct tw_loop_timer *ident_grace;
+	bool grace_armed;
+	double max_rtt_ms;          /* the slowest answer of the round so far */
 	tw_round_done_cb *done_cb;
 	void *done_cookie;
 };
 
 static void res_enter(struct resolution *res, struct authset *set);
 static void res_check_stuck(struct resolution *res);
+static bool name_eq(const char *a, const char *b);
 
 /* ---- small helpers: everything inside a round comes from its region ---- */
 
@@ -247,10 +276,23 @@ mz_set_for(struct tw_round *rd, struct mzone *mz, const char *zone)
 
 static void on_reply(void *cookie, const struct tw_engine_reply *reply);
 
+/*
+ * A health query carries EDNS with NSID: a zone or child row's ZONE SOA, and a root's
+ * discovery query (its health).  Not once the row answered FORMERR or NOTIMP to EDNS.
+ */
+static bool
+wants_edns(const struct row *row, enum qkind kind)
+{
+	if (row->edns_off)
+		return false;
+	return kind == Q_HEALTH || (kind == Q_RESOLVE && row->set->role == TW_ROLE_ROOT);
+}
+
 static void
 send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *mz,
     struct resolution *res, const char *qname, uint16_t qtype)
 {
+	struct tw_engine_ask ask;
 	struct tw_target t;
 	struct qctx *q;
 
@@ -264,10 +306,13 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 	q->level = res != NULL ? res->level : NULL;
 	q->qtype = qtype;
 	q->qname = qname;
+	q->edns = wants_edns(row, kind);
 	t.address = row->r.address;
 	t.port = row->r.port;
 	t.transport = row->r.transport;
-	if (tw_engine_query(rd->eng, &t, qname, qtype, on_reply, q) != 0) {
+	memset(&ask, 0, sizeof(ask));
+	ask.edns_nsid = q->edns;
+	if (tw_engine_query_ask(rd->eng, &t, qname, qtype, &ask, on_reply, q) != 0) {
 		rd->failed = true;
 		q->done = true;
 		return;
@@ -345,11 +390,113 @@ suspect_add(struct tw_round *rd, struct row *row)
 		tw_loop_timer_arm(rd->suspect_timer, rd->suspect_after_ms);
 }
 
+/* ---- identities ---- */
+
+static const char *const ident_names[] = { "hostname.bind", "id.server" };
+
+static uint64_t
+ident_hash(const char *address, uint16_t port, enum tw_transport tr)
+{
+	return tw_hash_u64(tw_hash_u64(tw_hash_str(TW_HASH_SEED, address), port),
+	    (uint64_t)tr);
+}
+
+static bool
+ident_eq(const void *item, const void *key)
+{
+	const struct ident *id = item;
+	const struct row *row = key;
+
+	return id->port == row->r.port && id->transport == row->r.transport &&
+	    strcmp(id->address, row->r.address) == 0;
+}
+
+/* Ask ${id}'s server ident_names[${step}] in class CH, by ${end}. */
+static void
+ident_ask(struct tw_round *rd, struct row *row, struct ident *id, unsigned step, double end)
+{
+	struct tw_engine_ask ask;
+	struct tw_target t;
+	struct qctx *q;
+
+	if ((q = zalloc(rd, sizeof(*q))) == NULL)
+		return;
+	q->rd = rd;
+	q->kind = Q_IDENT;
+	q->row = row;
+	q->mz = row->set->mz;
+	q->qtype = TW_WIRE_TYPE_TXT;
+	q->qname = ident_names[step];
+	q->ident = id;
+	q->ident_end = end;
+	t.address = id->address;
+	t.port = id->port;
+	t.transport = id->transport;
+	memset(&ask, 0, sizeof(ask));
+	ask.qclass = TW_WIRE_CLASS_CH;
+	ask.bounded = true;
+	ask.deadline_at = end;
+	if (tw_engine_query_ask(rd->eng, &t, q->qname, q->qtype, &ask, on_reply, q) != 0) {
+		rd->failed = true;
+		q->done = true;
+		return;
+	}
+	rd->outstanding[Q_IDENT]++;
+}
+
+/* ${row}'s server's identity: asked now if no row of it asked this round. */
+static void
+ident_start(struct tw_round *rd, struct row *row)
+{
+	uint64_t h = ident_hash(row->r.address, row->r.port, row->r.transport);
+	struct ident *id;
+
+	if ((id = tw_hash_find(&rd->idents, h, ident_eq, row)) != NULL) {
+		row->ident = id;
+		return;
+	}
+	if ((id = zalloc(rd, sizeof(*id))) == NULL)
+		return;
+	id->address = row->r.address;
+	id->port = row->r.port;
+	id->transport = row->r.transport;
+	if (tw_hash_add(&rd->idents, h, id) != 0) {
+		rd->failed = true;
+		return;
+	}
+	row->ident = id;
+	ident_ask(rd, row, id, 0, tw_clock_mono_ms() + rd->health_ms);
+}
+
+/* A foreign byte string (an NSID, a TXT string) as the result keeps it; NULL when empty. */
+static char *
+bytes_text(struct tw_round *rd, const uint8_t *p, size_t n)
+{
+	char text[TW_WIRE_BYTES_TEXT_MAX];
+
+	if (n == 0)
+		return NULL;
+	return xstrdup(rd, tw_wire_bytes_text(p, n, text));
+}
+
+/* A CHAOS TXT answer to ${q}: sound, for the name asked, with a string in it. */
+static bool
+ident_answer(const struct qctx *q, const struct tw_wire_msg *msg, int rc)
+{
+	return rc == 0 && msg->qr && msg->opcode == 0 && !msg->tc && msg->rcode == 0 &&
+	    msg->has_question && msg->qtype == TW_WIRE_TYPE_TXT &&
+	    msg->qclass == TW_WIRE_CLASS_CH && name_eq(msg->qname, q->qname) &&
+	    msg->has_txt && msg->txt_class == TW_WIRE_CLASS_CH &&
+	    name_eq(msg->txt_name, q->qname) && msg->txt_len > 0;
+}
+
 static void
 row_add_rtt(struct tw_round *rd, struct row *row, double rtt)
 {
 	if (tw_vec_append(&row->rtts, &rtt) != 0)
 		rd->failed = true;
+	if (rtt > rd->max_rtt_ms)
+		rd->max_rtt_ms = rtt;
 }
 
 /* Keep the most telling outcome when one row gets several health replies. */
@@ -386,6 +533,7 @@ row_start(struct tw_round *rd, struct row *row)
 	struct resolution *res;
 	size_t i;
 
+	ident_start(rd, row);
 	if (set->role == TW_ROLE_ROOT)
 		return;
 	send_query(rd, Q_HEALTH, row, set->mz, NULL, set->zone, TW_RR_SOA);
@@ -854,6 +1002,82 @@ res_on_reply(struct resolution *res, const struct qctx *q, struct row *row,
 
 /* ---- replies ---- */
 
+#define RCODE_FORMERR 1
+#define RCODE_NOTIMP 4
+
+/* Ask ${q}'s question again, as the same kind of query for the same row, without EDNS. */
+static void
+resend(struct tw_round *rd, const struct qctx *q)
+{
+	struct tw_engine_ask ask;
+	struct tw_target t;
+	struct qctx *n;
+
+	if ((n = zalloc(rd, sizeof(*n))) == NULL)
+		return;
+	*n = *q;
+	n->done = false;
+	n->edns = false;
+	t.address = q->row->r.address;
+	t.port = q->row->r.port;
+	t.transport = q->row->r.transport;
+	memset(&ask, 0, sizeof(ask));
+	if (tw_engine_query_ask(rd->eng, &t, n->qname, n->qtype, &ask, on_reply, n) != 0) {
+		rd->failed = true;
+		n->done = true;
+		if (n->res != NULL && n->res->level == n->level) {
+			/* As if that server had not answered: the resolution may move on. */
+			n->res->level_outstanding--;
+			res_check_stuck(n->res);
+		}
+		return;
+	}
+	rd->outstanding[n->kind]++;
+}
+
+/*
+ * Everything but identities answered: the round waits a little for those still out (twice
+ * its slowest answer, at least 10 ms, never past their own time), then ends without them.
+ */
+static void
+round_check_rest(struct tw_round *rd)
+{
+	unsigned k, rest = 0;
+	double grace;
+
+	if (rd->finished || rd->outstanding[Q_IDENT] == 0)
+		return;
+	for (k = 0; k < Q_KINDS; k++)
+		if (k != Q_IDENT)
+			rest += rd->outstanding[k];
+	if (rest > 0 || rd->grace_armed)
+		return;
+	rd->grace_armed = true;
+	grace = 2.0 * rd->max_rtt_ms;
+	if (grace < 10.0)
+		grace = 10.0;
+	tw_loop_timer_arm(rd->ident_grace, grace);
+}
+
+static void
+on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply *reply)
+{
+	struct tw_wire_msg *msg = rd->msg;
+	int rc;
+
+	if (reply->transport_outcome == TW_OUTCOME_NONE) {
+		rc = tw_wire_parse(reply->buf, reply->len, msg);
+		if (ident_answer(q, msg, rc)) {
+			q->ident->identity = bytes_text(rd, msg->txt, msg->txt_len);
+			return;
+		}
+	}
+	/* hostname.bind gave nothing: id.server, inside the same time (not sent when it is up). */
+	if (q->qname == ident_names[0] && !rd->finished)
+		ident_ask(rd, q->row, q->ident, 1, q->ident_end);
+	round_check_rest(rd);
+}
+
 static void
 on_reply(void *cookie, const struct tw_engine_reply *reply)
 {
@@ -868,6 +1092,10 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 
 	q->done = true;
 	rd->outstanding[q->kind]--;
+	if (q->kind == Q_IDENT) {
+		on_ident_reply(rd, q, reply);
+		return;
+	}
 	if (q->kind != Q_SECOND) {   /* the row's counts are its own transport's */
 		row->r.sent += reply->sent;
 		row->r.answered += reply->answered;
@@ -884,6 +1112,23 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 	} else {
 		msg->answer.kept = msg->authority.kept = msg->additional.kept = 0;
 	}
+
+	/*
+	 * FORMERR or NOTIMP to a query with EDNS: the server does not speak it.  Asked again
+	 * without (this and every later query of the row); the reply to that decides.
+	 */
+	if (q->edns && outcome == TW_OUTCOME_RCODE &&
+	    (msg->rcode == RCODE_FORMERR || msg->rcode == RCODE_NOTIMP)) {
+		row->r.no_edns = true;
+		row->edns_off = true;
+		resend(rd, q);
+		round_check_rest(rd);
+		return;
+	}
+	if (q->edns && outcome != TW_OUTCOME_MALFORMED && reply->transport_outcome ==
+	    TW_OUTCOME_NONE && msg->has_nsid && msg->nsid_len > 0)
+		row->r.nsid = bytes_text(rd, msg->nsid,
+		    msg->nsid_len < TW_WIRE_NSID_MAX ? msg->nsid_len : TW_WIRE_NSID_MAX);
 
 	switch (q->kind) {
 	case Q_HEALTH:
@@ -910,9 +1155,11 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 			row_set_health(row, outcome);
 		res_on_reply(q->res, q, row, outcome, msg);
 		break;
+	case Q_IDENT:
 	case Q_KINDS:
 		break;
 	}
+	round_check_rest(rd);
 }
 
 /* ---- the result ---- */
@@ -982,7 +1229,10 @@ row_export(struct row *row, struct tw_server_result *out)
 	size_t n = row->rtts.n;
 
 	*out = row->r;
-	if (!dup_out(&out->zone, row->r.zone) || !dup_out(&out->name, row->r.name))
+	out->nsid = out->identity = NULL;
+	if (!dup_out(&out->zone, row->r.zone) || !dup_out(&out->name, row->r.name) ||
+	    !dup_out(&out->nsid, row->r.nsid) ||
+	    !dup_out(&out->identity, row->ident != NULL ? row->ident->identity : NULL))
 		return -1;
 	if (n > 0) {
 		qsort(rtts, n, sizeof(double), cmp_double);
@@ -1075,6 +1325,8 @@ deadline_stage(struct tw_round *rd)
 		return strdup("server health queries");
 	if (rd->outstanding[Q_SECOND] > 0)
 		return strdup("TCP second opinions");
+	if (rd->outstanding[Q_IDENT] > 0)
+		return strdup("identity queries");
 	return strdup("delegation lookups");
 }
 
@@ -1169,6 +1421,8 @@ round_free(struct tw_round *rd)
 	tw_loop_timer_free(rd->deadline);
 	tw_loop_timer_free(rd->idle);
 	tw_loop_timer_free(rd->suspect_timer);
+	tw_loop_timer_free(rd->ident_grace);
+	tw_hash_free(&rd->idents);
 	free(rd->msg);
 	tw_region_free(rd->region);
 }
@@ -1206,6 +1460,7 @@ on_idle(void *cookie)
 	rd->finished = true;
 	tw_loop_timer_cancel(rd->deadline);
 	tw_loop_timer_cancel(rd->suspect_timer);
+	tw_loop_timer_cancel(rd->ident_grace);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
 }
@@ -1220,6 +1475,7 @@ on_deadline(void *cookie)
 	rd->deadline_hit = true;
 	rd->finished = true;
 	tw_loop_timer_cancel(rd->suspect_timer);
+	tw_loop_timer_cancel(rd->ident_grace);
 	tw_engine_cancel_all(rd->eng);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
@@ -1260,6 +1516,7 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	rd->done_cookie = cookie;
 	rd->started = tw_clock_mono_ms();
 	vec_init(rd, &rd->suspects, sizeof(struct row *));
+	tw_hash_init(&rd->idents);
 	rd->second_opinion = cfg->probe.transport[TW_TRANSPORT_UDP] &&
 	    !cfg->probe.transport[TW_TRANSPORT_TCP];
 	rd->health_ms = (double)cfg->probe.timeout_ms * (double)cfg->probe.attempts;
@@ -1269,7 +1526,8 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	if ((rd->msg = calloc(1, sizeof(*rd->msg))) == NULL ||
 	    (rd->deadline = tw_loop_timer_new(loop, on_deadline, rd)) == NULL ||
 	    (rd->idle = tw_loop_timer_new(loop, on_idle, rd)) == NULL ||
-	    (rd->suspect_timer = tw_loop_timer_new(loop, on_suspect, rd)) == NULL)
+	    (rd->suspect_timer = tw_loop_timer_new(loop, on_suspect, rd)) == NULL ||
+	    (rd->ident_grace = tw_loop_timer_new(loop, on_idle, rd)) == NULL)
 		goto oom;
 	if ((rd->rootset = set_new(rd, "", TW_ROLE_ROOT, NULL)) == NULL)
 		goto oom;

@@ -258,6 +258,19 @@ heat_head(FILE *fp, const char *id, const struct columns *c)
 	fputs("</tr></thead>\n<tbody>\n", fp);
 }
 
+/* A server cell's hover text: its latest known NSID and identity, when it gave either. */
+static void
+instance_title(FILE *fp, const struct tw_server_history *s)
+{
+	if (s->nsid == NULL && s->identity == NULL)
+		return;
+	fputs(" title=\"nsid ", fp);
+	tw_escape_html(fp, s->nsid != NULL ? s->nsid : "-");
+	fputs(", identity ", fp);
+	tw_escape_html(fp, s->identity != NULL ? s->identity : "-");
+	fputc('"', fp);
+}
+
 /*
  * The heat map of the rows whose monitored zone is ${zone} ("" = the
  * roots, which every zone shares).  -1 on allocation failure.
@@ -281,8 +294,10 @@ heatmap_put(FILE *fp, const struct tw_history *h, const char *zone, const char *
 	heat_head(fp, id, c);
 	for (i = 0; i < n; i++) {
 		s = rows[i];
-		fprintf(fp, "<tr class=\"server role-%s\"><td>%s</td><td>", tw_result_role_str(s->role),
+		fprintf(fp, "<tr class=\"server role-%s\"><td>%s</td><td", tw_result_role_str(s->role),
 		    tw_result_role_str(s->role));
+		instance_title(fp, s);
+		fputc('>', fp);
 		if (s->name != NULL)
 			tw_escape_html(fp, s->name);
 		else

@@ -9,6 +9,7 @@
 
 #include "tldwatch/text.h"
 #include "tldwatch/tracker.h"
+#include "tldwatch/vec.h"
 
 /* An event without its strings: they are copied once the round is done. */
 struct pending {
@@ -251,6 +252,14 @@ tw_tracker_free(struct tw_tracker *t)
 		track_clear(&t->zones[i]);
 	free(t->zones);
 	tw_hash_free(&t->index);
+	for (i = 0; i < t->n_instances; i++) {
+		free(t->instances[i]->zone);
+		free(t->instances[i]->nsid);
+		free(t->instances[i]->identity);
+		free(t->instances[i]);
+	}
+	free(t->instances);
+	tw_hash_free(&t->instance_index);
 	free(t);
 }
 
@@ -369,6 +378,185 @@ advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_re
  * new strings for diagnoses and new names) and committed only when every
  * allocation succeeded, so a failure leaves ${t} as it was.
  */
+/* ---- instances ---- */
+
+struct instance_key {
+	const char *zone;
+	const struct tw_server_result *s;
+};
+
+static uint64_t
+instance_hash(const char *zone, const struct tw_server_result *s)
+{
+	uint64_t h = tw_hash_str(tw_hash_str(TW_HASH_SEED, zone), s->address);
+
+	return tw_hash_u64(tw_hash_u64(h, s->port), (uint64_t)s->transport);
+}
+
+static bool
+instance_eq(const void *item, const void *key)
+{
+	const struct tw_instance_track *it = item;
+	const struct instance_key *k = key;
+
+	return it->port == k->s->port && it->transport == k->s->transport &&
+	    strcmp(it->address, k->s->address) == 0 && strcmp(it->zone, k->zone) == 0;
+}
+
+/* A value came this round (${now}) and it is not the one known. */
+static bool
+str_differs(const char *known, const char *now)
+{
+	return now != NULL && (known == NULL || strcmp(known, now) != 0);
+}
+
+/* "ns1.kptc.kp (127.45.176.15:10053/udp): nsid A -> B, identity C -> D", or NULL. */
+static char *
+instance_sentence(const struct tw_server_result *s, const struct tw_instance_track *it,
+    bool nsid, bool identity)
+{
+	struct tw_vec b;
+	char *out = NULL;
+	int rc = 0;
+
+	tw_vec_init(&b, 1, NULL);
+	if (s->name != NULL)
+		rc |= tw_vec_printf(&b, "%s (", s->name);
+	if (strchr(s->address, ':') != NULL)
+		rc |= tw_vec_printf(&b, "[%s]:%u/%s", s->address, (unsigned)s->port,
+		    tw_transport_str(s->transport));
+	else
+		rc |= tw_vec_printf(&b, "%s:%u/%s", s->address, (unsigned)s->port,
+		    tw_transport_str(s->transport));
+	rc |= tw_vec_printf(&b, "%s:", s->name != NULL ? ")" : "");
+	if (nsid)
+		rc |= tw_vec_printf(&b, " nsid %s -> %s", it->nsid, s->nsid);
+	if (identity)
+		rc |= tw_vec_printf(&b, "%s identity %s -> %s", nsid ? "," : "", it->identity,
+		    s->identity);
+	if (rc == 0)
+		out = strdup(tw_vec_str(&b));
+	tw_vec_free(&b);
+	return out;
+}
+
+/* *${dst} = a copy of ${src} when it is not NULL; false when memory ran out. */
+static bool
+replace_str(char **dst, const char *src)
+{
+	char *d;
+
+	if (src == NULL)
+		return true;
+	if ((d = strdup(src)) == NULL)
+		return false;
+	free(*dst);
+	*dst = d;
+	return true;
+}
+
+/* The track of ${s} in ${zone}, made (empty, *fresh) when there is none; NULL: no memory. */
+static struct tw_instance_track *
+instance_get(struct tw_tracker *t, const char *zone, const struct tw_server_result *s,
+    bool *fresh)
+{
+	struct instance_key k = { zone, s };
+	uint64_t h = instance_hash(zone, s);
+	struct tw_instance_track *it, **grown;
+
+	*fresh = false;
+	if ((it = tw_hash_find(&t->instance_index, h, instance_eq, &k)) != NULL)
+		return it;
+	if ((grown = realloc(t->instances, (t->n_instances + 1) * sizeof(*grown))) == NULL)
+		return NULL;
+	t->instances = grown;
+	if ((it = calloc(1, sizeof(*it))) == NULL || (it->zone = strdup(zone)) == NULL) {
+		free(it);
+		return NULL;
+	}
+	memcpy(it->address, s->address, sizeof(it->address));
+	it->port = s->port;
+	it->transport = s->transport;
+	if (tw_hash_add(&t->instance_index, h, it) != 0) {
+		free(it->zone);
+		free(it);
+		return NULL;
+	}
+	t->instances[t->n_instances++] = it;
+	*fresh = true;
+	return it;
+}
+
+/* One instance_changed event for ${s} (before: ${it}'s values) onto *events; false: no memory. */
+static bool
+instance_event(const struct tw_instance_track *it, const struct tw_server_result *s,
+    const char *zone, enum tw_state published, double now, bool nsid, bool identity,
+    struct tw_event **events, size_t *n_events)
+{
+	struct tw_event ev, *grown;
+	struct tw_event_instance *in = &ev.instance;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.time = now;
+	ev.kind = TW_EVENT_INSTANCE_CHANGED;
+	ev.from = ev.to = published;
+	ev.has_instance = true;
+	in->port = s->port;
+	in->transport = s->transport;
+	if ((ev.zone = strdup(zone)) == NULL ||
+	    (ev.diagnosis = instance_sentence(s, it, nsid, identity)) == NULL ||
+	    !replace_str(&in->server, s->name) || !replace_str(&in->address, s->address) ||
+	    !replace_str(&in->old_nsid, it->nsid) ||
+	    !replace_str(&in->old_identity, it->identity) ||
+	    !replace_str(&in->new_nsid, s->nsid != NULL ? s->nsid : it->nsid) ||
+	    !replace_str(&in->new_identity, s->identity != NULL ? s->identity : it->identity) ||
+	    (grown = realloc(*events, (*n_events + 1) * sizeof(*grown))) == NULL) {
+		tw_event_clear(&ev);
+		return false;
+	}
+	*events = grown;
+	grown[(*n_events)++] = ev;
+	return true;
+}
+
+/* Compare each zone and child server's instance with the one known: events for changes. */
+static void
+track_instances(struct tw_tracker *t, const struct tw_check_result *r, double now,
+    struct tw_event **events, size_t *n_events)
+{
+	const struct tw_server_result *s;
+	const struct tw_zone_result *zr;
+	struct tw_instance_track *it;
+	enum tw_state published;
+	bool fresh, nsid, identity;
+	size_t z, i;
+
+	for (z = 0; z < r->n_zones; z++) {
+		zr = &r->zones[z];
+		if (zr->name == NULL)
+			continue;
+		published = tw_tracker_zone_state(tw_tracker_find(t, zr->name));
+		for (i = 0; i < zr->n_servers; i++) {
+			s = &zr->servers[i];
+			if (s->nsid == NULL && s->identity == NULL)
+				continue;
+			if ((it = instance_get(t, zr->name, s, &fresh)) == NULL)
+				return;
+			/* One look a round per server: its other rows (zones it serves) say the same. */
+			if (!fresh && it->round == t->rounds)
+				continue;
+			it->round = t->rounds;
+			nsid = it->nsid != NULL && str_differs(it->nsid, s->nsid);
+			identity = it->identity != NULL && str_differs(it->identity, s->identity);
+			if ((nsid || identity) && !instance_event(it, s, zr->name, published, now, nsid,
+			    identity, events, n_events))
+				return;
+			if (!replace_str(&it->nsid, s->nsid) || !replace_str(&it->identity, s->identity))
+				return;
+		}
+	}
+}
+
 int
 tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
     const struct tw_check_result *r, double now, struct tw_event **events,
@@ -467,6 +655,7 @@ tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,
 	free(fresh);
 	free(kept);
 	tw_hash_free(&in_result);
+	track_instances(t, r, now, &ev, &n_ev);
 	if (n_ev == 0) {
 		free(ev);
 		ev = NULL;

@@ -24,7 +24,11 @@
 #define T_NS		2
 #define T_CNAME		5
 #define T_SOA		6
+#define T_TXT		TW_WIRE_TYPE_TXT
 #define T_AAAA		28
+#define T_OPT		TW_WIRE_TYPE_OPT
+#define OPT_RR_LEN	11	/* root name, TYPE, CLASS, TTL, RDLENGTH */
+#define OPTION_HDR_LEN	4	/* OPTION-CODE, OPTION-LENGTH */
 
 static uint16_t
 get16(const uint8_t *p)
@@ -212,11 +216,82 @@ read_rdata(const uint8_t *buf, size_t len, size_t off, size_t rdend, uint16_t ty
 	return 0;
 }
 
+/*
+ * The OPT record at [off, rdend) (RFC 6891): its options are walked and
+ * checked against its RDATA; the first NSID option is kept in ${msg}.
+ * Only the first OPT record of a message counts (RFC 6891 makes a second
+ * one a FORMERR; a walker only has to stay in bounds).
+ */
+static int
+read_opt(const uint8_t *buf, size_t off, size_t rdend, uint16_t rclass, uint32_t ttl,
+    struct tw_wire_msg *msg, const char **err)
+{
+	bool first = !msg->has_opt;
+	uint16_t code, olen;
+
+	if (first) {
+		msg->has_opt = true;
+		msg->opt_udp = rclass;
+		msg->opt_version = (uint8_t)(ttl >> 16);
+	}
+	while (off < rdend) {
+		if (rdend - off < OPTION_HDR_LEN) {
+			*err = "EDNS option cut short";
+			return -1;
+		}
+		code = get16(buf + off);
+		olen = get16(buf + off + 2);
+		off += OPTION_HDR_LEN;
+		if (olen > rdend - off) {
+			*err = "EDNS option runs past its OPT record";
+			return -1;
+		}
+		if (first && code == TW_WIRE_OPT_NSID && !msg->has_nsid) {
+			msg->has_nsid = true;
+			msg->nsid_len = olen;
+			memcpy(msg->nsid, buf + off, olen < TW_WIRE_NSID_MAX ? olen : TW_WIRE_NSID_MAX);
+		}
+		off += olen;
+	}
+	return 0;
+}
+
+/* The first TXT record of the answer section at [off, rdend): its first character-string. */
+static int
+read_txt(const uint8_t *buf, size_t off, size_t rdend, const char *owner, uint16_t rclass,
+    struct tw_wire_msg *msg, const char **err)
+{
+	size_t p = off;
+	uint8_t n;
+
+	/* One or more <length, bytes> strings fill the RDATA exactly (RFC 1035, 3.3.14). */
+	while (p < rdend) {
+		n = buf[p];
+		if ((size_t)n > rdend - p - 1) {
+			*err = "TXT string runs past its RDATA";
+			return -1;
+		}
+		p += 1 + (size_t)n;
+	}
+	if (msg == NULL || msg->has_txt || rdend == off)
+		return 0;
+	msg->has_txt = true;
+	msg->txt_class = rclass;
+	if (owner != NULL)
+		memcpy(msg->txt_name, owner, strlen(owner) + 1);
+	else
+		msg->txt_name[0] = '\0';
+	msg->txt_len = buf[off];
+	memcpy(msg->txt, buf + off + 1, buf[off]);
+	return 0;
+}
+
 /* Walk ${n} records from *offp, keeping the first TW_WIRE_MAX_RR in ${sec}. */
 static int
 read_section(const uint8_t *buf, size_t len, size_t *offp, uint16_t n,
-    struct tw_wire_section *sec, const char **err)
+    struct tw_wire_section *sec, struct tw_wire_msg *msg, const char **err)
 {
+	char owner[TW_NAME_TEXT_MAX];
 	size_t off = *offp;
 	uint16_t i;
 
@@ -235,7 +310,7 @@ read_section(const uint8_t *buf, size_t len, size_t *offp, uint16_t n,
 			rr->target[0] = '\0';
 			rr->serial = 0;
 		}
-		if (read_name(buf, len, &off, rr != NULL ? rr->name : NULL, err) == -1)
+		if (read_name(buf, len, &off, rr != NULL ? rr->name : owner, err) == -1)
 			goto fail;
 		if (len - off < FIXED_RR_LEN) {
 			*err = "record cut short";
@@ -251,6 +326,13 @@ read_section(const uint8_t *buf, size_t len, size_t *offp, uint16_t n,
 			goto fail;
 		}
 		if (read_rdata(buf, len, off, off + rdlen, type, rr, err) == -1)
+			goto fail;
+		/* OPT lives in the additional section, TXT answers in the answer section. */
+		if (type == T_OPT && sec == &msg->additional &&
+		    read_opt(buf, off, off + rdlen, rclass, ttl, msg, err) == -1)
+			goto fail;
+		if (type == T_TXT && read_txt(buf, off, off + rdlen, rr != NULL ? rr->name : owner,
+		    rclass, sec == &msg->answer ? msg : NULL, err) == -1)
 			goto fail;
 		off += rdlen;
 		if (rr != NULL) {
@@ -293,6 +375,15 @@ reset_msg(struct tw_wire_msg *msg)
 	reset_section(&msg->answer);
 	reset_section(&msg->authority);
 	reset_section(&msg->additional);
+	msg->has_opt = false;
+	msg->opt_udp = 0;
+	msg->opt_version = 0;
+	msg->has_nsid = false;
+	msg->nsid_len = 0;
+	msg->has_txt = false;
+	msg->txt_name[0] = '\0';
+	msg->txt_class = 0;
+	msg->txt_len = 0;
 	msg->error = NULL;
 }
 
@@ -345,9 +436,9 @@ tw_wire_parse(const uint8_t *buf, size_t len, struct tw_wire_msg *msg)
 		off += 4;
 	}
 
-	if (read_section(buf, len, &off, msg->ancount, &msg->answer, &err) == -1 ||
-	    read_section(buf, len, &off, msg->nscount, &msg->authority, &err) == -1 ||
-	    read_section(buf, len, &off, msg->arcount, &msg->additional, &err) == -1)
+	if (read_section(buf, len, &off, msg->ancount, &msg->answer, msg, &err) == -1 ||
+	    read_section(buf, len, &off, msg->nscount, &msg->authority, msg, &err) == -1 ||
+	    read_section(buf, len, &off, msg->arcount, &msg->additional, msg, &err) == -1)
 		goto fail;
 
 	/*
@@ -359,6 +450,30 @@ tw_wire_parse(const uint8_t *buf, size_t len, struct tw_wire_msg *msg)
 fail:
 	msg->error = err;
 	return -1;
+}
+
+const char *
+tw_wire_bytes_text(const uint8_t *p, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	if (n > 255)
+		n = 255;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[o++] = (char)p[i];
+		} else {
+			out[o++] = '\\';
+			out[o++] = (char)('0' + p[i] / 100);
+			out[o++] = (char)('0' + p[i] / 10 % 10);
+			out[o++] = (char)('0' + p[i] % 10);
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* Characters taken by the escape at ${s} (s[0] == '\\'): \DDD, \X, or a lone '\\'. */
@@ -484,14 +599,27 @@ int
 tw_wire_build_query(uint16_t id, const char *qname, uint16_t qtype, bool rd,
     uint8_t *buf, size_t len)
 {
+
+	return tw_wire_build_query_spec(id, qname, qtype, rd, NULL, buf, len);
+}
+
+int
+tw_wire_build_query_spec(uint16_t id, const char *qname, uint16_t qtype, bool rd,
+    const struct tw_wire_qspec *spec, uint8_t *buf, size_t len)
+{
 	uint8_t name[MAX_NAME_WIRE];
-	size_t nlen, need;
+	uint16_t qclass = spec != NULL && spec->qclass != 0 ? spec->qclass : TW_WIRE_CLASS_IN;
+	bool edns = spec != NULL && spec->edns_udp != 0;
+	bool nsid = edns && spec->nsid;
+	size_t nlen, need, o;
 
 	if (qname == NULL || buf == NULL)
 		return -1;
 	if (encode_name(qname, name, &nlen) == -1)
 		return -1;
 	need = HDR_LEN + nlen + 4;
+	if (edns)
+		need += OPT_RR_LEN + (nsid ? OPTION_HDR_LEN : 0);
 	if (len < need)
 		return -1;
 
@@ -503,7 +631,28 @@ tw_wire_build_query(uint16_t id, const char *qname, uint16_t qtype, bool rd,
 	memcpy(buf + HDR_LEN, name, nlen);
 	buf[HDR_LEN + nlen] = (uint8_t)(qtype >> 8);
 	buf[HDR_LEN + nlen + 1] = (uint8_t)qtype;
-	buf[HDR_LEN + nlen + 2] = 0;
-	buf[HDR_LEN + nlen + 3] = 1;	/* class IN */
+	buf[HDR_LEN + nlen + 2] = (uint8_t)(qclass >> 8);
+	buf[HDR_LEN + nlen + 3] = (uint8_t)qclass;
+	if (!edns)
+		return (int)need;
+	buf[11] = 1;			/* ARCOUNT: the OPT record */
+	o = HDR_LEN + nlen + 4;
+	buf[o++] = 0;			/* owner: the root */
+	buf[o++] = 0;
+	buf[o++] = T_OPT;
+	buf[o++] = (uint8_t)(spec->edns_udp >> 8);	/* CLASS: UDP payload size */
+	buf[o++] = (uint8_t)spec->edns_udp;
+	buf[o++] = 0;			/* TTL: extended RCODE 0, version 0, DO clear */
+	buf[o++] = 0;
+	buf[o++] = 0;
+	buf[o++] = 0;
+	buf[o++] = 0;			/* RDLENGTH */
+	buf[o++] = nsid ? OPTION_HDR_LEN : 0;
+	if (nsid) {
+		buf[o++] = 0;		/* OPTION-CODE NSID, OPTION-LENGTH 0 */
+		buf[o++] = TW_WIRE_OPT_NSID;
+		buf[o++] = 0;
+		buf[o++] = 0;
+	}
 	return (int)need;
 }

@@ -100,6 +100,25 @@ int tw_engine_query(struct tw_engine *e, const struct tw_target *target,
 int tw_engine_query_by(struct tw_engine *e, const struct tw_target *target,
     const char *qname, uint16_t qtype, double deadline_at, tw_engine_cb *cb, void *cookie);
 
+/* How a query is asked, beyond its name and type (tw_engine_query_ask). */
+struct tw_engine_ask {
+	uint16_t qclass;       /* 0: IN; TW_WIRE_CLASS_CH for a CHAOS query */
+	bool edns_nsid;        /* with an OPT record (UDP size 1232) holding an empty NSID option */
+	bool bounded;          /* one attempt, ending by deadline_at, as tw_engine_query_by() */
+	double deadline_at;
+};
+
+/*
+ * tw_engine_query_ask(e, target, qname, qtype, ask, cb, cookie):
+ * As tw_engine_query(), or tw_engine_query_by() when ${ask}->bounded, in
+ * ${ask}'s class and with EDNS and NSID when it says so.  NULL ${ask} is
+ * tw_engine_query().  The response is the caller's to read (the reply's
+ * buf): the engine does not look at EDNS in it, nor retry without it.
+ */
+int tw_engine_query_ask(struct tw_engine *e, const struct tw_target *target,
+    const char *qname, uint16_t qtype, const struct tw_engine_ask *ask, tw_engine_cb *cb,
+    void *cookie);
+
 /*
  * tw_engine_run(e, deadline_ms):
  * Run the loop (with whatever else is armed on it) until no query is

@@ -11,7 +11,8 @@
  *   html         HTML text and attribute values: & < > " ' as references,
  *                invalid UTF-8 and control characters as U+FFFD
  *   prom_label   a Prometheus label value: \ " and newline escaped, invalid
- *                UTF-8 as U+FFFD (one bad byte would lose the whole scrape)
+ *                UTF-8 as U+FFFD (one bad byte would lose the whole scrape),
+ *                and control bytes but tab too (a scrape read on a terminal)
  *   json         a JSON string; text that is not UTF-8 becomes its term form
  *   message      a piece of user text quoted in an error message (a buffer,
  *                not a stream): control bytes as \xHH, " and \ escaped, cut

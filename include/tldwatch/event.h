@@ -17,6 +17,9 @@
  *   outage       -> down (an outage starts, or a partial one gets worse)
  *   partial_restoration  down -> partial within an outage
  *   restored     an outage ends (-> up or degraded)
+ *   instance_changed  a zone or child server's NSID or CHAOS identity is not
+ *                what it last was (informational: from and to are both the
+ *                zone's published state, which it never changes)
  */
 #ifndef TLDWATCH_EVENT_H
 #define TLDWATCH_EVENT_H
@@ -25,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tldwatch/config.h"
 #include "tldwatch/error.h"
 #include "tldwatch/onset.h"
 #include "tldwatch/state.h"
@@ -39,14 +43,25 @@ enum tw_event_kind {
 	TW_EVENT_OUTAGE,
 	TW_EVENT_PARTIAL_RESTORATION,
 	TW_EVENT_RESTORED,
+	TW_EVENT_INSTANCE_CHANGED,
 };
-#define TW_EVENT_KIND_COUNT (TW_EVENT_RESTORED + 1)
+#define TW_EVENT_KIND_COUNT (TW_EVENT_INSTANCE_CHANGED + 1)
 
 /* tw_event_kind_str(k): "degraded", "outage", ... ("invalid" for anything else). */
 const char *tw_event_kind_str(enum tw_event_kind k);
 
 /* tw_event_kind_from_str(s, out): the kind named ${s}; 0, or -1 when none is. */
 int tw_event_kind_from_str(const char *s, enum tw_event_kind *out);
+
+/* instance_changed: the server, and its NSID and identity before and after (NULL: none known). */
+struct tw_event_instance {
+	char *server;                 /* its name; NULL when it has none */
+	char *address;
+	uint16_t port;
+	enum tw_transport transport;
+	char *old_nsid, *new_nsid;
+	char *old_identity, *new_identity;
+};
 
 struct tw_event {
 	double time;                  /* start of the round that caused it (Unix seconds) */
@@ -59,6 +74,8 @@ struct tw_event {
 	double outage_start;          /* when in or ending an outage; 0 otherwise */
 	struct tw_onset onset;        /* an outage's start: how it went dark; else shape none */
 	bool begins_outage;           /* the tracker began an outage with it (not kept) */
+	bool has_instance;            /* instance_changed: ${instance} is set */
+	struct tw_event_instance instance;
 };
 
 /* The latest time an event may carry: 9999-12-31T23:59:59Z. */
@@ -83,7 +100,9 @@ void tw_event_array_free(struct tw_event *ev, size_t n);
 /*
  * tw_event_json(ev):
  * The event as its JSON object: time (ISO), unix, zone, event, from, to,
- * diagnosis, and outage_seconds / outage_start when they apply.  A string
+ * diagnosis, and outage_seconds / outage_start when they apply; for
+ * instance_changed, server {name, address, port, transport} and nsid and
+ * identity, each {old, new}.  A string
  * that is not UTF-8 comes out \xHH-escaped, never dropped.  NULL when
  * memory ran out.
  */

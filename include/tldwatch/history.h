@@ -42,6 +42,7 @@ struct tw_server_history {
 	uint64_t last_round;          /* last round it appeared in */
 	double behind_since;          /* serving an older serial than its zone's newest since; 0: not */
 	struct tw_ring ring;
+	char *nsid, *identity;        /* its latest known instance (NULL: none seen) */
 };
 
 struct tw_host_history {

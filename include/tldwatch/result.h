@@ -51,6 +51,22 @@ struct tw_server_result {
 	 */
 	enum tw_outcome fallback_tcp;
 	/*
+	 * The instance that answered (docs/check.md, "Instance identity"): the
+	 * NSID option (RFC 5001) of its health reply, and the first string of
+	 * its CHAOS TXT hostname.bind (else id.server) answer.  In presentation
+	 * form, as names are: printable ASCII as sent, a backslash doubled, any
+	 * other byte as \DDD; each output escapes the rest (escape.h).  NULL
+	 * when it gave none.
+	 */
+	char *nsid;
+	char *identity;
+	/*
+	 * It answered FORMERR or NOTIMP to its health query with EDNS and was
+	 * asked again without (its outcome is the retry's).  A finding, never
+	 * a failure; false (EDNS understood, or nothing learnt) is the default.
+	 */
+	bool no_edns;
+	/*
 	 * Serial lag (serial.c): another row serving the same zone gave a
 	 * newer serial (serial_newest).  In watch, how long this row has been
 	 * behind (from the history; 0 in a one-shot check) and whether that is

@@ -29,6 +29,14 @@
  * start to the first round of the run that ended it.  Times are Unix
  * seconds (wall clock), so an outage that began before a restart keeps its
  * start.
+ *
+ * Apart from states, the tracker remembers each zone or child server's
+ * (zone, address, port, transport) last known NSID and CHAOS identity, and
+ * makes an instance_changed event when a round brings a value other than
+ * the one known (a round without one, e.g. a timeout, changes nothing; the
+ * first value seen is only remembered).  It is informational: from and to
+ * are the zone's published state, which it never moves.  This memory lives
+ * in the process only: after a restart the first round is remembered again.
  */
 #ifndef TLDWATCH_TRACKER_H
 #define TLDWATCH_TRACKER_H
@@ -72,6 +80,16 @@ struct tw_zone_track {
 	struct tw_onset onset;        /* how the current outage began (set by the watcher) */
 };
 
+/* A server's last known instance (instance_changed). */
+struct tw_instance_track {
+	char *zone;                   /* the monitored zone */
+	char address[TW_ADDRSTRLEN];
+	uint16_t port;
+	enum tw_transport transport;
+	char *nsid, *identity;        /* NULL: none seen yet */
+	uint64_t round;               /* the round (t->rounds) that last looked at it */
+};
+
 struct tw_tracker {
 	struct tw_zone_track *zones;
 	size_t n_zones;
@@ -81,6 +99,10 @@ struct tw_tracker {
 	struct tw_hash index;
 	const struct tw_zone_track *indexed;
 	size_t n_indexed;
+	/* instance_changed: the servers' last known instances, and their index */
+	struct tw_instance_track **instances;
+	size_t n_instances;
+	struct tw_hash instance_index;
 };
 
 /* tw_tracker_new(): an empty tracker; NULL on allocation failure. */
@@ -111,8 +133,11 @@ struct tw_zone_track *tw_tracker_find(struct tw_tracker *t, const char *zone);
  * partial or down (so a watcher started during an outage reports it);
  * tracked zones absent from ${r} are dropped.
  * The round's state is unknown for every zone when r->deadline_hit or
- * r->error.  On success *events is a new array of *n_events events (free
- * with tw_event_array_free; NULL when none) and 0 is returned; -1 on
+ * r->error.  instance_changed events follow the state events, at most one
+ * per (zone, address, port, transport) a round; they are made on a best
+ * effort: when memory runs out for them they are skipped, not failed.
+ * On success *events is a new array of *n_events events (free with
+ * tw_event_array_free; NULL when none) and 0 is returned; -1 on
  * allocation failure (the tracker is then unchanged).
  */
 int tw_tracker_update(struct tw_tracker *t, const struct tw_watch_cfg *cfg,

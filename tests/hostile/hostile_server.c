@@ -4,7 +4,9 @@
  * 80-hostile.sh.  `hostile_server --list` prints the table; docs/hostile.md has the results.
  * A second set of addresses (127.66.1.N, "names") is a small well-formed tree whose servers
  * call themselves by hostile byte strings: what a DNS server names itself must reach every
- * output of tldwatch escaped.
+ * output of tldwatch escaped.  Its zone servers also tell hostile instance identities: an
+ * NSID option (RFC 5001) in each answer to a query that asks for one, and a CHAOS TXT
+ * hostname.bind / id.server answer.
  */
 #define _GNU_SOURCE 1		/* sendmmsg(): the flood goes out in batches */
 
@@ -53,7 +55,11 @@
 #define T_NS		2
 #define T_SOA		6
 #define T_TXT		16
+#define T_OPT		41
 #define C_IN		1
+#define C_CH		3
+#define OPT_NSID	3
+#define EDNS_UDP_MAX	1232		/* what an EDNS query may get over UDP here */
 #define F_QR		0x8000
 #define F_AA		0x0400
 #define F_TC		0x0200
@@ -127,8 +133,27 @@ static const struct {
 	LABEL("rlo\342\200\256&amp;"),		/* U+202E (right-to-left override), & */
 	LABEL("SP ace$(id)`id`"),		/* case, a space, shell syntax */
 };
+/*
+ * What the names tree's zone servers (.10+i) say they are: NSID and identity
+ * evil_ids[i % N_EVIL_IDS]; the last one is 255 bytes: 0x01 to 0xff in turn but '&', then
+ * 0x01.  None holds a string of hn_no_raw's list in 80-hostile.sh (no '&' at all: a page
+ * would show it as &amp;): those must never reach an output raw, while these may, escaped
+ * for each output as it needs.
+ */
+static const struct {
+	const char *b;
+	size_t len;
+} evil_ids[] = {
+	LABEL("\033]0;owned\007<img src=x onerror=alert(2)>"),	/* a terminal title, HTML */
+	LABEL("nsid|perf=1 'sq' \"dq\" back\\slash"),		/* Nagios, quotes */
+	LABEL("\r\nX-Injected: 1\t\177"),			/* a header injection, DEL */
+	LABEL("bad\377\376\303 utf8 \342\200\256rlo"),	/* invalid UTF-8, U+202E */
+	LABEL("nul\0byte"),
+	LABEL(""),						/* placeholder: the 255 bytes */
+};
 #undef LABEL
 #define N_EVIL (sizeof(evil_labels) / sizeof(evil_labels[0]))
+#define N_EVIL_IDS (sizeof(evil_ids) / sizeof(evil_ids[0]))
 
 /* The role of one address of the names tree. */
 enum names_role { R_ROOT, R_ZONE, R_CHILD };
@@ -149,6 +174,8 @@ struct query {
 	size_t qname_len;
 	char text[1024];		/* lower case, no trailing dot, "" = root */
 	bool apex;			/* the zone itself */
+	bool edns;			/* it has an OPT record */
+	bool nsid;			/* ... with an NSID option */
 };
 
 struct server;
@@ -159,6 +186,7 @@ struct udp_sock {
 	enum mode mode;
 	bool names;			/* a server of the names tree, as ${role} */
 	enum names_role role;
+	unsigned host;			/* the names tree: the last octet of its address */
 	evutil_socket_t fd;
 	struct event *ev;
 };
@@ -182,6 +210,7 @@ struct tcp_conn {
 	enum mode mode;
 	bool names;
 	enum names_role role;
+	unsigned host;
 	struct bufferevent *bev;
 	struct evbuffer *drip;		/* slowloris: bytes still to send */
 	struct event *drip_ev;
@@ -194,6 +223,7 @@ struct tcp_lsn {
 	enum mode mode;
 	bool names;
 	enum names_role role;
+	unsigned host;
 	struct evconnlistener *l;
 };
 
@@ -794,12 +824,75 @@ evil_index(const struct query *q)
  * Over UDP, a reply over 512 bytes (a question name over 30 bytes) is sent as a real
  * server would: TC=1, the question only; the test's names all fit.
  */
+/* The identity the zone server at .${host} tells (NSID and CHAOS TXT), into ${buf}; its length. */
+static size_t
+evil_id(unsigned host, uint8_t buf[255])
+{
+	size_t k = (host - NAMES_ZONE) % N_EVIL_IDS, i;
+
+	if (evil_ids[k].len > 0) {
+		memcpy(buf, evil_ids[k].b, evil_ids[k].len);
+		return evil_ids[k].len;
+	}
+	for (i = 0; i < 255; i++)
+		buf[i] = (uint8_t)(i < 0x25 ? i + 1 : i < 254 ? i + 2 : 1);	/* skips '&' (0x26) */
+	return 255;
+}
+
+/* The OPT record of an answer to a query that asked for the NSID: ${host}'s identity. */
+static void
+put_opt_nsid(struct mb *m, unsigned host)
+{
+	uint8_t id[255];
+	size_t n = evil_id(host, id);
+
+	put8(m, 0);
+	put16(m, T_OPT);
+	put16(m, EDNS_UDP_MAX);
+	put32(m, 0);
+	put16(m, (unsigned)(4 + n));
+	put16(m, OPT_NSID);
+	put16(m, (unsigned)n);
+	put_bytes(m, id, n);
+	m->ar++;
+}
+
+/* A CHAOS TXT hostname.bind or id.server answer (AA) from the zone server at .${host}. */
+static void
+names_chaos(struct mb *m, const struct query *q, unsigned host)
+{
+	uint8_t id[255];
+	size_t n = evil_id(host, id);
+
+	begin(m, q->id, F_QR | F_AA | (q->rd ? F_RD : 0));
+	put_question(m, q);
+	put16(m, 0xC000 | HDR_LEN);
+	put16(m, T_TXT);
+	put16(m, C_CH);
+	put32(m, 0);
+	put16(m, (unsigned)(1 + n));
+	put8(m, (unsigned)n);
+	put_bytes(m, id, n);
+	m->an++;
+}
+
 static void
 build_names(struct mb *m, const struct server *s, const struct query *q, enum names_role role,
-    bool tcp)
+    unsigned host, bool tcp)
 {
 	char kcna[300], com[300], evil[300];
 	int zone_off, off, child, i;
+
+	if (q->qclass == C_CH) {
+		if (role == R_ZONE && q->qtype == T_TXT && (strcmp(q->text, "hostname.bind") == 0 ||
+		    strcmp(q->text, "id.server") == 0)) {
+			names_chaos(m, q, host);
+			goto done;
+		}
+		begin(m, q->id, F_QR | (q->rd ? F_RD : 0) | RC_REFUSED);
+		put_question(m, q);
+		goto done;
+	}
 
 	snprintf(kcna, sizeof(kcna), "kcna.%s", s->zone);
 	snprintf(com, sizeof(com), "com.%s", s->zone);
@@ -844,7 +937,9 @@ build_names(struct mb *m, const struct server *s, const struct query *q, enum na
 	begin(m, q->id, F_QR | (q->rd ? F_RD : 0) | RC_REFUSED);
 	put_question(m, q);
 done:
-	if (!tcp && m->len > UDP_MAX) {
+	if (role == R_ZONE && q->nsid && q->qclass != C_CH)
+		put_opt_nsid(m, host);
+	if (!tcp && m->len > (q->edns ? EDNS_UDP_MAX : UDP_MAX)) {
 		begin(m, q->id, (uint16_t)((m->flags & ~RCODE_MASK) | F_TC));
 		put_question(m, q);
 	}
@@ -892,6 +987,19 @@ parse_query(const struct server *s, const uint8_t *p, size_t len, struct query *
 	q->qtype = (uint16_t)(p[pos] << 8 | p[pos + 1]);
 	q->qclass = (uint16_t)(p[pos + 2] << 8 | p[pos + 3]);
 	q->apex = strcmp(q->text, s->zone) == 0;
+	q->edns = q->nsid = false;
+	pos += 4;
+	/* An OPT record right after the question (ARCOUNT 1, the root as owner), and its options. */
+	if (p[10] == 0 && p[11] == 1 && pos + 11 <= len && p[pos] == 0 &&
+	    (p[pos + 1] << 8 | p[pos + 2]) == T_OPT) {
+		size_t end = pos + 11 + (size_t)(p[pos + 9] << 8 | p[pos + 10]);
+
+		q->edns = true;
+		for (pos += 11; end <= len && pos + 4 <= end;
+		    pos += 4 + (size_t)(p[pos + 2] << 8 | p[pos + 3]))
+			if ((p[pos] << 8 | p[pos + 1]) == OPT_NSID)
+				q->nsid = true;
+	}
 	return 0;
 }
 
@@ -907,12 +1015,12 @@ log_query(const struct server *s, const char *who, const char *tr, const struct 
 /* The answer to ${q} from a mode's server or one of the names tree, into ${m}; 0 to send it. */
 static int
 respond(struct mb *m, const struct server *s, const struct query *q, enum mode mode,
-    bool names, enum names_role role, bool tcp)
+    bool names, enum names_role role, unsigned host, bool tcp)
 {
 	log_query(s, names ? "names" : modes[mode].name, tcp ? "tcp" : "udp", q);
 	if (!names)
 		return build(m, s, q, mode, tcp);
-	build_names(m, s, q, role, tcp);
+	build_names(m, s, q, role, host, tcp);
 	return 0;
 }
 
@@ -1073,7 +1181,7 @@ udp_cb(evutil_socket_t fd, short what, void *cookie)
 			return;
 		if (parse_query(s, buf, (size_t)n, &q) != 0)
 			continue;
-		if (respond(&m, s, &q, u->mode, u->names, u->role, false) != 0)
+		if (respond(&m, s, &q, u->mode, u->names, u->role, u->host, false) != 0)
 			continue;
 		switch (u->mode) {
 		case M_OTHERSRC:
@@ -1218,7 +1326,7 @@ tcp_read_cb(struct bufferevent *bev, void *cookie)
 			return;          /* tcpcut: the first answer only, then FIN */
 		if (parse_query(c->s, buf, len, &q) != 0)
 			continue;
-		if (respond(&m, c->s, &q, c->mode, c->names, c->role, true) == 0)
+		if (respond(&m, c->s, &q, c->mode, c->names, c->role, c->host, true) == 0)
 			tcp_send(c, m.b, m.len);
 	}
 }
@@ -1257,6 +1365,7 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, in
 	c->mode = t->mode;
 	c->names = t->names;
 	c->role = t->role;
+	c->host = t->host;
 	if ((c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		close(fd);
 		free(c);
@@ -1452,6 +1561,7 @@ bind_all(struct server *s)
 		s->names_udp[k].mode = s->names_tcp[k].mode = M_GOOD;
 		s->names_udp[k].names = s->names_tcp[k].names = true;
 		s->names_udp[k].role = s->names_tcp[k].role = role;
+		s->names_udp[k].host = s->names_tcp[k].host = host;
 		if (bind_server(s, s->names_prefix, host, &s->names_udp[k], &s->names_tcp[k]) != 0)
 			return -1;
 	}

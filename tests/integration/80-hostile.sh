@@ -416,6 +416,55 @@ if [ "$H_UP" = 1 ]; then
 	hn_present "check json" "$OUT" 1
 	h_shrink
 
+	# The zone servers .10+i also tell hostile instance identities (hostile_server.c evil_ids,
+	# by i mod 6): NSID and hostname.bind alike.  Expected: their presentation form (printable
+	# ASCII as sent, a backslash doubled, every other byte \DDD), written by hand.
+	HN_IDS=(
+		'\027]0;owned\007<img src=x onerror=alert(2)>'   # a terminal title, HTML
+		"nsid|perf=1 'sq' \"dq\" back\\\\slash"            # Nagios' |, quotes, a backslash
+		'\013\010X-Injected: 1\009\127'                   # CR LF, a tab, DEL
+		'bad\255\254\195 utf8 \226\128\174rlo'          # invalid UTF-8, U+202E
+		'nul\000byte'
+		"$(python3 -c 'import sys; sys.stdout.write("".join(chr(b) if 32 <= b < 127 and b != 92 else "\\\\" if b == 92 else "\\%03d" % b for b in [b for b in range(1, 256) if b != 38] + [1]))')"  # 255 bytes but &
+	)
+	# hn_ids_ok WHAT FILE: FILE (check JSON) has every kp zone row's nsid and identity as
+	# expected for its address.
+	hn_ids_ok() {
+		local addr nsid id want n=0
+		while IFS=$'\t' read -r addr nsid id; do
+			want=${HN_IDS[$(((${addr##*.} - 10) % 6))]}
+			[ "$nsid" = "$want" ] && [ "$id" = "$want" ] ||
+			    fail "$1: $addr: nsid '$nsid' identity '$id', expected '$want'"
+			n=$((n + 1))
+		done < <(jq -r '.zones[0].servers[] | select(.zone == "kp") |
+		    [.address, .nsid, .identity] | @tsv' "$2" 2>/dev/null | sed 's/\\\\/\\/g')
+		[ "$n" = 22 ] || fail "$1: $n kp rows with an identity, expected 22 (11 servers x 2)"
+	}
+
+	scenario "names from DNS: hostile NSIDs and identities in check json, text -v, nagios -v"
+	hcheck "$HN_CFG"
+	h_sanity
+	expect_rc 2
+	hn_ids_ok "check json" "$OUT"
+	expect_jq '[.zones[0].servers[] | select(.zone == "kp") | .edns] | unique | join(",")' true
+	hn_no_raw "check json" "$OUT"
+	htw check -f "$HN_CFG" --format text --color never -v -t 10
+	h_sanity
+	hn_no_raw "check text -v" "$OUT"
+	for n in 0 2 3 4; do
+		grep -aqF -- "nsid ${HN_IDS[$n]}" "$OUT" || fail "check text -v: no nsid ${HN_IDS[$n]}"
+	done
+	if grep -aqF '<img' "$OUT"; then :; else fail "check text -v: the NSID with <img is not shown"; fi
+	htw check -f "$HN_CFG" --format nagios -v -t 10
+	h_sanity
+	hn_no_raw "check nagios -v" "$OUT"
+	expect_nagios_pipes "check nagios -v" "$OUT"
+	# Nagios' | becomes /, the rest as in the presentation form
+	grep -aqF -- "nsid=nsid/perf=1 'sq'" "$OUT" || fail "check nagios -v: the | NSID not as nsid/perf"
+	grep -aqF -- 'id=\013\010X-Injected: 1\009\127' "$OUT" ||
+	    fail "check nagios -v: the CR LF identity not escaped"
+	h_shrink
+
 	scenario "names from DNS: check text (plain, colour, -v -v) and nagios show them escaped"
 	htw check -f "$HN_CFG" --format text --color never -t 10
 	h_sanity
@@ -503,6 +552,14 @@ PY
 	    fail "promtool check metrics: $(head -3 "$WORK/names-promtool")"
 	hn_no_raw "status page" "$WORK/names-http.html"
 	hn_present "status page" "$WORK/names-http.html"
+	# the hostile identities: on /metrics as instance_info labels, on the page on hover
+	[ "$(grep -c '^tldwatch_server_instance_info{zone="kp",served="kp",' \
+	    "$WORK/names-http.metrics")" = 22 ] || fail "/metrics: not 22 kp instance_info series"
+	grep -aqF 'nsid="\\027]0;owned\\007<img src=x onerror=alert(2)>",identity="\\027]0;owned' \
+	    "$WORK/names-http.metrics" || fail "/metrics: the escaped identity label is missing"
+	if grep -aqF '<img' "$WORK/names-http.html"; then fail "status page: a raw <img"; fi
+	grep -aqF 'title="nsid \027]0;owned\007&lt;img src=x onerror=alert(2)&gt;, identity' \
+	    "$WORK/names-http.html" || fail "status page: no escaped identity on hover"
 	for f in names-http.status.json names-http.events names.events; do
 		hn_no_raw "$f" "$WORK/$f"
 		jq -e . "$WORK/$f" >/dev/null 2>&1 || fail "$f does not parse as JSON (lines)"

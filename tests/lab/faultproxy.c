@@ -48,13 +48,17 @@
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
-	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP, K_UDPDROP, K_OLDSERIAL
+	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP, K_UDPDROP, K_OLDSERIAL,
+	K_FORMERR_EDNS, K_NSID_CHANGE,
+	K_FORMERR		/* not a mode file word: what formerr-edns does to a query with OPT */
 };
 
 struct mode {
 	enum kind kind;
 	unsigned arg;			/* K_SLOW, K_FLAP, K_RAMP: milliseconds; K_LOSSY_PCT: percent;
-					   K_UDPDROP: the kind TCP queries get (K_PASS...) */
+					   K_UDPDROP: the kind TCP queries get (K_PASS...);
+					   K_NSID_CHANGE: in the mode file the burst gap (ms), for a
+					   query 1 when its answer's NSID is to be rewritten */
 };
 
 /* What a mode file says: the fault, the zone it is limited to, and when it starts. */
@@ -292,6 +296,65 @@ skip_name(const uint8_t *r, size_t n, size_t off)
 	return 0;
 }
 
+/*
+ * The offset of the first OPT record's RDATA in message m (its length in *rdlen), or 0 when
+ * there is none or the message does not walk.  Records of every section are walked; the OPT
+ * record is taken from the additional section only.
+ */
+static size_t
+find_opt(const uint8_t *m, size_t len, size_t *rdlen)
+{
+	size_t off = 12, i, total, an;
+
+	if (len < 12 || get16(m + 4) > 1)
+		return 0;
+	if (get16(m + 4) == 1 && (off = skip_name(m, len, off)) == 0)
+		return 0;
+	if (get16(m + 4) == 1)
+		off += 4;
+	an = (size_t)get16(m + 6) + get16(m + 8);
+	total = an + get16(m + 10);
+	for (i = 0; i < total; i++) {
+		uint16_t type, rl;
+
+		if ((off = skip_name(m, len, off)) == 0 || off + 10 > len)
+			return 0;
+		type = get16(m + off);
+		rl = get16(m + off + 8);
+		off += 10;
+		if (off + rl > len)
+			return 0;
+		if (type == 41 && i >= an) {
+			*rdlen = rl;
+			return off;
+		}
+		off += rl;
+	}
+	return 0;
+}
+
+/* nsid-change: the NSID option's value in response r rewritten in place (a-z to A-Z). */
+static void
+rewrite_nsid(uint8_t *r, size_t n)
+{
+	size_t rdlen = 0, off = find_opt(r, n, &rdlen), end = off + rdlen, i;
+
+	if (off == 0)
+		return;
+	while (off + 4 <= end) {
+		uint16_t code = get16(r + off), ol = get16(r + off + 2);
+
+		off += 4;
+		if (off + ol > end)
+			return;
+		if (code == 3)
+			for (i = off; i < off + ol; i++)
+				if (r[i] >= 'a' && r[i] <= 'z')
+					r[i] = (uint8_t)(r[i] - 32);
+		off += ol;
+	}
+}
+
 /* oldserial: every SOA in the answer section one serial older (a secondary lagging behind). */
 static void
 age_soa(uint8_t *r, size_t n)
@@ -325,7 +388,7 @@ age_soa(uint8_t *r, size_t n)
 	}
 }
 
-/* Apply the answer-side part of a mode (lame, truncate, oldserial) to response r; new length. */
+/* The answer-side part of a mode (lame, truncate, oldserial, nsid-change) on r; new length. */
 static size_t
 mangle_answer(const struct mode *m, uint8_t *r, size_t n)
 {
@@ -337,6 +400,8 @@ mangle_answer(const struct mode *m, uint8_t *r, size_t n)
 		return make_truncated(r, n);
 	else if (m->kind == K_OLDSERIAL)
 		age_soa(r, n);
+	else if (m->kind == K_NSID_CHANGE && m->arg == 1)
+		rewrite_nsid(r, n);
 	return n;
 }
 
@@ -397,6 +462,7 @@ mode_parse(char *line, struct mode_line *ml)
 		{ "lossy", K_LOSSY }, { "truncate", K_TRUNCATE }, { "garbage", K_GARBAGE },
 		{ "malformed", K_MALFORMED }, { "flap", K_FLAP }, { "ramp", K_RAMP },
 		{ "udpdrop", K_UDPDROP }, { "oldserial", K_OLDSERIAL },
+		{ "formerr-edns", K_FORMERR_EDNS }, { "nsid-change", K_NSID_CHANGE },
 	};
 	struct mode *m = &ml->m;
 	char *save = NULL, *word, *tok, *arg = NULL, *zone = NULL, *sync = NULL;
@@ -442,6 +508,7 @@ mode_parse(char *line, struct mode_line *ml)
 		m->kind = K_LOSSY_PCT;
 		return parse_uint(arg, 100, &m->arg);
 	case K_FLAP:
+	case K_NSID_CHANGE:
 		m->arg = FLAP_GAP_DEFAULT_MS;
 		if (arg != NULL && parse_uint(arg, FLAP_GAP_MAX_MS, &m->arg) == -1)
 			return -1;
@@ -584,7 +651,9 @@ in_zone(const struct proxy *p, const uint8_t *q, size_t n)
 static struct mode
 query_mode(struct proxy *p, const uint8_t *q, size_t n)
 {
-	static const struct mode pass = { K_PASS, 0 }, silent = { K_SILENT, 0 };
+	static const struct mode pass = { K_PASS, 0 }, silent = { K_SILENT, 0 },
+	    formerr = { K_FORMERR, 0 };
+	size_t rdlen;
 	struct mode m;
 	uint64_t now = now_ms();
 
@@ -593,13 +662,20 @@ query_mode(struct proxy *p, const uint8_t *q, size_t n)
 		p->has_pending = false;
 	}
 	m = p->mode;
-	if (m.kind == K_FLAP) {
+	if (m.kind == K_FLAP || m.kind == K_NSID_CHANGE) {
+		/* flap: silent bursts first; nsid-change: bursts with the NSID rewritten first */
 		if (!p->flap_begun) {
 			p->flap_begun = true;
 			p->flap_silent = true;
 		} else if (now - p->last_query_ms >= m.arg)
 			p->flap_silent = !p->flap_silent;
-		m = p->flap_silent ? silent : pass;
+		if (m.kind == K_FLAP)
+			m = p->flap_silent ? silent : pass;
+		else
+			m.arg = p->flap_silent ? 1 : 0;
+	} else if (m.kind == K_FORMERR_EDNS) {
+		/* an OPT record in the query: FORMERR, as from a server that predates EDNS */
+		m = find_opt(q, n, &rdlen) != 0 ? formerr : pass;
 	} else if (m.kind == K_RAMP) {
 		unsigned k = m.arg > 0 ? (unsigned)((now - p->ramp_start_ms) * RAMP_STEPS / m.arg) :
 		    RAMP_STEPS;
@@ -744,7 +820,8 @@ udp_query(struct proxy *p, uint8_t *q, size_t n, const struct sockaddr_storage *
 		return;
 	case K_REFUSE:
 	case K_SERVFAIL:
-		len = make_error(q, n, m.kind == K_REFUSE ? 5 : 2, p->out);
+	case K_FORMERR:
+		len = make_error(q, n, m.kind == K_REFUSE ? 5 : m.kind == K_FORMERR ? 1 : 2, p->out);
 		(void)sendto(p->ufd, p->out, len, 0, (const struct sockaddr *)peer, peerlen);
 		return;
 	case K_GARBAGE:
@@ -1022,7 +1099,8 @@ tcp_query(struct tconn *c, uint8_t *q, size_t n)
 		return 0;
 	case K_REFUSE:
 	case K_SERVFAIL:
-		len = make_error(q, n, m.kind == K_REFUSE ? 5 : 2, p->out);
+	case K_FORMERR:
+		len = make_error(q, n, m.kind == K_REFUSE ? 5 : m.kind == K_FORMERR ? 1 : 2, p->out);
 		return tcp_reply(c, p->out, len);
 	case K_GARBAGE:
 		len = make_garbage(q, p->out);

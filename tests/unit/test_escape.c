@@ -105,6 +105,7 @@ test_prom_label(void **state)
 		{ "a\\b\"c\nd", "a\\\\b\\\"c\\nd" },
 		{ "bad \xc3\x28", "bad \xef\xbf\xbd(" },
 		{ "tab\t", "tab\t" },
+		{ "esc\x1b[31m\x7f\r", "esc\xef\xbf\xbd[31m\xef\xbf\xbd\xef\xbf\xbd" },
 	};
 
 	RUN(tw_escape_prom_label, cases);

@@ -21,6 +21,7 @@ test_kinds(void **state)
 	static const char *const want[TW_EVENT_KIND_COUNT] = {
 		"degraded", "recovered", "unstable", "stable", "unknown",
 		"partial_outage", "outage", "partial_restoration", "restored",
+		"instance_changed",
 	};
 	enum tw_event_kind k;
 	unsigned i;
@@ -218,6 +219,76 @@ test_ring(void **state)
 	assert_int_equal(ring.len, 0);
 }
 
+/* instance_changed: the server and both values, old and new, on the line and back. */
+static void
+test_instance_changed(void **state)
+{
+	static char zone[] = "kp", server[] = "ns1.kptc.kp", addr[] = "127.45.176.15",
+	    old_nsid[] = "ns1.kptc.kp", new_nsid[] = "NS1.KPTC.KP", ident[] = "ns1\x01<b>\"";
+	struct tw_event ev, back, copy;
+	struct tw_error err;
+	char *line;
+	json_t *o;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.time = 1419265500.25;
+	ev.zone = zone;
+	ev.kind = TW_EVENT_INSTANCE_CHANGED;
+	ev.from = ev.to = TW_STATE_UP;
+	ev.has_instance = true;
+	ev.instance.server = server;
+	ev.instance.address = addr;
+	ev.instance.port = 10053;
+	ev.instance.transport = TW_TRANSPORT_UDP;
+	ev.instance.old_nsid = old_nsid;
+	ev.instance.new_nsid = new_nsid;
+	ev.instance.old_identity = ident;
+	ev.instance.new_identity = ident;
+	line = tw_event_json_line(&ev);
+	assert_non_null(line);
+	assert_string_equal(line, "{\"time\":\"2014-12-22T16:25:00.250Z\",\"unix\":1419265500.25,"
+	    "\"zone\":\"kp\",\"event\":\"instance_changed\",\"from\":\"up\",\"to\":\"up\","
+	    "\"diagnosis\":null,\"server\":{\"name\":\"ns1.kptc.kp\",\"address\":\"127.45.176.15\","
+	    "\"port\":10053,\"transport\":\"udp\"},\"nsid\":{\"old\":\"ns1.kptc.kp\","
+	    "\"new\":\"NS1.KPTC.KP\"},\"identity\":{\"old\":\"ns1\\u0001<b>\\\"\","
+	    "\"new\":\"ns1\\u0001<b>\\\"\"}}");
+	free(line);
+
+	o = tw_event_json(&ev);
+	assert_non_null(o);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tw_event_from_json(o, &back, "e", &err), 0);
+	json_decref(o);
+	assert_int_equal(back.kind, TW_EVENT_INSTANCE_CHANGED);
+	assert_true(back.has_instance);
+	assert_string_equal(back.instance.server, server);
+	assert_string_equal(back.instance.address, addr);
+	assert_int_equal(back.instance.port, 10053);
+	assert_int_equal(back.instance.transport, TW_TRANSPORT_UDP);
+	assert_string_equal(back.instance.old_nsid, old_nsid);
+	assert_string_equal(back.instance.new_nsid, new_nsid);
+	assert_string_equal(back.instance.new_identity, ident);
+	/* a deep copy: the original can go */
+	assert_int_equal(tw_event_copy(&copy, &back), 0);
+	tw_event_clear(&back);
+	assert_string_equal(copy.instance.new_nsid, new_nsid);
+	assert_null(back.instance.new_nsid);
+	tw_event_clear(&copy);
+
+	/* null values stay null; a server of the wrong shape is refused */
+	ev.instance.old_nsid = NULL;
+	ev.instance.server = NULL;
+	o = tw_event_json(&ev);
+	assert_int_equal(tw_event_from_json(o, &back, "e", &err), 0);
+	assert_null(back.instance.old_nsid);
+	assert_null(back.instance.server);
+	tw_event_clear(&back);
+	json_object_set_new(json_object_get(o, "server"), "port", json_integer(70000));
+	assert_int_equal(tw_event_from_json(o, &back, "e", &err), -1);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -226,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_json_line),
 		cmocka_unit_test(test_json_not_utf8),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_instance_changed),
 		cmocka_unit_test(test_from_json_rejects),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_ring),

@@ -128,6 +128,9 @@ small_doc(struct tw_state_doc *doc)
 		fx_server(&z->servers[0], TW_ROLE_ZONE, "kp", "ns1.kp", "127.0.0.53",
 		    TW_TRANSPORT_UDP, round == 1 ? TW_OUTCOME_ANSWER : TW_OUTCOME_TIMEOUT, 2,
 		    round == 1 ? 2 : 0, round == 1 ? 1.5 : -1);
+		/* its NSID (a quote and a backslash in it) in round 1; round 2 times out */
+		if (round == 1)
+			z->servers[0].nsid = fx_strdup("ns1-a\"\\");
 		z->n_hosts = 1;
 		z->hosts = fx_alloc(1, sizeof(*z->hosts));
 		fx_host(&z->hosts[0], "www.kp", true, round == 1,
@@ -219,6 +222,7 @@ static const char small_expected[] =
 	"tldwatch_events_total{event=\"outage\"} 1\n"
 	"tldwatch_events_total{event=\"partial_restoration\"} 0\n"
 	"tldwatch_events_total{event=\"restored\"} 0\n"
+	"tldwatch_events_total{event=\"instance_changed\"} 0\n"
 	"# HELP tldwatch_state_write_errors_total Ledger commits that failed (the round waits in memory).\n"
 	"# TYPE tldwatch_state_write_errors_total counter\n"
 	"tldwatch_state_write_errors_total 3\n"
@@ -278,6 +282,11 @@ static const char small_expected[] =
 	"tldwatch_server_rtt_seconds" SRV_NS1 ",quantile=\"0\"} 0.0015\n"
 	"tldwatch_server_rtt_seconds" SRV_NS1 ",quantile=\"0.5\"} 0.0015\n"
 	"tldwatch_server_rtt_seconds" SRV_NS1 ",quantile=\"1\"} 0.0015\n"
+	"# HELP tldwatch_server_instance_info Always 1: the latest NSID and CHAOS identity "
+	"(hostname.bind or id.server) the server gave, as labels (\"\" when it gave none); "
+	"servers that never gave either are left out.\n"
+	"# TYPE tldwatch_server_instance_info gauge\n"
+	"tldwatch_server_instance_info" SRV_NS1 ",nsid=\"ns1-a\\\"\\\\\",identity=\"\"} 1\n"
 	"# HELP tldwatch_host_resolved 1 when the host's latest resolution got an "
 	"authoritative answer with an address.\n"
 	"# TYPE tldwatch_host_resolved gauge\n"
@@ -524,6 +533,8 @@ test_dedup_and_order(void **state)
 		d->zone = fx_strdup(d->zone);
 		d->served = fx_strdup(d->served);
 		d->name = fx_strdup(d->name);
+		d->nsid = fx_strdup(d->nsid);
+		d->identity = fx_strdup(d->identity);
 		d->ring.s = fx_alloc(h->window, sizeof(*d->ring.s));
 		memcpy(d->ring.s, h->servers[i].ring.s, h->window * sizeof(*d->ring.s));
 		d->last_round -= 1;

@@ -455,6 +455,8 @@ golden_render(const char *name, const struct result_spec *spec, struct tw_check_
 	tw_result_free(r);
 }
 
+static void assert_clean(const char *what, const char *out);
+
 static void
 golden_scenario(const char *name)
 {
@@ -508,6 +510,140 @@ test_golden_verbose_text(void **state)
 	assert_non_null(strstr(out, "pinned"));
 	assert_non_null(strstr(out, "loss 33.3%"));
 	assert_non_null(strstr(out, "\nroots:\n"));
+	free(out);
+	tw_result_free(r);
+}
+
+/* Render ${r} as text -v, JSON and Nagios -v against the goldens ${name}.* (no frees). */
+static void
+golden_render_verbose(const char *name, const struct tw_check_result *r)
+{
+	struct tw_report_opts opts;
+	char file[128], *out;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.verbosity = 1;
+	out = render(r, TW_FORMAT_TEXT, &opts, NULL);
+	snprintf(file, sizeof(file), "%s-v1.txt", name);
+	golden_check(file, out);
+	assert_clean(file, out);
+	free(out);
+	out = render(r, TW_FORMAT_JSON, &opts, NULL);
+	snprintf(file, sizeof(file), "%s.json", name);
+	golden_check(file, out);
+	free(out);
+	out = render(r, TW_FORMAT_NAGIOS, &opts, NULL);
+	snprintf(file, sizeof(file), "%s-v1.nagios", name);
+	golden_check(file, out);
+	assert_clean(file, out);
+	assert_null(strchr(strchr(out, '\n') + 1, '|'));
+	free(out);
+}
+
+static char *
+xstrdup_test(const char *s)
+{
+	char *d = strdup(s);
+
+	assert_non_null(d);
+	return d;
+}
+
+/*
+ * identity: the healthy round with each server's NSID and CHAOS identity; ns2.kptc.kp
+ * answered FORMERR to EDNS (edns false) and so has no NSID; kcna's have neither.
+ */
+static void
+test_golden_identity(void **state)
+{
+	struct tw_check_result *r = build(scenario("healthy"));
+	struct tw_zone_result *z = &r->zones[0];
+	json_t *doc, *srv;
+	char *out;
+
+	(void)state;
+	z->servers[0].nsid = xstrdup_test("ns1-kptc");
+	z->servers[0].identity = xstrdup_test("ns1.kptc.kp");
+	z->servers[1].no_edns = true;
+	z->servers[1].identity = xstrdup_test("ns2.kptc.kp");
+	r->roots[0].nsid = xstrdup_test("a-root");
+	r->roots[0].identity = xstrdup_test("a.root-servers.net");
+	golden_render_verbose("identity", r);
+
+	/* Without -v the text and Nagios outputs do not show them; JSON always does. */
+	out = render(r, TW_FORMAT_TEXT, NULL, NULL);
+	assert_null(strstr(out, "ns1-kptc"));
+	free(out);
+	out = render(r, TW_FORMAT_NAGIOS, NULL, NULL);
+	assert_null(strstr(out, "ns1-kptc"));
+	free(out);
+	out = render(r, TW_FORMAT_JSON, NULL, NULL);
+	doc = json_loads(out, 0, NULL);
+	assert_non_null(doc);
+	srv = json_array_get(json_object_get(json_array_get(json_object_get(doc, "zones"), 0),
+	    "servers"), 0);
+	assert_string_equal(json_string_value(json_object_get(srv, "nsid")), "ns1-kptc");
+	assert_string_equal(json_string_value(json_object_get(srv, "identity")), "ns1.kptc.kp");
+	assert_true(json_is_true(json_object_get(srv, "edns")));
+	srv = json_array_get(json_object_get(json_array_get(json_object_get(doc, "zones"), 0),
+	    "servers"), 1);
+	assert_true(json_is_null(json_object_get(srv, "nsid")));
+	assert_true(json_is_false(json_object_get(srv, "edns")));
+	srv = json_array_get(json_object_get(json_array_get(json_object_get(doc, "zones"), 0),
+	    "servers"), 2);
+	assert_true(json_is_null(json_object_get(srv, "nsid")));
+	assert_true(json_is_null(json_object_get(srv, "identity")));
+	assert_true(json_is_true(json_object_get(srv, "edns")));
+	json_decref(doc);
+	free(out);
+	tw_result_free(r);
+}
+
+/* Hostile NSID and identity bytes: escaped in every output, never raw. */
+static void
+test_identity_hostile(void **state)
+{
+	struct tw_check_result *r = build(scenario("hostile"));
+	struct tw_zone_result *z = &r->zones[0];
+	struct tw_report_opts opts;
+	char big[256], *out;
+	json_t *doc, *srv;
+	size_t i;
+
+	(void)state;
+	/* The longest TXT string: 255 bytes, every value from 0x01 up. */
+	for (i = 0; i < 255; i++)
+		big[i] = (char)(i + 1);
+	big[255] = '\0';
+	z->servers[0].nsid = xstrdup_test("<script>alert(\"x\")</script>|\x1b[2J");
+	z->servers[0].identity = xstrdup_test("\xff\xfe\xc3\x28 it's \"quoted\" \\000\r\n");
+	z->servers[1].nsid = xstrdup_test("a|b=c 'd'");
+	z->servers[1].identity = xstrdup_test(big);
+	golden_render_verbose("identity-hostile", r);
+
+	memset(&opts, 0, sizeof(opts));
+	for (opts.verbosity = 0; opts.verbosity <= 2; opts.verbosity++) {
+		out = render(r, TW_FORMAT_TEXT, &opts, NULL);
+		assert_clean("text", out);
+		free(out);
+		out = render(r, TW_FORMAT_NAGIOS, &opts, NULL);
+		assert_clean("nagios", out);
+		assert_null(strchr(strchr(out, '\n') + 1, '|'));
+		free(out);
+	}
+	out = render(r, TW_FORMAT_JSON, NULL, NULL);
+	doc = json_loads(out, 0, NULL);
+	assert_non_null(doc);
+	srv = json_array_get(json_object_get(json_array_get(json_object_get(doc, "zones"), 0),
+	    "servers"), 0);
+	/* valid UTF-8 goes through JSON escaping whole; invalid UTF-8 becomes its term form */
+	assert_string_equal(json_string_value(json_object_get(srv, "nsid")),
+	    "<script>alert(\"x\")</script>|\x1b[2J");
+	assert_string_equal(json_string_value(json_object_get(srv, "identity")),
+	    "\\xff\\xfe\\xc3( it's \"quoted\" \\000\\x0d\\x0a");
+	json_decref(doc);
+	/* and the document itself holds no raw control byte */
+	assert_null(strchr(out, '\x1b'));
 	free(out);
 	tw_result_free(r);
 }
@@ -913,6 +1049,8 @@ main(void)
 		cmocka_unit_test(test_golden_multi),
 		cmocka_unit_test(test_golden_hostile),
 		cmocka_unit_test(test_golden_verbose_text),
+		cmocka_unit_test(test_golden_identity),
+		cmocka_unit_test(test_identity_hostile),
 		cmocka_unit_test(test_no_control_bytes),
 		cmocka_unit_test(test_nagios_shape),
 		cmocka_unit_test(test_json_fields),

@@ -255,7 +255,10 @@ test_hostile_page(void **state)
 	assert_non_null(strstr(zone, "<p class=\"diagnosis\">&lt;script&gt;alert(&#39;d&#39;)"
 	    "&lt;/script&gt; " FFFD "[31m " FFFD "( &amp; &quot;q&quot;</p>"));
 	assert_non_null(strstr(zone, "<p class=\"flapping\">"));
-	assert_non_null(strstr(zone, "<td>ns&quot;&lt;b&gt;&#39;&amp;" FFFD FFFD ".evil</td>"));
+	/* the server's hostile NSID and identity, on hover: HTML-escaped, no raw control byte */
+	assert_non_null(strstr(zone, "<td title=\"nsid &lt;script&gt;alert(&#39;d&#39;)&lt;/script&gt; "
+	    FFFD "[31m " FFFD "( &amp; &quot;q&quot;, identity line\nbreak\\host\">"
+	    "ns&quot;&lt;b&gt;&#39;&amp;" FFFD FFFD ".evil</td>"));
 	assert_non_null(strstr(zone, "<td class=\"cell error\" title=\"round 12: malformed"));
 	assert_non_null(strstr(zone, "<td colspan=\"4\">line\nbreak\\host</td>"));
 	free(zone);

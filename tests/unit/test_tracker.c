@@ -903,6 +903,106 @@ test_null_and_errors(void **state)
 	tw_tracker_free(t);
 }
 
+/* A round of one up zone "kp" whose servers (name, address, nsid, identity) are given. */
+struct srv_in {
+	const char *name, *address, *nsid, *identity;
+};
+
+static struct tw_event *
+feed_servers(struct tw_tracker *t, const struct srv_in *sv, size_t n, double now, size_t *n_ev)
+{
+	static const struct zin kp = { "kp", TW_STATE_UP, NULL };
+	struct tw_check_result *r = mk_result(&kp, 1, 0);
+	struct tw_event *ev = NULL;
+	size_t i;
+
+	r->zones[0].servers = calloc(n, sizeof(*r->zones[0].servers));
+	assert_non_null(r->zones[0].servers);
+	r->zones[0].n_servers = n;
+	for (i = 0; i < n; i++) {
+		struct tw_server_result *s = &r->zones[0].servers[i];
+
+		s->role = TW_ROLE_ZONE;
+		s->name = sv[i].name != NULL ? strdup(sv[i].name) : NULL;
+		snprintf(s->address, sizeof(s->address), "%s", sv[i].address);
+		s->port = 53;
+		s->transport = TW_TRANSPORT_UDP;
+		s->nsid = sv[i].nsid != NULL ? strdup(sv[i].nsid) : NULL;
+		s->identity = sv[i].identity != NULL ? strdup(sv[i].identity) : NULL;
+	}
+	assert_int_equal(tw_tracker_update(t, &defaults, r, now, &ev, n_ev), 0);
+	tw_result_free(r);
+	return ev;
+}
+
+/*
+ * instance_changed: a new NSID or identity against the one known; a round without one (a
+ * timeout) changes nothing; the first value is only remembered; one event per server a
+ * round however many rows (zones served) it has; the published state never moves.
+ */
+static void
+test_instance_changed(void **state)
+{
+	const struct srv_in r1[] = {
+		{ "ns1.kptc.kp", "127.45.176.15", "ns1", "host-a" },
+		{ "ns2.kptc.kp", "127.45.176.16", NULL, NULL },
+	};
+	const struct srv_in r2[] = {	/* ns1 silent; ns2 tells who it is for the first time */
+		{ "ns1.kptc.kp", "127.45.176.15", NULL, NULL },
+		{ "ns2.kptc.kp", "127.45.176.16", "ns2", "host-b" },
+	};
+	const struct srv_in r3[] = {	/* ns1 back on another instance, seen in two rows */
+		{ "ns1.kptc.kp", "127.45.176.15", "NS1", "host-a" },
+		{ "ns1.rep.kp", "127.45.176.15", "NS1", "host-a" },
+		{ "ns2.kptc.kp", "127.45.176.16", "ns2", "host-b" },
+	};
+	const struct srv_in r4[] = {	/* only ns2's identity changes (its NSID is gone) */
+		{ "ns1.kptc.kp", "127.45.176.15", "NS1", "host-a" },
+		{ "ns2.kptc.kp", "127.45.176.16", NULL, "host-c" },
+	};
+	struct tw_tracker *t = tw_tracker_new();
+	struct tw_event *ev;
+	size_t n;
+
+	(void)state;
+	assert_non_null(t);
+	ev = feed_servers(t, r1, 2, T0, &n);
+	assert_int_equal(n, 0);
+	ev = feed_servers(t, r2, 2, T0 + 1, &n);
+	assert_int_equal(n, 0);
+	ev = feed_servers(t, r3, 3, T0 + 2, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].kind, TW_EVENT_INSTANCE_CHANGED);
+	assert_string_equal(ev[0].zone, "kp");
+	assert_int_equal(ev[0].from, TW_STATE_UP);
+	assert_int_equal(ev[0].to, TW_STATE_UP);
+	assert_true(ev[0].time == T0 + 2);
+	assert_true(ev[0].has_instance);
+	assert_string_equal(ev[0].instance.server, "ns1.kptc.kp");
+	assert_string_equal(ev[0].instance.address, "127.45.176.15");
+	assert_int_equal(ev[0].instance.port, 53);
+	assert_string_equal(ev[0].instance.old_nsid, "ns1");
+	assert_string_equal(ev[0].instance.new_nsid, "NS1");
+	assert_string_equal(ev[0].instance.old_identity, "host-a");
+	assert_string_equal(ev[0].instance.new_identity, "host-a");
+	assert_string_equal(ev[0].diagnosis, "ns1.kptc.kp (127.45.176.15:53/udp): nsid ns1 -> NS1");
+	tw_event_array_free(ev, n);
+	ev = feed_servers(t, r4, 2, T0 + 3, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].instance.server, "ns2.kptc.kp");
+	assert_string_equal(ev[0].instance.old_nsid, "ns2");
+	assert_string_equal(ev[0].instance.new_nsid, "ns2");
+	assert_string_equal(ev[0].instance.new_identity, "host-c");
+	assert_string_equal(ev[0].diagnosis,
+	    "ns2.kptc.kp (127.45.176.16:53/udp): identity host-b -> host-c");
+	tw_event_array_free(ev, n);
+	/* the same again: nothing */
+	ev = feed_servers(t, r4, 2, T0 + 4, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(tw_tracker_zone_state(tw_tracker_find(t, "kp")), TW_STATE_UP);
+	tw_tracker_free(t);
+}
+
 int
 main(void)
 {
@@ -916,6 +1016,7 @@ main(void)
 		cmocka_unit_test(test_window_shrinks),
 		cmocka_unit_test(test_random_properties),
 		cmocka_unit_test(test_null_and_errors),
+		cmocka_unit_test(test_instance_changed),
 	};
 
 	return cmocka_run_group_tests_name("tracker", tests, NULL, NULL);

@@ -1033,6 +1033,324 @@ test_build_query(void **state)
 	    "\x02kp\x00\x00\x1c\x00\x01", 20);
 }
 
+/* The OPT record with an empty NSID option, byte for byte (RFC 6891, RFC 5001). */
+static void
+test_build_query_edns(void **state)
+{
+	static const uint8_t want[] = {
+		0x01, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+		0x02, 'k', 'p', 0x00, 0x00, 0x06, 0x00, 0x01,
+		0x00,			/* owner: root */
+		0x00, 0x29,		/* OPT */
+		0x04, 0xD0,		/* UDP payload 1232 */
+		0x00, 0x00, 0x00, 0x00,	/* extended RCODE, version 0, DO clear */
+		0x00, 0x04,		/* RDLENGTH */
+		0x00, 0x03, 0x00, 0x00,	/* NSID, empty */
+	};
+	struct tw_wire_qspec spec = { .edns_udp = TW_WIRE_EDNS_UDP, .nsid = true };
+	uint8_t q[512];
+	int n;
+
+	(void)state;
+	n = tw_wire_build_query_spec(0x0102, "kp", WB_SOA, false, &spec, q, sizeof(q));
+	assert_int_equal(n, (int)sizeof(want));
+	assert_memory_equal(q, want, sizeof(want));
+	/* Our own walker reads it back: one OPT, an empty NSID. */
+	assert_int_equal(tw_wire_parse(q, (size_t)n, &msg), 0);
+	assert_int_equal(msg.arcount, 1);
+	assert_true(msg.has_opt);
+	assert_int_equal(msg.opt_udp, 1232);
+	assert_int_equal(msg.opt_version, 0);
+	assert_true(msg.has_nsid);
+	assert_int_equal(msg.nsid_len, 0);
+	/* Exact fit and one byte short. */
+	assert_int_equal(tw_wire_build_query_spec(1, "kp", WB_SOA, false, &spec, q,
+	    sizeof(want)), (int)sizeof(want));
+	assert_int_equal(tw_wire_build_query_spec(1, "kp", WB_SOA, false, &spec, q,
+	    sizeof(want) - 1), -1);
+
+	/* EDNS without NSID: an OPT record with empty RDATA. */
+	spec.nsid = false;
+	n = tw_wire_build_query_spec(0x0102, "kp", WB_SOA, false, &spec, q, sizeof(q));
+	assert_int_equal(n, (int)sizeof(want) - 4);
+	assert_memory_equal(q, want, 29);
+	assert_int_equal(q[29], 0);
+	assert_int_equal(q[30], 0);
+	assert_int_equal(tw_wire_parse(q, (size_t)n, &msg), 0);
+	assert_true(msg.has_opt);
+	assert_false(msg.has_nsid);
+
+	/* NSID alone asks for nothing: it lives in an OPT record. */
+	spec.edns_udp = 0;
+	spec.nsid = true;
+	assert_int_equal(tw_wire_build_query_spec(0x0102, "kp", WB_SOA, false, &spec, q,
+	    sizeof(q)), 20);
+	assert_int_equal(q[11], 0);
+
+	/* CHAOS TXT hostname.bind, no EDNS; NULL spec is the plain IN query. */
+	spec = (struct tw_wire_qspec){ .qclass = TW_WIRE_CLASS_CH };
+	n = tw_wire_build_query_spec(7, "hostname.bind", WB_TXT, false, &spec, q, sizeof(q));
+	assert_int_equal(n, 12 + 15 + 4);
+	assert_int_equal(tw_wire_parse(q, (size_t)n, &msg), 0);
+	assert_string_equal(msg.qname, "hostname.bind");
+	assert_int_equal(msg.qtype, WB_TXT);
+	assert_int_equal(msg.qclass, 3);
+	assert_false(msg.has_opt);
+	n = tw_wire_build_query_spec(0x0102, "kp", 28, true, NULL, q, sizeof(q));
+	assert_int_equal(n, 20);
+	assert_memory_equal(q, "\x01\x02\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+	    "\x02kp\x00\x00\x1c\x00\x01", 20);
+}
+
+/* An answer with an OPT record: ${opts} (raw option bytes, ${olen}) as its RDATA. */
+static void
+build_opt_answer(struct wb *w, const uint8_t *opts, size_t olen)
+{
+	size_t at;
+
+	wb_header(w, 0x4242, WB_QR | WB_AA, 1, 1, 0, 1);
+	wb_question(w, "kp", WB_SOA);
+	at = wb_rr_begin(w, "kp", WB_SOA);
+	wb_name(w, "ns1.kptc.kp");
+	wb_name(w, "hostmaster.kp");
+	wb_u32(w, 2013083001);
+	wb_u32(w, 1);
+	wb_u32(w, 2);
+	wb_u32(w, 3);
+	wb_u32(w, 4);
+	wb_rr_end(w, at);
+	wb_u8(w, 0);		/* OPT: root owner */
+	wb_u16(w, 41);
+	wb_u16(w, 1232);
+	wb_u32(w, 0);
+	wb_u16(w, (unsigned)olen);
+	wb_bytes(w, opts, olen);
+	assert_false(w->overflow);
+}
+
+static void
+test_nsid_in_response(void **state)
+{
+	/* A COOKIE option first (code 10), then NSID "ns1", then padding (12). */
+	static const uint8_t opts[] = {
+		0x00, 0x0A, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8,
+		0x00, 0x03, 0x00, 0x03, 'n', 's', '1',
+		0x00, 0x0C, 0x00, 0x02, 0, 0,
+	};
+	static const uint8_t empty_nsid[] = { 0x00, 0x03, 0x00, 0x00 };
+	static const uint8_t no_nsid[] = { 0x00, 0x0A, 0x00, 0x00 };
+
+	(void)state;
+	build_opt_answer(&b, opts, sizeof(opts));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_true(msg.has_opt);
+	assert_int_equal(msg.opt_udp, 1232);
+	assert_true(msg.has_nsid);
+	assert_int_equal(msg.nsid_len, 3);
+	assert_memory_equal(msg.nsid, "ns1", 3);
+	/* The SOA before it is read as ever. */
+	assert_int_equal(msg.answer.kept, 1);
+	assert_int_equal(msg.answer.rr[0].serial, 2013083001);
+	assert_int_equal(msg.additional.count, 1);
+
+	build_opt_answer(&b, empty_nsid, sizeof(empty_nsid));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_true(msg.has_nsid);
+	assert_int_equal(msg.nsid_len, 0);
+
+	build_opt_answer(&b, no_nsid, sizeof(no_nsid));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_true(msg.has_opt);
+	assert_false(msg.has_nsid);
+
+	build_opt_answer(&b, NULL, 0);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_true(msg.has_opt);
+	assert_false(msg.has_nsid);
+
+	/* A message without OPT, parsed after one with it: nothing carried over. */
+	build_opt_answer(&b, opts, sizeof(opts));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	wb_header(&b, 1, WB_QR, 1, 0, 0, 0);
+	wb_question(&b, "kp", WB_SOA);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_false(msg.has_opt);
+	assert_false(msg.has_nsid);
+	assert_false(msg.has_txt);
+}
+
+/* Options that do not fit their OPT record make the message malformed, never an overread. */
+static void
+test_opt_broken(void **state)
+{
+	static const uint8_t cut_hdr[] = { 0x00, 0x03, 0x00 };
+	static const uint8_t long_opt[] = { 0x00, 0x03, 0x00, 0x05, 'a', 'b' };
+	static const uint8_t second_long[] = { 0x00, 0x03, 0x00, 0x01, 'a', 0x00, 0x0A, 0xFF, 0xFF };
+
+	(void)state;
+	build_opt_answer(&b, cut_hdr, sizeof(cut_hdr));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), -1);
+	assert_string_equal(msg.error, "EDNS option cut short");
+	build_opt_answer(&b, long_opt, sizeof(long_opt));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), -1);
+	assert_string_equal(msg.error, "EDNS option runs past its OPT record");
+	build_opt_answer(&b, second_long, sizeof(second_long));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), -1);
+	/* An OPT record in the answer section is walked as any unknown type. */
+	wb_header(&b, 1, WB_QR, 1, 1, 0, 0);
+	wb_question(&b, "kp", WB_SOA);
+	wb_u8(&b, 0);
+	wb_u16(&b, 41);
+	wb_u16(&b, 1232);
+	wb_u32(&b, 0);
+	wb_u16(&b, 3);
+	wb_bytes(&b, cut_hdr, 3);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_false(msg.has_opt);
+}
+
+/* A CHAOS TXT answer: ${n} strings, the first ${s0} (${l0} bytes). */
+static void
+build_chaos_answer(struct wb *w, const char *qname, const void *s0, size_t l0, unsigned n)
+{
+	size_t at;
+	unsigned i;
+
+	wb_header(w, 7, WB_QR | WB_AA, 1, 1, 0, 0);
+	wb_name(w, qname);
+	wb_u16(w, WB_TXT);
+	wb_u16(w, 3);
+	wb_name(w, qname);
+	wb_u16(w, WB_TXT);
+	wb_u16(w, 3);
+	wb_u32(w, 0);
+	at = w->len;
+	wb_u16(w, 0);
+	wb_label(w, s0, l0);
+	for (i = 1; i < n; i++)
+		wb_label(w, "more", 4);
+	wb_rr_end(w, at);
+	assert_false(w->overflow);
+}
+
+static void
+test_chaos_txt(void **state)
+{
+	size_t at;
+
+	(void)state;
+	build_chaos_answer(&b, "hostname.bind", "ns1.kptc.kp", 11, 1);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_int_equal(msg.qclass, 3);
+	assert_true(msg.has_txt);
+	assert_string_equal(msg.txt_name, "hostname.bind");
+	assert_int_equal(msg.txt_class, 3);
+	assert_int_equal(msg.txt_len, 11);
+	assert_memory_equal(msg.txt, "ns1.kptc.kp", 11);
+
+	/* Several strings: the first is kept. */
+	build_chaos_answer(&b, "id.server", "a", 1, 3);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_true(msg.has_txt);
+	assert_int_equal(msg.txt_len, 1);
+	assert_memory_equal(msg.txt, "a", 1);
+
+	/* A string that claims more than its RDATA holds: malformed. */
+	build_chaos_answer(&b, "id.server", "abc", 3, 1);
+	b.buf[b.len - 4] = 4;
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), -1);
+	assert_string_equal(msg.error, "TXT string runs past its RDATA");
+
+	/* A TXT record in the authority section is not an answer. */
+	wb_header(&b, 7, WB_QR | WB_AA, 1, 0, 1, 0);
+	wb_question(&b, "kp", WB_SOA);
+	at = wb_rr_begin(&b, "kp", WB_TXT);
+	wb_label(&b, "x", 1);
+	wb_rr_end(&b, at);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_false(msg.has_txt);
+}
+
+/* Hostile bytes come through raw and whole, with their lengths: escaping is the outputs' job. */
+static void
+test_hostile_nsid_and_txt(void **state)
+{
+	static const char *const hostile[] = {
+		"a\x01\x1b[31mred\x7f",
+		"\"quoted\" \\ 'single'",
+		"<script>alert(1)</script>",
+		"\xff\xfe\xc3\x28 not UTF-8",
+	};
+	uint8_t opts[4 + 300], big[255];
+	char text[TW_WIRE_BYTES_TEXT_MAX];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		n = strlen(hostile[i]);
+		opts[0] = 0;
+		opts[1] = 3;
+		opts[2] = 0;
+		opts[3] = (uint8_t)n;
+		memcpy(opts + 4, hostile[i], n);
+		build_opt_answer(&b, opts, 4 + n);
+		assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+		assert_int_equal(msg.nsid_len, n);
+		assert_memory_equal(msg.nsid, hostile[i], n);
+		build_chaos_answer(&b, "hostname.bind", hostile[i], n, 1);
+		assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+		assert_int_equal(msg.txt_len, n);
+		assert_memory_equal(msg.txt, hostile[i], n);
+	}
+
+	/* NUL bytes are bytes: kept, and the length says where the value ends. */
+	build_chaos_answer(&b, "hostname.bind", "a\0b", 3, 1);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_int_equal(msg.txt_len, 3);
+	assert_memory_equal(msg.txt, "a\0b", 3);
+
+	/* The longest TXT string, every byte value. */
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i + 1);
+	build_chaos_answer(&b, "hostname.bind", big, sizeof(big), 1);
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_int_equal(msg.txt_len, 255);
+	assert_memory_equal(msg.txt, big, 255);
+
+	/* Their presentation form: nothing but printable ASCII, reversible. */
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[0], strlen(hostile[0]),
+	    text), "a\\001\\027[31mred\\127");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[1], strlen(hostile[1]),
+	    text), "\"quoted\" \\\\ 'single'");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[2], strlen(hostile[2]),
+	    text), "<script>alert(1)</script>");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)hostile[3], strlen(hostile[3]),
+	    text), "\\255\\254\\195( not UTF-8");
+	assert_string_equal(tw_wire_bytes_text((const uint8_t *)"a\0b", 3, text), "a\\000b");
+	tw_wire_bytes_text(big, sizeof(big), text);
+	/* 1..31 and 127..255 as \DDD, 0x5c as two backslashes, the other 94 of 0x20..0x7e as they are */
+	assert_int_equal(strlen(text), 31 * 4 + 2 + 94 + 129 * 4);
+	for (i = 0; text[i] != '\0'; i++)
+		assert_true(text[i] >= 0x20 && text[i] < 0x7f);
+	assert_int_equal(strncmp(text, "\\001\\002", 8), 0);
+	assert_string_equal(text + strlen(text) - 8, "\\254\\255");
+	/* 300 bytes: the first 255 */
+	memset(opts, 'x', 300);
+	assert_int_equal(strlen(tw_wire_bytes_text(opts, 300, text)), 255);
+
+	/* An NSID longer than we keep: its first TW_WIRE_NSID_MAX bytes, and its real length. */
+	opts[0] = 0;
+	opts[1] = 3;
+	opts[2] = 0x01;
+	opts[3] = 0x2C;		/* 300 */
+	for (i = 0; i < 300; i++)
+		opts[4 + i] = (uint8_t)('a' + i % 26);
+	build_opt_answer(&b, opts, sizeof(opts));
+	assert_int_equal(tw_wire_parse(b.buf, b.len, &msg), 0);
+	assert_int_equal(msg.nsid_len, 300);
+	assert_memory_equal(msg.nsid, opts + 4, TW_WIRE_NSID_MAX);
+}
+
 int
 main(void)
 {
@@ -1054,6 +1372,11 @@ main(void)
 		cmocka_unit_test(test_every_prefix),
 		cmocka_unit_test(test_subdomain),
 		cmocka_unit_test(test_build_query),
+		cmocka_unit_test(test_build_query_edns),
+		cmocka_unit_test(test_nsid_in_response),
+		cmocka_unit_test(test_opt_broken),
+		cmocka_unit_test(test_chaos_txt),
+		cmocka_unit_test(test_hostile_nsid_and_txt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

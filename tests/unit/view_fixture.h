@@ -117,6 +117,11 @@ fx_round(unsigned r, bool hostile)
 	    dark ? -1 : 4.0);
 	fx_server(&z->servers[3], TW_ROLE_CHILD, "kcna.kp", NULL, "127.45.176.20",
 	    TW_TRANSPORT_UDP, dark ? to : ok, 2, dark ? 0 : 2, dark ? -1 : 0.8);
+	/* ns1.kptc.kp tells who it is while it answers: its NSID changes in round 11 */
+	if (!dark) {
+		z->servers[0].nsid = fx_strdup(r >= 11 ? "ns1-b" : "ns1-a");
+		z->servers[0].identity = fx_strdup("ns1.kptc.kp");
+	}
 	z->n_hosts = 3;
 	z->hosts = fx_alloc(3, sizeof(*z->hosts));
 	fx_host(&z->hosts[0], "kcna.kp", true, !dark, dark ? to : ok);
@@ -132,6 +137,8 @@ fx_round(unsigned r, bool hostile)
 		z->servers = fx_alloc(1, sizeof(*z->servers));
 		fx_server(&z->servers[0], TW_ROLE_ZONE, FX_EVIL_ZONE, FX_EVIL_SERVER,
 		    "127.66.6.6", TW_TRANSPORT_UDP, TW_OUTCOME_MALFORMED, 1, 1, 9.0);
+		z->servers[0].nsid = fx_strdup(FX_EVIL_DIAG);
+		z->servers[0].identity = fx_strdup(FX_EVIL_HOST);
 		z->n_hosts = 1;
 		z->hosts = fx_alloc(1, sizeof(*z->hosts));
 		fx_host(&z->hosts[0], FX_EVIL_HOST, true, false, TW_OUTCOME_LAME);
