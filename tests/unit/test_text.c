@@ -55,7 +55,7 @@ test_span(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		assert_string_equal(tw_text_span(cases[i].s, buf, sizeof(buf)), cases[i].want);
-	assert_string_equal(tw_text_span(NAN, buf, sizeof(buf)), "0.0s");
+	assert_string_equal(tw_text_span((double)NAN, buf, sizeof(buf)), "0.0s");
 }
 
 int
