@@ -288,36 +288,60 @@ wants_edns(const struct row *row, enum qkind kind)
 	return kind == Q_HEALTH || (kind == Q_RESOLVE && row->set->role == TW_ROLE_ROOT);
 }
 
+/*
+ * A query for ${row}'s server over ${tr}: a new context of ${kind} for ${qname}/${qtype}
+ * (NULL when memory ran out).  submit() hands it to the engine.
+ */
+static struct qctx *
+query_new(struct tw_round *rd, enum qkind kind, struct row *row, const char *qname,
+    uint16_t qtype)
+{
+	struct qctx *q;
+
+	if ((q = zalloc(rd, sizeof(*q))) == NULL)
+		return NULL;
+	q->rd = rd;
+	q->kind = kind;
+	q->row = row;
+	q->mz = row->set->mz;
+	q->qname = qname;
+	q->qtype = qtype;
+	return q;
+}
+
+/* Send ${q} to its row's server over ${tr} as ${ask} says; counted until its reply. */
+static void
+submit(struct tw_round *rd, struct qctx *q, enum tw_transport tr, const struct tw_engine_ask *ask)
+{
+	struct tw_target t;
+
+	t.address = q->row->r.address;
+	t.port = q->row->r.port;
+	t.transport = tr;
+	if (tw_engine_query_ask(rd->eng, &t, q->qname, q->qtype, ask, on_reply, q) != 0) {
+		rd->failed = true;
+		q->done = true;
+		return;
+	}
+	rd->outstanding[q->kind]++;
+}
+
 static void
 send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *mz,
     struct resolution *res, const char *qname, uint16_t qtype)
 {
 	struct tw_engine_ask ask;
-	struct tw_target t;
 	struct qctx *q;
 
-	if ((q = zalloc(rd, sizeof(*q))) == NULL)
+	if ((q = query_new(rd, kind, row, qname, qtype)) == NULL)
 		return;
-	q->rd = rd;
-	q->kind = kind;
-	q->row = row;
 	q->mz = mz;
 	q->res = res;
 	q->level = res != NULL ? res->level : NULL;
-	q->qtype = qtype;
-	q->qname = qname;
 	q->edns = wants_edns(row, kind);
-	t.address = row->r.address;
-	t.port = row->r.port;
-	t.transport = row->r.transport;
 	memset(&ask, 0, sizeof(ask));
 	ask.edns_nsid = q->edns;
-	if (tw_engine_query_ask(rd->eng, &t, qname, qtype, &ask, on_reply, q) != 0) {
-		rd->failed = true;
-		q->done = true;
-		return;
-	}
-	rd->outstanding[kind]++;
+	submit(rd, q, row->r.transport, &ask);
 }
 
 /*
@@ -328,31 +352,18 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 static void
 ask_second(struct tw_round *rd, struct row *row)
 {
-	double end = row->health_at + rd->health_ms;
-	struct tw_target t;
+	struct tw_engine_ask ask;
 	struct qctx *q;
 
+	memset(&ask, 0, sizeof(ask));
+	ask.bounded = true;
+	ask.deadline_at = row->health_at + rd->health_ms;
 	if (!rd->second_opinion || row->second_asked || row->r.transport != TW_TRANSPORT_UDP ||
-	    row->set->role == TW_ROLE_ROOT || end - tw_clock_mono_ms() < 1.0)
+	    row->set->role == TW_ROLE_ROOT || ask.deadline_at - tw_clock_mono_ms() < 1.0)
 		return;
 	row->second_asked = true;
-	if ((q = zalloc(rd, sizeof(*q))) == NULL)
-		return;
-	q->rd = rd;
-	q->kind = Q_SECOND;
-	q->row = row;
-	q->mz = row->set->mz;
-	q->qtype = TW_RR_SOA;
-	q->qname = row->set->zone;
-	t.address = row->r.address;
-	t.port = row->r.port;
-	t.transport = TW_TRANSPORT_TCP;
-	if (tw_engine_query_by(rd->eng, &t, q->qname, q->qtype, end, on_reply, q) != 0) {
-		rd->failed = true;
-		q->done = true;
-		return;
-	}
-	rd->outstanding[Q_SECOND]++;
+	if ((q = query_new(rd, Q_SECOND, row, row->set->zone, TW_RR_SOA)) != NULL)
+		submit(rd, q, TW_TRANSPORT_TCP, &ask);
 }
 
 /* Rows whose first attempt's time has passed without a health reply get their second opinion. */
@@ -416,32 +427,18 @@ static void
 ident_ask(struct tw_round *rd, struct row *row, struct ident *id, unsigned step, double end)
 {
 	struct tw_engine_ask ask;
-	struct tw_target t;
 	struct qctx *q;
 
-	if ((q = zalloc(rd, sizeof(*q))) == NULL)
+	/* (the row is one of the server's: the same address, port and transport as ${id}) */
+	if ((q = query_new(rd, Q_IDENT, row, ident_names[step], TW_WIRE_TYPE_TXT)) == NULL)
 		return;
-	q->rd = rd;
-	q->kind = Q_IDENT;
-	q->row = row;
-	q->mz = row->set->mz;
-	q->qtype = TW_WIRE_TYPE_TXT;
-	q->qname = ident_names[step];
 	q->ident = id;
 	q->ident_end = end;
-	t.address = id->address;
-	t.port = id->port;
-	t.transport = id->transport;
 	memset(&ask, 0, sizeof(ask));
 	ask.qclass = TW_WIRE_CLASS_CH;
 	ask.bounded = true;
 	ask.deadline_at = end;
-	if (tw_engine_query_ask(rd->eng, &t, q->qname, q->qtype, &ask, on_reply, q) != 0) {
-		rd->failed = true;
-		q->done = true;
-		return;
-	}
-	rd->outstanding[Q_IDENT]++;
+	submit(rd, q, id->transport, &ask);
 }
 
 /* ${row}'s server's identity: asked now if no row of it asked this round. */
