@@ -593,6 +593,7 @@ test_upgrade_and_onset(void **state)
 	step(&w, 'D', "DDD");
 	assert_true(w.t->zones[0].in_outage);
 	tw_ledger_close(w.l);
+	tw_tracker_free(w.t);
 	tw_statefile_doc_clear(&doc);
 
 	assert_int_equal(tw_ledger_open(f->path, false, &l, &err), TW_LEDGER_OK);
