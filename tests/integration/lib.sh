@@ -187,7 +187,9 @@ watcher_snapshot() {
 	for _ in $(seq 300); do
 		ready=1
 		for f in "$@"; do [ -s "$f" ] || ready=0; done
-		[ "$ready" = 1 ] && curl -s -o /dev/null "$url/metrics" && break
+		# ... and a round judged and published (a slow build opens its ledger well before)
+		[ "$ready" = 1 ] && curl -s "$url/status.json" 2>/dev/null |
+		    jq -e '.rounds >= 1' >/dev/null 2>&1 && break
 		sleep 0.05
 	done
 	curl -s "$url/metrics" >"$p.metrics" || fail "GET /metrics failed"
