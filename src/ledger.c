@@ -1382,7 +1382,8 @@ prune(struct tw_ledger *l, const struct tw_ledger_round *r, struct tw_error *err
 		return 0;
 	if (keep_from < 0)
 		keep_from = (int64_t)r->number;
-	cut = oldest + PRUNE_ROUNDS;
+	/* (round numbers run up to INT64_MAX: a saturated count of a damaged state file) */
+	cut = oldest > INT64_MAX - PRUNE_ROUNDS ? INT64_MAX : oldest + PRUNE_ROUNDS;
 	if (cut > keep_from)
 		cut = keep_from;
 	if (cut > (int64_t)r->number - KEEP_ROUNDS_MIN + 1)

@@ -141,7 +141,7 @@ carry_on(struct tw_state_doc *doc, struct tw_ledger *l, uint32_t sel)
 	struct tw_ledger_round lr;
 	struct tw_ledger_zone *lz;
 	struct tw_error err;
-	size_t n_ev = 0, n_lz, i, nz = t->n_zones + 1;
+	size_t n_ev = 0, n_lz, i, n_dup = 0, nz = t->n_zones + 1;
 	double now;
 
 	for (i = 0; i < h->n_servers; i++)
@@ -157,8 +157,10 @@ carry_on(struct tw_state_doc *doc, struct tw_ledger *l, uint32_t sel)
 	memset(&host, 0, sizeof(host));
 	r.zones = zr;
 	r.n_zones = t->n_zones;
+	/* the round owns its names, as a real one does (the tracker may drop its own) */
+	n_dup = t->n_zones;
 	for (i = 0; i < t->n_zones; i++) {
-		zr[i].name = t->zones[i].name;
+		FUZZ_CHECK((zr[i].name = strdup(t->zones[i].name)) != NULL);
 		zr[i].state = (enum tw_state)((sel + i) % TW_STATE_COUNT);
 	}
 	if (sel & 0x200) {
@@ -196,7 +198,6 @@ carry_on(struct tw_state_doc *doc, struct tw_ledger *l, uint32_t sel)
 	now = t->last_round > 0 ? t->last_round + 60 : 1795767302.0;
 	/* It counts the round itself; on failure the tracker is unchanged. */
 	(void)tw_tracker_update(t, &cfg, &r, now, &ev, &n_ev);
-	FUZZ_CHECK(tw_history_add(h, &r, t->rounds) == 0);
 	FUZZ_CHECK(tw_ledger_zones_of(t, &lz, &n_lz) == 0);
 	memset(&lr, 0, sizeof(lr));
 	lr.number = t->rounds;
@@ -215,8 +216,12 @@ carry_on(struct tw_state_doc *doc, struct tw_ledger *l, uint32_t sel)
 		fprintf(stderr, "the round after an imported state does not commit: %s\n", err.msg);
 		abort();
 	}
+	/* after the commit: the round's rows borrow the history's strings, which this may drop */
+	FUZZ_CHECK(tw_history_add(h, &r, t->rounds) == 0);
 	tw_ledger_zones_free(lz, n_lz);
 	tw_event_array_free(ev, n_ev);
+	for (i = 0; i < n_dup; i++)
+		free(zr[i].name);
 	free(zr);
 }
 
