@@ -17,14 +17,21 @@ expect_diag "SOA serials differ: ns1.kptc.kp 2013083001, ns2.kptc.kp 2013083000"
 w68_events() { jq -r '.event' "$WORK/s68-ev.jsonl" 2>/dev/null | paste -sd' ' -; }
 s68_rounds() { [ "$(ledger_rounds "$WORK/s68-state.db")" -ge "$1" ]; }
 
+# s68_start GRACE: a fresh watcher (200 ms rounds, fall and rise 1, serial_grace GRACE) in the
+# background as $s68_pid, once it has run 3 rounds.
+s68_start() {
+	sed 's/timeout: 500ms/timeout: 100ms/' "$LAB_CFG" >"$WORK/s68.yaml"
+	printf 'watch:\n  interval: 200ms\n  fall: 1\n  rise: 1\n  serial_grace: %s\n' "$1" \
+	    >>"$WORK/s68.yaml"
+	rm -f "$WORK"/s68-state.db* "$WORK/s68-ev.jsonl"
+	"$TW" watch -f "$WORK/s68.yaml" --state "$WORK/s68-state.db" --events "$WORK/s68-ev.jsonl" \
+	    >"$OUT" 2>"$ERR" &
+	s68_pid=$!
+	wait_for s68_rounds 3 || fail "the watcher did not start"
+}
+
 scenario "serial lag in watch: up within serial_grace, degraded past it naming the server, up when it catches up"
-sed 's/timeout: 500ms/timeout: 100ms/' "$LAB_CFG" >"$WORK/s68.yaml"
-printf 'watch:\n  interval: 200ms\n  fall: 1\n  rise: 1\n  serial_grace: 1500ms\n' >>"$WORK/s68.yaml"
-rm -f "$WORK"/s68-state.db* "$WORK/s68-ev.jsonl"
-"$TW" watch -f "$WORK/s68.yaml" --state "$WORK/s68-state.db" --events "$WORK/s68-ev.jsonl" \
-    >"$OUT" 2>"$ERR" &
-s68_pid=$!
-wait_for s68_rounds 3 || fail "the watcher did not start"
+s68_start 1500ms
 fault ns2.kptc.kp oldserial --next-burst
 t_fault=$(date +%s.%N)
 wait_for grep -q '"event":"degraded"' "$WORK/s68-ev.jsonl" || fail "never degraded: $(w68_events)"
@@ -48,14 +55,7 @@ tw status --state "$WORK/s68-state.db" --format json
 expect_jq '[.zones[0].servers[] | .serial_behind_seconds] | all(. == null)' true
 
 scenario "serial lag in watch: a short lag within the grace never leaves up"
-printf 'watch:\n  interval: 200ms\n  fall: 1\n  rise: 1\n  serial_grace: 10s\n' >"$WORK/s68.watch"
-sed 's/timeout: 500ms/timeout: 100ms/' "$LAB_CFG" >"$WORK/s68.yaml"
-cat "$WORK/s68.watch" >>"$WORK/s68.yaml"
-rm -f "$WORK"/s68-state.db* "$WORK/s68-ev.jsonl"
-"$TW" watch -f "$WORK/s68.yaml" --state "$WORK/s68-state.db" --events "$WORK/s68-ev.jsonl" \
-    >"$OUT" 2>"$ERR" &
-s68_pid=$!
-wait_for s68_rounds 3 || fail "the watcher did not start"
+s68_start 10s
 fault ns2.kptc.kp oldserial --next-burst
 s0=$(ledger_rounds "$WORK/s68-state.db")
 wait_for s68_rounds $((s0 + 8)) || fail "the watcher stopped running rounds"
