@@ -77,8 +77,10 @@ for fam in ${O66_FAMILIES:-v4 v6}; do
 	scenario "onset ($fam): a clean cut after healthy rounds is a cliff"
 	o66_case "$fam" cliff silent
 
-	scenario "onset ($fam): loss and delay growing over 8 rounds, then silence, is a ramp"
-	o66_case "$fam" ramp ramp 1600
+	# 4 steps of 1 s: the first lossy step alone spans >= 3 rounds even when a round takes
+	# 300 ms (ASan); at 1.6 s a slow build saw 2 troubled rounds before kcna.kp fell
+	scenario "onset ($fam): loss and delay growing step by step over 4 s, then silence, is a ramp"
+	o66_case "$fam" ramp ramp 4000
 
 	scenario "onset ($fam): servers that answer but refuse the zone: administrative"
 	o66_case "$fam" administrative refuse
