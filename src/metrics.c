@@ -330,6 +330,22 @@ render_zones(FILE *fp, const struct rows *r, double now)
 		zone_labels(fp, z);
 		fprintf(fp, ",shape=\"%s\"}", tw_onset_shape_str(z->onset.shape));
 		value(fp, 1);
+	}	family(fp, "tldwatch_delegation_findings", "gauge",
+	    "Delegation findings of the latest round, per kind (child_only, parent_only, "
+	    "no_address, glue_mismatch), over the zone and the zones met below it.  Health notes: "
+	    "they never change the state.");
+	for (i = 0; i < r->n_zones; i++) {
+		unsigned k;
+
+		z = r->zones[i];
+		if (!z->delegation_known)
+			continue;
+		for (k = 0; k < TW_DELEG_KIND_COUNT; k++) {
+			fputs("tldwatch_delegation_findings", fp);
+			zone_labels(fp, z);
+			fprintf(fp, ",kind=\"%s\"}", tw_delegation_kind_str((enum tw_delegation_kind)k));
+			value(fp, z->delegation[k]);
+		}
 	}
 }
 

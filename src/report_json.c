@@ -120,6 +120,92 @@ host_json(struct builder *b, const struct tw_host_result *h)
 }
 
 static json_t *
+strings_json(struct builder *b, char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		append(b, a, tw_escape_json(v[i]));
+	return a;
+}
+
+/* The NS names ${d} has from its parent (${parent}) or from itself; null when that side was not seen. */
+static json_t *
+ns_list_json(struct builder *b, const struct tw_delegation *d, bool parent)
+{
+	json_t *a;
+	size_t i;
+
+	if (parent ? d->parent == NULL : !d->child_seen)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < d->n_names; i++)
+		if (parent ? d->names[i].in_parent : d->names[i].in_child)
+			append(b, a, tw_escape_json(d->names[i].name));
+	return a;
+}
+
+static json_t *
+ns_names_json(struct builder *b, const struct tw_delegation *d)
+{
+	json_t *a = json_array(), *o;
+	const struct tw_ns_name *n;
+	size_t i;
+
+	for (i = 0; i < d->n_names; i++) {
+		n = &d->names[i];
+		o = json_object();
+		set(b, o, "name", tw_escape_json(n->name));
+		set(b, o, "glue", strings_json(b, n->glue, n->n_glue));
+		set(b, o, "addresses", strings_json(b, n->addrs, n->n_addrs));
+		append(b, a, o);
+	}
+	return a;
+}
+
+/*
+ * "delegation": the monitored zone's parent and child NS sets, the findings of it and of
+ * every zone met below it (each naming its zone), and those zones' own sets.
+ */
+static json_t *
+delegation_json(struct builder *b, const struct tw_zone_result *z)
+{
+	json_t *o = json_object(), *findings = json_array(), *zones = json_array(), *f, *c;
+	const struct tw_delegation *d;
+	size_t i, j;
+
+	for (i = 0; i < z->n_delegations; i++) {
+		d = &z->delegations[i];
+		for (j = 0; j < d->n_findings; j++) {
+			f = json_object();
+			set(b, f, "kind", json_string(tw_delegation_kind_str(d->findings[j].kind)));
+			set(b, f, "name", tw_escape_json(d->findings[j].name));
+			set(b, f, "detail", tw_escape_json(d->findings[j].detail));
+			set(b, f, "zone", tw_escape_json(d->zone));
+			append(b, findings, f);
+		}
+		if (i == 0)
+			continue;
+		c = json_object();
+		set(b, c, "zone", tw_escape_json(d->zone));
+		set(b, c, "parent", tw_escape_json(d->parent));
+		set(b, c, "parent_ns", ns_list_json(b, d, true));
+		set(b, c, "child_ns", ns_list_json(b, d, false));
+		set(b, c, "names", ns_names_json(b, d));
+		append(b, zones, c);
+	}
+	d = z->n_delegations > 0 ? &z->delegations[0] : NULL;
+	set(b, o, "parent", d != NULL ? tw_escape_json(d->parent) : json_null());
+	set(b, o, "parent_ns", d != NULL ? ns_list_json(b, d, true) : json_null());
+	set(b, o, "child_ns", d != NULL ? ns_list_json(b, d, false) : json_null());
+	set(b, o, "findings", findings);
+	set(b, o, "names", d != NULL ? ns_names_json(b, d) : json_array());
+	set(b, o, "below", zones);
+	return o;
+}
+
+static json_t *
 zone_json(struct builder *b, const struct tw_zone_result *z)
 {
 	json_t *o = json_object(), *hosts = json_array(), *controls = json_object();
@@ -138,6 +224,7 @@ zone_json(struct builder *b, const struct tw_zone_result *z)
 	set(b, controls, "answered", json_integer(z->controls_answered));
 	set(b, controls, "total", json_integer(z->controls_total));
 	set(b, o, "controls", controls);
+	set(b, o, "delegation", delegation_json(b, z));
 	return o;
 }
 

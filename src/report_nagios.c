@@ -266,6 +266,27 @@ put_host_line(const struct tw_host_result *h, FILE *fp)
 	fputc('\n', fp);
 }
 
+/* "delegation kp no_address ns3.kptc.kp: no such name (NXDOMAIN), and no glue" */
+static void
+put_delegation_lines(const struct tw_zone_result *z, FILE *fp)
+{
+	const struct tw_delegation *d;
+	size_t i, j;
+
+	for (i = 0; i < z->n_delegations; i++) {
+		d = &z->delegations[i];
+		for (j = 0; j < d->n_findings; j++) {
+			fputs("delegation ", fp);
+			tw_escape_nagios(fp, zone_name(d->zone));
+			fprintf(fp, " %s ", tw_delegation_kind_str(d->findings[j].kind));
+			tw_escape_nagios(fp, d->findings[j].name);
+			fputs(": ", fp);
+			tw_escape_nagios(fp, d->findings[j].detail);
+			fputc('\n', fp);
+		}
+	}
+}
+
 int
 tw_report_nagios(const struct tw_check_result *r, const struct tw_report_opts *opts,
     FILE *fp)
@@ -291,6 +312,7 @@ tw_report_nagios(const struct tw_check_result *r, const struct tw_report_opts *o
 			put_server_line(&r->zones[i].servers[j], opts->verbosity, fp);
 		for (j = 0; j < r->zones[i].n_hosts; j++)
 			put_host_line(&r->zones[i].hosts[j], fp);
+		put_delegation_lines(&r->zones[i], fp);
 	}
 	for (i = 0; i < r->n_roots; i++)
 		put_server_line(&r->roots[i], opts->verbosity, fp);

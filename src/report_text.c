@@ -377,6 +377,57 @@ print_servers(const struct tw_server_result *servers, size_t n,
 	table_free(&t);
 }
 
+/* With -v: a zone's NS set as its parent's referral and as its own servers give it. */
+static void
+print_ns_sets(const struct tw_delegation *d, FILE *fp)
+{
+	size_t i, k;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		if (side == 0 ? d->parent == NULL : !d->child_seen)
+			continue;
+		fputs(INDENT "ns set: ", fp);
+		tw_escape_term(fp, zone_name(d->zone));
+		if (side == 0) {
+			fputs(" from ", fp);
+			tw_escape_term(fp, d->parent[0] != '\0' ? d->parent : "the root");
+			fputs("'s referral:", fp);
+		} else {
+			fputs(" from its own servers:", fp);
+		}
+		for (i = 0, k = 0; i < d->n_names; i++)
+			if (side == 0 ? d->names[i].in_parent : d->names[i].in_child) {
+				fputs(k++ ? ", " : " ", fp);
+				tw_escape_term(fp, d->names[i].name);
+			}
+		fputc('\n', fp);
+	}
+}
+
+/* Each delegation finding, one line: "delegation: kp: no_address ns3.kptc.kp: ...". */
+static void
+print_delegation(const struct tw_zone_result *z, const struct tw_report_opts *opts, FILE *fp)
+{
+	const struct tw_delegation *d;
+	size_t i, j;
+
+	for (i = 0; i < z->n_delegations; i++) {
+		d = &z->delegations[i];
+		if (opts->verbosity > 0)
+			print_ns_sets(d, fp);
+		for (j = 0; j < d->n_findings; j++) {
+			fputs(INDENT "delegation: ", fp);
+			tw_escape_term(fp, zone_name(d->zone));
+			fprintf(fp, ": %s ", tw_delegation_kind_str(d->findings[j].kind));
+			tw_escape_term(fp, d->findings[j].name);
+			fputs(": ", fp);
+			tw_escape_term(fp, d->findings[j].detail);
+			fputc('\n', fp);
+		}
+	}
+}
+
 static void
 print_zone(const struct tw_zone_result *z, const struct tw_report_opts *opts, FILE *fp)
 {
@@ -407,7 +458,7 @@ print_zone(const struct tw_zone_result *z, const struct tw_report_opts *opts, FI
 	table_free(&t);
 
 	fprintf(fp, INDENT "controls: %u/%u roots answered\n", z->controls_answered,
-	    z->controls_total);
+	    z->controls_total);	print_delegation(z, opts, fp);
 }
 
 static void

@@ -85,6 +85,7 @@ tw_result_free(struct tw_check_result *r)
 			free(r->zones[i].label);
 			free_servers(r->zones[i].servers, r->zones[i].n_servers);
 			free_hosts(r->zones[i].hosts, r->zones[i].n_hosts);
+			tw_delegation_free(r->zones[i].delegations, r->zones[i].n_delegations);
 			free(r->zones[i].diagnosis);
 		}
 		free(r->zones);

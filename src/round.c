@@ -56,6 +56,20 @@ struct ident {
 
 struct mzone;
 
+/*
+ * One NS name of a set as its parent and the zone itself show it (delegation.h): the
+ * referral's names and glue, the zone's NS answer and the addresses it gives, and how
+ * looking up a name nobody gave an address ended.
+ */
+struct nsinfo {
+	char *name;
+	bool in_parent, in_child;
+	struct tw_vec glue;         /* char *: the parent's */
+	struct tw_vec addrs;        /* char *: the zone's servers', or the lookup's */
+	enum tw_ns_lookup lookup;
+	enum tw_outcome lookup_outcome;
+};
+
 struct authset {
 	struct tw_round *rd;
 	char *zone;
@@ -66,6 +80,9 @@ struct authset {
 	struct tw_vec waiters;      /* struct resolution * that reached this set */
 	struct tw_vec ns_names;     /* char *: NS names whose addresses were sought */
 	enum tw_outcome ns_failure; /* how the last failed address lookup ended */
+	char *parent_zone;          /* the zone of the server whose referral named it; NULL: none */
+	bool child_seen;            /* one of its servers answered its NS query */
+	struct tw_vec nsinfo;       /* struct nsinfo * */
 };
 
 struct mzone {
@@ -88,6 +105,7 @@ struct resolution {
 	enum purpose purpose;
 	struct authset *target_set; /* P_NSADDR: where the addresses go */
 	char *ns_name;              /* P_NSADDR */
+	bool holds_pending;         /* P_NSADDR: counted in target_set's pending_sources */
 	unsigned nsaddr_depth;
 	char *qname;                /* the name asked now (a CNAME's target moves it) */
 	uint16_t qtype;
@@ -248,6 +266,7 @@ set_new(struct tw_round *rd, const char *zone, enum tw_role role, struct mzone *
 	vec_init(rd, &set->rows, sizeof(struct row *));
 	vec_init(rd, &set->waiters, sizeof(struct resolution *));
 	vec_init(rd, &set->ns_names, sizeof(char *));
+	vec_init(rd, &set->nsinfo, sizeof(struct nsinfo *));
 	if ((set->zone = xstrdup(rd, zone)) == NULL)
 		return NULL;
 	return set;
@@ -535,8 +554,8 @@ row_start(struct tw_round *rd, struct row *row)
 		return;
 	send_query(rd, Q_HEALTH, row, set->mz, NULL, set->zone, TW_RR_SOA);
 	suspect_add(rd, row);
-	if (set->role == TW_ROLE_ZONE)
-		send_query(rd, Q_ZONE_NS, row, set->mz, NULL, set->zone, TW_RR_NS);
+	/* the zone's own NS set, for its delegation (delegation.h) */
+	send_query(rd, Q_ZONE_NS, row, set->mz, NULL, set->zone, TW_RR_NS);
 	for (i = 0; i < set->waiters.n; i++) {
 		res = at(&set->waiters, i);
 		if (!res->done && res->level == set) {
@@ -650,6 +669,36 @@ res_path_add(struct resolution *res, const char *sep, const char *what)
 		res->path = p;
 }
 
+static void seek_start(struct authset *set, const char *ns, unsigned depth, uint16_t qtype);
+static struct nsinfo *nsinfo_get(struct authset *set, const char *name);
+static void str_add(struct tw_round *rd, struct tw_vec *v, const char *s);
+
+/* What an NS name's lookup found, for its set's delegation; no A record: ask for AAAA. */
+static void
+ns_looked_up(struct resolution *res, struct authset *set)
+{
+	struct nsinfo *ni = nsinfo_get(set, res->ns_name);
+	size_t i;
+
+	if (ni == NULL)
+		return;
+	if (res->resolved) {
+		ni->lookup = TW_NS_LOOKUP_FOUND;
+		for (i = 0; i < res->addrs.n; i++)
+			str_add(res->rd, &ni->addrs, at(&res->addrs, i));
+	} else if (res->outcome == TW_OUTCOME_NODATA && res->qtype == TW_RR_A) {
+		seek_start(set, res->ns_name, res->nsaddr_depth, TW_RR_AAAA);
+	} else if (ni->lookup == TW_NS_LOOKUP_FOUND) {
+		return;
+	} else if (res->outcome == TW_OUTCOME_NXDOMAIN || res->outcome == TW_OUTCOME_NODATA) {
+		ni->lookup = TW_NS_LOOKUP_EMPTY;
+		ni->lookup_outcome = res->outcome;
+	} else {
+		ni->lookup = TW_NS_LOOKUP_FAILED;
+		ni->lookup_outcome = res->outcome;
+	}
+}
+
 static void
 res_finish(struct resolution *res, bool resolved, enum tw_outcome outcome, char *detail)
 {
@@ -665,13 +714,14 @@ res_finish(struct resolution *res, bool resolved, enum tw_outcome outcome, char 
 	res->detail = detail;
 	if (res->purpose == P_NSADDR) {
 		set = res->target_set;
+		ns_looked_up(res, set);
 		if (resolved)
 			for (i = 0; i < res->addrs.n; i++)
 				set_add_server(set, res->ns_name, at(&res->addrs, i),
 				    rd->cfg->probe.port, false);
 		if (!resolved)
 			set->ns_failure = outcome;
-		if (set->pending_sources > 0 && res->level != set)
+		if (res->holds_pending && set->pending_sources > 0)
 			set->pending_sources--;
 		set_wake(set);
 	} else if (res->purpose == P_DISCOVERY) {
@@ -789,23 +839,74 @@ name_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0; /* wire.c and config.c both give lower case */
 }
 
-/* Learn a child zone's NS set and glue from a referral (or NS answer). */
+/* ${set}'s record of NS name ${name}, made on first use; NULL when memory ran out. */
+static struct nsinfo *
+nsinfo_get(struct authset *set, const char *name)
+{
+	struct tw_round *rd = set->rd;
+	struct nsinfo *ni;
+	size_t i;
+
+	for (i = 0; i < set->nsinfo.n; i++) {
+		ni = at(&set->nsinfo, i);
+		if (name_eq(ni->name, name))
+			return ni;
+	}
+	if ((ni = zalloc(rd, sizeof(*ni))) == NULL || (ni->name = xstrdup(rd, name)) == NULL)
+		return NULL;
+	vec_init(rd, &ni->glue, sizeof(char *));
+	vec_init(rd, &ni->addrs, sizeof(char *));
+	ni->lookup_outcome = TW_OUTCOME_NONE;
+	push(rd, &set->nsinfo, ni);
+	return ni;
+}
+
+static void
+str_add(struct tw_round *rd, struct tw_vec *v, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(at(v, i), s) == 0)
+			return;
+	push(rd, v, xstrdup(rd, s));
+}
+
 static void set_seek_ns(struct authset *set, const char *ns, unsigned depth);
 
+/*
+ * set_learn_ns(set, ns_sec, msg, owner, parent_zone, depth, from_parent):
+ * Learn ${set}'s NS names from ${ns_sec} and their addresses from ${msg}'s additional
+ * section (those under ${parent_zone} only: the answering server is authoritative for
+ * them), start asking every address, and look up the names that came without one.
+ * From a referral (${from_parent}) they are the parent's names and glue; from the zone's
+ * own NS answer they are the zone's names and its servers' addresses.
+ */
 static void
 set_learn_ns(struct authset *set, const struct tw_wire_section *ns_sec,
     const struct tw_wire_msg *msg, const char *owner, const char *parent_zone,
-    unsigned depth)
+    unsigned depth, bool from_parent)
 {
 	struct tw_round *rd = set->rd;
 	const struct tw_wire_rr *ns, *glue;
+	struct nsinfo *ni;
 	bool found;
 	size_t i, j;
 
+	if (from_parent && set->parent_zone == NULL)
+		set->parent_zone = xstrdup(rd, parent_zone);
+	if (!from_parent)
+		set->child_seen = true;
 	for (i = 0; i < ns_sec->kept; i++) {
 		ns = &ns_sec->rr[i];
 		if (ns->type != TW_RR_NS || !name_eq(ns->name, owner))
 			continue;
+		if ((ni = nsinfo_get(set, ns->target)) == NULL)
+			return;
+		if (from_parent)
+			ni->in_parent = true;
+		else
+			ni->in_child = true;
 		found = false;
 		/* Glue counts only when the referring server is authoritative for it. */
 		if (tw_wire_name_is_subdomain(ns->target, parent_zone)) {
@@ -814,47 +915,63 @@ set_learn_ns(struct authset *set, const struct tw_wire_section *ns_sec,
 				if ((glue->type != TW_RR_A && glue->type != TW_RR_AAAA) ||
 				    !name_eq(glue->name, ns->target))
 					continue;
+				str_add(rd, from_parent ? &ni->glue : &ni->addrs, glue->target);
 				set_add_server(set, ns->target, glue->target, rd->cfg->probe.port,
 				    false);
 				found = true;
 			}
 		}
-		if (!found)
+		/* the zone's answer without an address: the parent's glue may have one */
+		if (!found && (from_parent || ni->glue.n == 0))
 			set_seek_ns(set, ns->target, depth + 1);
 	}
 }
 
-/* Resolve a glueless NS name; its addresses join ${set} as they arrive. */
+/* Look ${ns} up (${qtype}) for ${set}; its addresses join ${set} as they arrive. */
 static void
-set_seek_ns(struct authset *set, const char *ns, unsigned depth)
+seek_start(struct authset *set, const char *ns, unsigned depth, uint16_t qtype)
 {
 	struct tw_round *rd = set->rd;
 	struct mzone *mz = set->mz;
 	struct resolution *res;
 	struct authset *start;
-	size_t i;
 
-	if (depth > MAX_NSADDR_DEPTH || mz == NULL)
-		return;
-	for (i = 0; i < set->ns_names.n; i++)
-		if (name_eq(at(&set->ns_names, i), ns))
-			return;
-	push(rd, &set->ns_names, xstrdup(rd, ns));
-	if (tw_wire_name_is_subdomain(ns, mz->cfg->name) && mz->zoneset != set)
+	/* a name inside the set's own zone: its servers know it, when it has any */
+	if (tw_wire_name_is_subdomain(ns, set->zone) && set->rows.n > 0)
+		start = set;
+	else if (tw_wire_name_is_subdomain(ns, mz->cfg->name) && mz->zoneset != set)
 		start = mz->zoneset;
 	else
 		start = rd->rootset;
 	if (start->rows.n == 0 && start->pending_sources == 0)
 		return;
-	if ((res = res_new(rd, mz, P_NSADDR, ns, TW_RR_A)) == NULL)
+	if ((res = res_new(rd, mz, P_NSADDR, ns, qtype)) == NULL)
 		return;
 	res->target_set = set;
 	res->nsaddr_depth = depth;
 	if ((res->ns_name = xstrdup(rd, ns)) == NULL)
 		return;
-	if (start != set)
+	if (start != set) {
 		set->pending_sources++;
+		res->holds_pending = true;
+	}
 	res_enter(res, start);
+}
+
+/* Resolve a glueless NS name (A, then AAAA when it has no A), once a round per set. */
+static void
+set_seek_ns(struct authset *set, const char *ns, unsigned depth)
+{
+	struct tw_round *rd = set->rd;
+	size_t i;
+
+	if (depth > MAX_NSADDR_DEPTH || set->mz == NULL)
+		return;
+	for (i = 0; i < set->ns_names.n; i++)
+		if (name_eq(at(&set->ns_names, i), ns))
+			return;
+	push(rd, &set->ns_names, xstrdup(rd, ns));
+	seek_start(set, ns, depth, TW_RR_A);
 }
 
 static void
@@ -904,7 +1021,7 @@ handle_answer(struct resolution *res, const struct tw_wire_msg *msg, const struc
 		if (res->addrs.n > 0) {
 			if (res->purpose == P_DISCOVERY) {
 				set_learn_ns(res->mz->zoneset, &msg->answer, msg, res->qname,
-				    res->qname, 0);
+				    res->qname, 0, false);
 			}
 			res_finish(res, true, TW_OUTCOME_ANSWER, NULL);
 			return;
@@ -949,7 +1066,7 @@ handle_referral(struct resolution *res, const struct qctx *q, const struct tw_wi
 	}
 	if ((child = mz_set_for(rd, res->mz, zone)) == NULL)
 		return;
-	set_learn_ns(child, &msg->authority, msg, zone, q->level->zone, res->nsaddr_depth);
+	set_learn_ns(child, &msg->authority, msg, zone, q->level->zone, res->nsaddr_depth, true);
 	if (res->purpose == P_DISCOVERY && child == res->mz->zoneset) {
 		res_path_add(res, " > ", zone_display(zone));
 		res_finish(res, true, TW_OUTCOME_REFERRAL, NULL);
@@ -1141,6 +1258,8 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 				}
 		break;
 	case Q_ZONE_NS:
+		if (outcome == TW_OUTCOME_ANSWER)
+			set_learn_ns(row->set, &msg->answer, msg, zone, zone, 0, false);
 		break;
 	case Q_SECOND:
 		/* Sent 0: it waited in the engine past its deadline and was never asked. */
@@ -1294,6 +1413,84 @@ export_host(struct resolution *res, const struct tw_host_cfg *hc, struct tw_host
 	return 0;
 }
 
+/* ${v}'s strings (char *), sorted, without repeats, on the heap: 0, or -1 (what was copied is in *out). */
+static int
+strv_export(const struct tw_vec *v, char ***out, size_t *n_out)
+{
+	char **src = v->v;
+	size_t i;
+
+	*out = NULL;
+	*n_out = 0;
+	if (v->n == 0)
+		return 0;
+	if ((*out = calloc(v->n, sizeof(char *))) == NULL)
+		return -1;
+	qsort(src, v->n, sizeof(char *), cmp_pstr);
+	for (i = 0; i < v->n; i++) {
+		if (i > 0 && strcmp(src[i], src[i - 1]) == 0)
+			continue;
+		if (((*out)[*n_out] = strdup(src[i])) == NULL)
+			return -1;
+		(*n_out)++;
+	}
+	return 0;
+}
+
+static int
+cmp_nsinfo(const void *pa, const void *pb)
+{
+	const struct nsinfo *a = *(struct nsinfo *const *)pa, *b = *(struct nsinfo *const *)pb;
+
+	return strcmp(a->name, b->name);
+}
+
+static int
+delegation_export(struct authset *set, struct tw_delegation *d)
+{
+	struct nsinfo **names = set->nsinfo.v;
+	struct tw_ns_name *n;
+	size_t i;
+
+	d->child_seen = set->child_seen;
+	if (!dup_out(&d->zone, set->zone) || !dup_out(&d->parent, set->parent_zone))
+		return -1;
+	if (set->nsinfo.n == 0)
+		return 0;
+	if ((d->names = calloc(set->nsinfo.n, sizeof(*d->names))) == NULL)
+		return -1;
+	qsort(names, set->nsinfo.n, sizeof(*names), cmp_nsinfo);
+	for (i = 0; i < set->nsinfo.n; i++) {
+		n = &d->names[d->n_names++];
+		n->in_parent = names[i]->in_parent;
+		n->in_child = names[i]->in_child;
+		n->lookup = names[i]->lookup;
+		n->lookup_outcome = names[i]->lookup_outcome;
+		if (!dup_out(&n->name, names[i]->name) ||
+		    strv_export(&names[i]->glue, &n->glue, &n->n_glue) != 0 ||
+		    strv_export(&names[i]->addrs, &n->addrs, &n->n_addrs) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The zone's own delegation first, then each zone met below it that a referral or answer named. */
+static int
+delegations_export(struct authset *const *sets, size_t n_sets, struct tw_zone_result *zr)
+{
+	size_t i;
+
+	if ((zr->delegations = calloc(n_sets, sizeof(*zr->delegations))) == NULL)
+		return -1;
+	for (i = 0; i < n_sets; i++) {
+		if (i > 0 && sets[i]->parent_zone == NULL && !sets[i]->child_seen)
+			continue;
+		if (delegation_export(sets[i], &zr->delegations[zr->n_delegations++]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* What was still running when the deadline passed, on the heap for the result; NULL: no memory. */
 static char *
 deadline_stage(struct tw_round *rd)
@@ -1391,7 +1588,8 @@ build_result(struct tw_round *rd, double started)
 		sets[0] = mz->zoneset;
 		for (i = 0; i < mz->sets.n; i++)
 			sets[i + 1] = at(&mz->sets, i);
-		if (export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers) != 0)
+		if (export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers) != 0 ||
+		    delegations_export(sets, mz->sets.n + 1, zr) != 0)
 			goto fail;
 		if (mz->hosts.n > 0 &&
 		    (zr->hosts = calloc(mz->hosts.n, sizeof(*zr->hosts))) == NULL)

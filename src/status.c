@@ -105,6 +105,21 @@ render_problem(const char *problem, const struct tw_status_opts *o, FILE *fp)
 	return 3;
 }
 
+/* The latest round's delegation findings per kind; null before the first round here. */
+static json_t *
+delegation_json(const struct tw_zone_track *z)
+{
+	json_t *o;
+	unsigned k;
+
+	if (!z->delegation_known || (o = json_object()) == NULL)
+		return json_null();
+	for (k = 0; k < TW_DELEG_KIND_COUNT; k++)
+		json_object_set_new(o, tw_delegation_kind_str((enum tw_delegation_kind)k),
+		    json_integer(z->delegation[k]));
+	return o;
+}
+
 static json_t *
 status_json(const struct tw_state_doc *doc, double now, double age, double limit,
     enum tw_state state, int code)
@@ -160,6 +175,7 @@ status_json(const struct tw_state_doc *doc, double now, double age, double limit
 			json_object_set_new(zo, "outage_seconds", json_null());
 			json_object_set_new(zo, "onset", json_null());
 		}
+		json_object_set_new(zo, "delegation_findings", delegation_json(z));
 		for (j = 0; doc->history != NULL && j < doc->history->n_servers; j++) {
 			s = &doc->history->servers[j];
 			if (strcmp(s->zone, z->name) != 0)

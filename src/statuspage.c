@@ -258,6 +258,24 @@ heat_head(FILE *fp, const char *id, const struct columns *c)
 	fputs("</tr></thead>\n<tbody>\n", fp);
 }
 
+/* "delegation: 1 child_only, 1 no_address" when the latest round found any. */
+static void
+delegation_put(const struct tw_zone_track *z, FILE *fp)
+{
+	const char *sep = "";
+	unsigned k;
+
+	for (k = 0; z->delegation_known && k < TW_DELEG_KIND_COUNT; k++) {
+		if (z->delegation[k] == 0)
+			continue;
+		fprintf(fp, "%s%u %s", sep[0] == '\0' ? "<p class=\"delegation\">delegation: " : sep,
+		    z->delegation[k], tw_delegation_kind_str((enum tw_delegation_kind)k));
+		sep = ", ";
+	}
+	if (sep[0] != '\0')
+		fputs("</p>\n", fp);
+}
+
 /* A server cell's hover text: its latest known NSID and identity, when it gave either. */
 static void
 instance_title(FILE *fp, const struct tw_server_history *s)
@@ -474,6 +492,7 @@ zone_put(FILE *fp, const struct tw_view *v, const struct tw_zone_track *z,
 	}
 	if (z->flapping)
 		fputs("<p class=\"flapping\">flapping: the raw state keeps changing</p>\n", fp);
+	delegation_put(z, fp);
 	fputs("<p class=\"diagnosis\">", fp);
 	if (z->diagnosis != NULL)
 		tw_escape_html(fp, z->diagnosis);

@@ -355,6 +355,10 @@ advance(struct tw_zone_track *z, const struct limits *l, const struct tw_zone_re
 	z->diagnosis = tw_text_dup(zr->diagnosis, &failed);
 	if (failed)
 		return -1;
+	if (!blind) {
+		tw_delegation_count(zr->delegations, zr->n_delegations, z->delegation);
+		z->delegation_known = true;
+	}
 	step(z, l, blind ? TW_STATE_UNKNOWN : zr->state, now, &p);
 	if (!p.have)
 		return 0;

@@ -373,6 +373,57 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 	}
 }
 
+/* A finding of ${kind} about ${name} among the zone's delegations. */
+static bool
+has_finding(const struct tw_zone_result *z, const char *name, enum tw_delegation_kind kind)
+{
+	size_t i, j;
+
+	for (i = 0; i < z->n_delegations; i++)
+		for (j = 0; j < z->delegations[i].n_findings; j++)
+			if (z->delegations[i].findings[j].kind == kind &&
+			    strcmp(z->delegations[i].findings[j].name, name) == 0)
+				return true;
+	return false;
+}
+
+/*
+ * The delegation's findings as a note on an up zone: "; delegation: ns3.kptc.kp is named
+ * only by kp's servers and has no address", one clause per name.
+ */
+static void
+note_delegation(const struct tw_zone_result *z, struct sbuf *b)
+{
+	static const char *const words[TW_DELEG_KIND_COUNT] = {
+		[TW_DELEG_CHILD_ONLY] = "is named only by its zone's servers",
+		[TW_DELEG_PARENT_ONLY] = "is named only by its parent's referral",
+		[TW_DELEG_NO_ADDRESS] = "has no address",
+		[TW_DELEG_GLUE_MISMATCH] = "has glue that differs from its address",
+	};
+	const struct tw_delegation_finding *f;
+	size_t i, j, named = 0;
+	unsigned k;
+	bool first;
+
+	for (i = 0; i < z->n_delegations; i++)
+		for (j = 0; j < z->delegations[i].n_findings; j++) {
+			f = &z->delegations[i].findings[j];
+			/* one clause per name: at its first finding (findings are sorted by name) */
+			if (j > 0 && strcmp(z->delegations[i].findings[j - 1].name, f->name) == 0)
+				continue;
+			if (named++ >= LIST_MAX)
+				continue;
+			sb_add(b, "%s%s", named == 1 ? "; delegation: " : "; ", f->name);
+			for (k = 0, first = true; k < TW_DELEG_KIND_COUNT; k++)
+				if (has_finding(z, f->name, (enum tw_delegation_kind)k)) {
+					sb_add(b, "%s%s", first ? " " : " and ", words[k]);
+					first = false;
+				}
+		}
+	if (named > LIST_MAX)
+		sb_add(b, "; and %zu more", named - LIST_MAX);
+}
+
 static enum tw_state
 judge(const struct tw_zone_result *z, const struct tally *t)
 {
@@ -395,7 +446,12 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 {
 	struct sbuf b = { NULL, 0, false };
 	struct tally t;
+	size_t i;
+	int rc = 0;
 
+	for (i = 0; i < z->n_delegations; i++)
+		if (tw_delegation_judge(&z->delegations[i]) != 0)
+			rc = -1;
 	count(z, &t);
 	z->auth_answering = t.zone_answering;
 	z->auth_total = t.zone_rows;
@@ -432,6 +488,7 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 				sb_add(&b, "%u hosts resolve", t.hosts_resolved);
 			if (z->controls_total > 0 && z->controls_answered == 0)
 				sb_add(&b, " (no root answered: the pinned servers stood in)");
+			note_delegation(z, &b);
 			break;
 		}
 	}
@@ -439,7 +496,7 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 	z->diagnosis = b.failed ? NULL : b.s;
 	if (b.failed)
 		free(b.s);
-	return b.failed ? -1 : 0;
+	return b.failed ? -1 : rc;
 }
 
 int

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "tldwatch/config.h"
+#include "tldwatch/delegation.h"
 #include "tldwatch/outcome.h"
 #include "tldwatch/state.h"
 
@@ -100,6 +101,12 @@ struct tw_zone_result {
 	size_t n_servers;
 	struct tw_host_result *hosts;
 	size_t n_hosts;
+	/*
+	 * Delegation consistency (delegation.h): the monitored zone's first,
+	 * then each zone met below it; findings filled by verdict.c.
+	 */
+	struct tw_delegation *delegations;
+	size_t n_delegations;
 	unsigned controls_answered; /* roots that gave any response */
 	unsigned controls_total;
 	/* filled by verdict.c: */

@@ -78,6 +78,9 @@ struct tw_zone_track {
 	double outage_start;
 	enum tw_state outage_state;   /* the outage-level state last published: partial or down */
 	struct tw_onset onset;        /* how the current outage began (set by the watcher) */
+	/* the latest round's delegation findings of each kind (delegation.h); not kept on disk */
+	bool delegation_known;
+	unsigned delegation[TW_DELEG_KIND_COUNT];
 };
 
 /* A server's last known instance (instance_changed). */

@@ -145,6 +145,10 @@ small_doc(struct tw_state_doc *doc)
 	doc->tracker->zones[0].in_outage = true;
 	doc->tracker->zones[0].outage_start = 940;
 	doc->tracker->zones[0].onset.shape = TW_ONSET_RAMP;
+	/* the 2016 NS set: ns3.kptc.kp named only by kp, with no address */
+	doc->tracker->zones[0].delegation_known = true;
+	doc->tracker->zones[0].delegation[TW_DELEG_CHILD_ONLY] = 1;
+	doc->tracker->zones[0].delegation[TW_DELEG_NO_ADDRESS] = 1;
 }
 
 /* The small view's configuration: zone kp with its key host www.kp. */
@@ -259,6 +263,14 @@ static const char small_expected[] =
 	"cliff, ramp, administrative, filtering or unclear.\n"
 	"# TYPE tldwatch_outage_onset gauge\n"
 	"tldwatch_outage_onset{zone=\"kp\",shape=\"ramp\"} 1\n"
+	"# HELP tldwatch_delegation_findings Delegation findings of the latest round, per kind "
+	"(child_only, parent_only, no_address, glue_mismatch), over the zone and the zones met "
+	"below it.  Health notes: they never change the state.\n"
+	"# TYPE tldwatch_delegation_findings gauge\n"
+	"tldwatch_delegation_findings{zone=\"kp\",kind=\"child_only\"} 1\n"
+	"tldwatch_delegation_findings{zone=\"kp\",kind=\"parent_only\"} 0\n"
+	"tldwatch_delegation_findings{zone=\"kp\",kind=\"no_address\"} 1\n"
+	"tldwatch_delegation_findings{zone=\"kp\",kind=\"glue_mismatch\"} 0\n"
 	"# HELP tldwatch_server_up 1 when the server's latest health query got an answer "
 	"(a referral, for roots).\n"
 	"# TYPE tldwatch_server_up gauge\n"

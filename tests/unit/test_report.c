@@ -18,6 +18,7 @@
 
 #include "tldwatch/escape.h"
 #include "tldwatch/report.h"
+#include "tldwatch/verdict.h"
 #include "golden.h"
 
 
@@ -540,6 +541,77 @@ golden_render_verbose(const char *name, const struct tw_check_result *r)
 	free(out);
 }
 
+/* ${n} copies of ${v} (NULL-terminated) on the heap. */
+static char **
+strv_test(const char *const *v, size_t *n)
+{
+	char **out = calloc(4, sizeof(char *));
+	size_t i;
+
+	assert_non_null(out);
+	for (*n = 0, i = 0; v[i] != NULL; i++)
+		assert_non_null(out[(*n)++] = strdup(v[i]));
+	return out;
+}
+
+static void
+ns_name_test(struct tw_ns_name *n, const char *name, bool parent, bool child,
+    const char *const *glue, const char *const *addrs, enum tw_ns_lookup lookup,
+    enum tw_outcome how)
+{
+	assert_non_null(n->name = strdup(name));
+	n->in_parent = parent;
+	n->in_child = child;
+	n->glue = strv_test(glue, &n->n_glue);
+	n->addrs = strv_test(addrs, &n->n_addrs);
+	n->lookup = lookup;
+	n->lookup_outcome = how;
+}
+
+/*
+ * delegation: the healthy round with the real 2016 kp. NS set (ns3.kptc.kp named only by
+ * kp, no address anywhere) and kcna.kp's glue for ns2.kcna.kp differing from kcna.kp's own
+ * answer, judged by verdict.c: still up, the note in the diagnosis, the findings and the
+ * NS sets in every format.
+ */
+static void
+test_golden_delegation(void **state)
+{
+	static const char *const none[] = { NULL };
+	static const char *const a15[] = { "127.45.176.15", NULL }, *const a16[] = { "127.45.176.16", NULL };
+	static const char *const a8[] = { "127.45.176.8", NULL }, *const a9[] = { "127.45.176.9", NULL };
+	static const char *const a90[] = { "127.45.176.90", NULL };
+	struct tw_check_result *r = build(scenario("healthy"));
+	struct tw_zone_result *z = &r->zones[0];
+	struct tw_delegation *d;
+
+	(void)state;
+	assert_non_null(z->delegations = calloc(2, sizeof(*z->delegations)));
+	z->n_delegations = 2;
+	d = &z->delegations[0];
+	assert_non_null(d->zone = strdup("kp"));
+	assert_non_null(d->parent = strdup(""));
+	d->child_seen = true;
+	assert_non_null(d->names = calloc(3, sizeof(*d->names)));
+	d->n_names = 3;
+	ns_name_test(&d->names[0], "ns1.kptc.kp", true, true, a15, a15, 0, 0);
+	ns_name_test(&d->names[1], "ns2.kptc.kp", true, true, a16, a16, 0, 0);
+	ns_name_test(&d->names[2], "ns3.kptc.kp", false, true, none, none, TW_NS_LOOKUP_EMPTY,
+	    TW_OUTCOME_NXDOMAIN);
+	d = &z->delegations[1];
+	assert_non_null(d->zone = strdup("kcna.kp"));
+	assert_non_null(d->parent = strdup("kp"));
+	d->child_seen = true;
+	assert_non_null(d->names = calloc(2, sizeof(*d->names)));
+	d->n_names = 2;
+	ns_name_test(&d->names[0], "ns1.kcna.kp", true, true, a8, a8, 0, 0);
+	ns_name_test(&d->names[1], "ns2.kcna.kp", true, true, a90, a9, 0, 0);
+	assert_int_equal(tw_verdict_apply(r), 0);
+	assert_int_equal(z->state, TW_STATE_UP);
+	golden_render_verbose("delegation", r);
+	golden_render("delegation", scenario("healthy"), r);
+}
+
 static char *
 xstrdup_test(const char *s)
 {
@@ -1041,6 +1113,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_healthy),
 		cmocka_unit_test(test_golden_tcp_only),
+		cmocka_unit_test(test_golden_delegation),
 		cmocka_unit_test(test_golden_degraded),
 		cmocka_unit_test(test_golden_partial),
 		cmocka_unit_test(test_golden_down),
