@@ -6,6 +6,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -45,11 +46,13 @@
 #define RAMP_DEFAULT_MS	2000
 #define RAMP_STEPS	4
 #define RAMP_DELAY_MS	20
+/* extra-ns [NAME]: the name added to NS answers and referrals (the lab's IPv6 proxy) */
+#define EXTRA_NS_DEFAULT "v6.ns1.kptc.kp"
 
 enum kind {
 	K_PASS, K_SILENT, K_REFUSE, K_SERVFAIL, K_LAME, K_SLOW, K_LOSSY, K_LOSSY_PCT,
 	K_TRUNCATE, K_GARBAGE, K_MALFORMED, K_FLAP, K_RAMP, K_UDPDROP, K_OLDSERIAL,
-	K_FORMERR_EDNS, K_NSID_CHANGE,
+	K_FORMERR_EDNS, K_NSID_CHANGE, K_EXTRA_NS, K_GLUE_SWAP,
 	K_FORMERR		/* not a mode file word: what formerr-edns does to a query with OPT */
 };
 
@@ -68,6 +71,8 @@ struct mode_line {
 	size_t zone_len;		/* 0: no filter, the fault applies to every query */
 	unsigned sync_ms;		/* "~GAP_MS": start with the first query GAP_MS after
 					   the one before (a new burst); 0: at once */
+	uint8_t ns[256];		/* K_EXTRA_NS: the NS name added, in wire form */
+	size_t ns_len;
 };
 
 struct proxy;
@@ -124,6 +129,8 @@ struct proxy {
 	struct mode mode;
 	uint8_t zone[256];		/* as in struct mode_line */
 	size_t zone_len;
+	uint8_t extra_ns[256];		/* K_EXTRA_NS's name, as in struct mode_line */
+	size_t extra_ns_len;
 	bool mode_seen;
 	struct stat mode_st;
 	struct mode_line pending;	/* read, waiting for the next burst (has_pending) */
@@ -388,9 +395,185 @@ age_soa(uint8_t *r, size_t n)
 	}
 }
 
-/* The answer-side part of a mode (lame, truncate, oldserial, nsid-change) on r; new length. */
+/* Skip one record at off (name, fixed part, RDATA); the offset after it, or 0. */
 static size_t
-mangle_answer(const struct mode *m, uint8_t *r, size_t n)
+skip_rr(const uint8_t *r, size_t n, size_t off, uint16_t *type)
+{
+	if ((off = skip_name(r, n, off)) == 0 || off + 10 > n)
+		return 0;
+	*type = get16(r + off);
+	off += 10 + get16(r + off + 8);
+	return off <= n ? off : 0;
+}
+
+/* The name at off in r, pointers followed, written uncompressed to out; its length, or 0. */
+static size_t
+expand_name(const uint8_t *r, size_t n, size_t off, uint8_t *out)
+{
+	size_t o = 0, hops = 0;
+
+	while (off < n) {
+		uint8_t l = r[off];
+
+		if ((l & 0xc0) == 0xc0) {
+			if (off + 1 >= n || ++hops > 16)
+				return 0;
+			off = (size_t)(l & 0x3f) << 8 | r[off + 1];
+			continue;
+		}
+		if (l & 0xc0 || o + 1u + l > 255 || off + 1u + l > n)
+			return 0;
+		memcpy(out + o, r + off, 1u + l);
+		o += 1u + l;
+		off += 1u + l;
+		if (l == 0)
+			return o;
+	}
+	return 0;
+}
+
+/* Wire name a (uncompressed) is b or below it, label-wise, ASCII case ignored. */
+static bool
+name_under(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	size_t off = 0, i;
+
+	while (off < a_len) {
+		if (a_len - off == b_len) {
+			for (i = 0; i < b_len; i++)
+				if (tolower(a[off + i]) != tolower(b[i]))
+					break;
+			if (i == b_len)
+				return true;
+		}
+		if (a[off] == 0)
+			break;
+		off += 1u + a[off];
+	}
+	return false;
+}
+
+/*
+ * extra-ns: one more NS record, for ${ns}, after the last NS record of the answer section (an
+ * NS answer) or, in a referral, of the authority section; same owner, TTL 3600, no address;
+ * only into the NS set of a zone the name is in (kp.'s, not kcna.kp.'s, for v6.ns1.kptc.kp).
+ * Every compression pointer after it that points past it moves along; a message with a
+ * record after it whose RDATA could hold a name (anything but A, AAAA, OPT) is left alone.
+ * The new length (n when unchanged); r has room for MSG_MAX bytes.
+ */
+static size_t
+add_ns(uint8_t *r, size_t n, const uint8_t *ns, size_t ns_len)
+{
+	size_t off = 12 + question_len(r, n), ins = 0, owner = 0, at, end, i, total, sec_end[3];
+	uint8_t rr[256 + 10 + 256];
+	size_t rr_len, o, delta;
+	unsigned counts[3] = { get16(r + 6), get16(r + 8), get16(r + 10) }, sec = 0, where = 3;
+	uint16_t type;
+
+	if (off == 12 || ns_len == 0)
+		return n;
+	/* the last NS record of the answer section, else of the authority section */
+	for (sec = 0; sec < 3; sec++) {
+		for (i = 0; i < counts[sec]; i++) {
+			at = off;
+			if ((off = skip_rr(r, n, off, &type)) == 0)
+				return n;
+			if (type == 2 && sec < 2 && (where == 3 || where == sec)) {
+				where = sec;
+				owner = at;
+				ins = off;
+			}
+		}
+		sec_end[sec] = off;
+		if (where == 0 && sec == 0)
+			break;
+	}
+	if (where == 3 || ins != sec_end[where])
+		return n;	/* no NS record, or not the section's last record */
+	/* the records after ins: no RDATA that may hold a name */
+	total = (size_t)counts[0] + counts[1] + counts[2];
+	off = 12 + question_len(r, n);
+	for (i = 0; i < total; i++)
+		if ((off = skip_rr(r, n, off, &type)) == 0 ||
+		    (off > ins && type != 1 && type != 28 && type != 41))
+			return n;
+	if ((o = expand_name(r, n, owner, rr)) == 0 || !name_under(ns, ns_len, rr, o))
+		return n;
+	set16(rr + o, 2);
+	set16(rr + o + 2, 1);
+	set16(rr + o + 4, 0);
+	set16(rr + o + 6, 3600);
+	set16(rr + o + 8, (uint16_t)ns_len);
+	memcpy(rr + o + 10, ns, ns_len);
+	rr_len = o + 10 + ns_len;
+	if (n + rr_len > MSG_MAX)
+		return n;
+	/* the pointers after ins that point at or past it */
+	for (end = ins, i = 0; i < total && end < n; i++) {
+		size_t p = end;
+
+		while (p < n && r[p] != 0) {
+			if ((r[p] & 0xc0) == 0xc0) {
+				size_t target = (size_t)(r[p] & 0x3f) << 8 | r[p + 1];
+
+				if (target >= ins) {
+					target += rr_len;
+					if (target > 0x3fff)
+						return n;
+					r[p] = (uint8_t)(0xc0 | target >> 8);
+					r[p + 1] = (uint8_t)target;
+				}
+				break;
+			}
+			p += 1u + r[p];
+		}
+		if ((end = skip_rr(r, n, end, &type)) == 0)
+			break;
+	}
+	memmove(r + ins + rr_len, r + ins, n - ins);
+	memcpy(r + ins, rr, rr_len);
+	delta = where == 0 ? 6 : 8;
+	set16(r + delta, (uint16_t)(get16(r + delta) + 1));
+	return n + rr_len;
+}
+
+/* glue-swap: the addresses of the first two A records of the additional section swapped. */
+static void
+swap_glue(uint8_t *r, size_t n)
+{
+	size_t off = 12 + question_len(r, n), at[2], found = 0, i, total;
+	uint8_t tmp[4];
+	uint16_t type;
+
+	if (off == 12)
+		return;
+	total = (size_t)get16(r + 6) + get16(r + 8);
+	for (i = 0; i < total; i++)
+		if ((off = skip_rr(r, n, off, &type)) == 0)
+			return;
+	for (i = 0; i < get16(r + 10) && found < 2; i++) {
+		size_t rd = skip_name(r, n, off);
+
+		if (rd == 0 || rd + 10 > n)
+			return;
+		if (get16(r + rd) == 1 && get16(r + rd + 8) == 4 && rd + 14 <= n)
+			at[found++] = rd + 10;
+		if ((off = skip_rr(r, n, off, &type)) == 0)
+			return;
+	}
+	if (found < 2)
+		return;
+	memcpy(tmp, r + at[0], 4);
+	memcpy(r + at[0], r + at[1], 4);
+	memcpy(r + at[1], tmp, 4);
+}
+
+/*
+ * The answer-side part of a mode (lame, truncate, oldserial, nsid-change, extra-ns,
+ * glue-swap) on r; new length.
+ */
+static size_t
+mangle_answer(const struct proxy *p, const struct mode *m, uint8_t *r, size_t n)
 {
 	if (n < 12)
 		return n;
@@ -402,6 +585,10 @@ mangle_answer(const struct mode *m, uint8_t *r, size_t n)
 		age_soa(r, n);
 	else if (m->kind == K_NSID_CHANGE && m->arg == 1)
 		rewrite_nsid(r, n);
+	else if (m->kind == K_EXTRA_NS)
+		return add_ns(r, n, p->extra_ns, p->extra_ns_len);
+	else if (m->kind == K_GLUE_SWAP)
+		swap_glue(r, n);
 	return n;
 }
 
@@ -463,6 +650,7 @@ mode_parse(char *line, struct mode_line *ml)
 		{ "malformed", K_MALFORMED }, { "flap", K_FLAP }, { "ramp", K_RAMP },
 		{ "udpdrop", K_UDPDROP }, { "oldserial", K_OLDSERIAL },
 		{ "formerr-edns", K_FORMERR_EDNS }, { "nsid-change", K_NSID_CHANGE },
+		{ "extra-ns", K_EXTRA_NS }, { "glue-swap", K_GLUE_SWAP },
 	};
 	struct mode *m = &ml->m;
 	char *save = NULL, *word, *tok, *arg = NULL, *zone = NULL, *sync = NULL;
@@ -472,6 +660,7 @@ mode_parse(char *line, struct mode_line *ml)
 	m->arg = 0;
 	ml->zone_len = 0;
 	ml->sync_ms = 0;
+	ml->ns_len = 0;
 	word = strtok_r(line, " \t\r\n", &save);
 	if (word == NULL)
 		return 0;
@@ -513,6 +702,8 @@ mode_parse(char *line, struct mode_line *ml)
 		if (arg != NULL && parse_uint(arg, FLAP_GAP_MAX_MS, &m->arg) == -1)
 			return -1;
 		return 0;
+	case K_EXTRA_NS:
+		return zone_parse(arg != NULL ? arg : EXTRA_NS_DEFAULT, ml->ns, &ml->ns_len);
 	case K_RAMP:
 		m->arg = RAMP_DEFAULT_MS;
 		if (arg != NULL && parse_uint(arg, SLOW_MAX_MS, &m->arg) == -1)
@@ -558,6 +749,8 @@ mode_set(struct proxy *p, const struct mode_line *ml)
 	p->mode = ml->m;
 	memcpy(p->zone, ml->zone, ml->zone_len);
 	p->zone_len = ml->zone_len;
+	memcpy(p->extra_ns, ml->ns, ml->ns_len);
+	p->extra_ns_len = ml->ns_len;
 	/* every (re)written mode file starts flap over with a silent burst, ramp at its bottom */
 	p->flap_begun = false;
 	p->ramp_start_ms = now_ms();
@@ -567,7 +760,7 @@ mode_set(struct proxy *p, const struct mode_line *ml)
 static void
 mode_refresh(struct proxy *p)
 {
-	static const struct mode_line pass = { { K_PASS, 0 }, { 0 }, 0, 0 };
+	static const struct mode_line pass = { { K_PASS, 0 }, { 0 }, 0, 0, { 0 }, 0 };
 	struct stat st;
 	struct mode_line ml;
 	char line[384], word[384];
@@ -898,7 +1091,7 @@ udp_backend_cb(evutil_socket_t fd, short what, void *arg)
 		if (e->delayed)
 			continue;
 		set16(p->buf, e->cid);
-		len = mangle_answer(&e->mode, p->buf, (size_t)n);
+		len = mangle_answer(p, &e->mode, p->buf, (size_t)n);
 		if (e->mode.kind != K_SLOW) {
 			(void)sendto(p->ufd, p->buf, len, 0, (const struct sockaddr *)&e->peer,
 			    e->peerlen);
@@ -1025,7 +1218,7 @@ tcp_answer(struct tconn *c, uint8_t *r, size_t n)
 	m = c->q[i].mode;
 	memmove(&c->q[i], &c->q[i + 1], (c->nq - i - 1) * sizeof(c->q[0]));
 	c->nq--;
-	n = mangle_answer(&m, r, n);
+	n = mangle_answer(c->p, &m, r, n);
 	if (m.kind == K_SLOW)
 		return tcp_delay(c, r, n, m.arg);
 	return tcp_reply(c, r, n);
