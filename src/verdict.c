@@ -373,53 +373,66 @@ diagnose_degraded(const struct tw_zone_result *z, const struct tally *t, struct 
 	}
 }
 
-/* A finding of ${kind} about ${name} among the zone's delegations. */
+/* A finding of ${kind} about ${name} in delegation ${d}. */
 static bool
-has_finding(const struct tw_zone_result *z, const char *name, enum tw_delegation_kind kind)
+has_finding(const struct tw_delegation *d, const char *name, enum tw_delegation_kind kind)
 {
-	size_t i, j;
+	size_t j;
 
-	for (i = 0; i < z->n_delegations; i++)
-		for (j = 0; j < z->delegations[i].n_findings; j++)
-			if (z->delegations[i].findings[j].kind == kind &&
-			    strcmp(z->delegations[i].findings[j].name, name) == 0)
-				return true;
+	for (j = 0; j < d->n_findings; j++)
+		if (d->findings[j].kind == kind && strcmp(d->findings[j].name, name) == 0)
+			return true;
 	return false;
 }
 
 /*
  * The delegation's findings as a note on an up zone: "; delegation: ns3.kptc.kp is named
- * only by kp's servers and has no address", one clause per name.
+ * only by kp's servers and has no address", one clause per name and zone.
  */
 static void
 note_delegation(const struct tw_zone_result *z, struct sbuf *b)
 {
-	static const char *const words[TW_DELEG_KIND_COUNT] = {
-		[TW_DELEG_CHILD_ONLY] = "is named only by its zone's servers",
-		[TW_DELEG_PARENT_ONLY] = "is named only by its parent's referral",
-		[TW_DELEG_NO_ADDRESS] = "has no address",
-		[TW_DELEG_GLUE_MISMATCH] = "has glue that differs from its address",
-	};
+	const struct tw_delegation *d;
 	const struct tw_delegation_finding *f;
 	size_t i, j, named = 0;
 	unsigned k;
 	bool first;
 
-	for (i = 0; i < z->n_delegations; i++)
-		for (j = 0; j < z->delegations[i].n_findings; j++) {
-			f = &z->delegations[i].findings[j];
+	for (i = 0; i < z->n_delegations; i++) {
+		d = &z->delegations[i];
+		for (j = 0; j < d->n_findings; j++) {
+			f = &d->findings[j];
 			/* one clause per name: at its first finding (findings are sorted by name) */
-			if (j > 0 && strcmp(z->delegations[i].findings[j - 1].name, f->name) == 0)
+			if (j > 0 && strcmp(d->findings[j - 1].name, f->name) == 0)
 				continue;
 			if (named++ >= LIST_MAX)
 				continue;
 			sb_add(b, "%s%s", named == 1 ? "; delegation: " : "; ", f->name);
-			for (k = 0, first = true; k < TW_DELEG_KIND_COUNT; k++)
-				if (has_finding(z, f->name, (enum tw_delegation_kind)k)) {
-					sb_add(b, "%s%s", first ? " " : " and ", words[k]);
-					first = false;
+			for (k = 0, first = true; k < TW_DELEG_KIND_COUNT; k++) {
+				if (!has_finding(d, f->name, (enum tw_delegation_kind)k))
+					continue;
+				sb_add(b, "%s", first ? " " : " and ");
+				first = false;
+				switch ((enum tw_delegation_kind)k) {
+				case TW_DELEG_CHILD_ONLY:
+					sb_add(b, "is named only by %s's servers", zname(d->zone));
+					break;
+				case TW_DELEG_PARENT_ONLY:
+					sb_add(b, "is named only by %s's referral",
+					    d->parent == NULL || d->parent[0] == '\0' ? "the root" :
+					    d->parent);
+					break;
+				case TW_DELEG_NO_ADDRESS:
+					sb_add(b, "has no address");
+					break;
+				case TW_DELEG_GLUE_MISMATCH:
+				case TW_DELEG_KIND_COUNT:
+					sb_add(b, "has glue that differs from its address");
+					break;
 				}
+			}
 		}
+	}
 	if (named > LIST_MAX)
 		sb_add(b, "; and %zu more", named - LIST_MAX);
 }

@@ -16,7 +16,7 @@ i39_findings() {
 }
 
 I39_2016="kp:child_only:ns3.kptc.kp kp:no_address:ns3.kptc.kp"
-I39_NOTE="delegation: ns3.kptc.kp is named only by its zone's servers and has no address"
+I39_NOTE="delegation: ns3.kptc.kp is named only by kp's servers and has no address"
 
 scenario "delegation: the 2016 kp. NS set: ns3.kptc.kp child_only and no_address, still up"
 check

@@ -214,8 +214,8 @@ test_verdict_note(void **state)
 		if (i == 0) {
 			assert_int_equal(z->state, TW_STATE_UP);
 			assert_string_equal(z->diagnosis, "all 1 kp servers answer authoritatively "
-			    "and 0 hosts resolve; delegation: ns3.kptc.kp is named only by its zone's "
-			    "servers and has no address");
+			    "and 0 hosts resolve; delegation: ns3.kptc.kp is named only by kp's servers "
+			    "and has no address");
 		} else {
 			assert_int_equal(z->state, TW_STATE_DOWN);
 			assert_null(strstr(z->diagnosis, "delegation"));
