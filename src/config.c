@@ -29,11 +29,13 @@
 #include "tldwatch/endpoint.h"
 #include "tldwatch/escape.h"
 #include "tldwatch/onset.h"
+#include "tldwatch/region.h"
+#include "tldwatch/vec.h"
 
 /* A config is a few kilobytes; these limits turn junk into clear errors. */
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define CONFIG_MAX_DEPTH 32	/* the schema itself needs 5 levels */
-#define CONFIG_MAX_NODES 100000	/* libyaml keeps ~100 bytes per node */
+#define CONFIG_MAX_NODES 100000	/* a node costs ~50 bytes here (libyaml's document: ~100) */
 
 #define PATH_LEN 96		/* "zones[123].hosts[45].label" */
 #define SHOW_MAX 60		/* bytes of user text quoted in a message */
@@ -206,9 +208,43 @@ static const struct key schema[] = {
 
 /* ---------------------------------------------------------------- messages */
 
-/* Loader state: where messages go and which document nodes come from. */
+/*
+ * The document, built from libyaml's events into a region (tree_build): what the loader reads.
+ * The same shape as libyaml's own document (yaml_parser_load), but each node holds pointers,
+ * sized once its collection ends, and no tag: about half the memory, and no arrays that
+ * double as they grow (a 1,500-zone config's document peaked at 6.3 MiB in libyaml's node
+ * stack alone).  An alias is the anchored node itself, as in libyaml's document.
+ */
+struct cpair;
+
+struct cnode {
+	yaml_node_type_t type;
+	yaml_mark_t start_mark;
+	union {
+		struct {
+			yaml_char_t *value;
+			size_t length;
+			yaml_scalar_style_t style;
+		} scalar;
+		struct {
+			struct {
+				struct cnode **start, **top;
+			} items;
+		} sequence;
+		struct {
+			struct {
+				struct cpair *start, *top;
+			} pairs;
+		} mapping;
+	} data;
+};
+
+struct cpair {
+	struct cnode *key, *value;
+};
+
+/* Loader state: where messages go. */
 struct ld {
-	yaml_document_t *doc;
 	const char *source;
 	struct tw_error *err;
 };
@@ -610,14 +646,15 @@ set_scalar(struct ld *ld, const struct key *k, const struct scalar *s, void *obj
 
 /* ---------------------------------------------------------------- the document */
 
-static yaml_node_t *
-node_at(struct ld *ld, int index)
+static struct cnode *
+node_at(struct ld *ld, struct cnode *n)
 {
-	return yaml_document_get_node(ld->doc, index);
+	(void)ld;
+	return n;
 }
 
 static struct scalar
-scalar_of(const yaml_node_t *v)
+scalar_of(const struct cnode *v)
 {
 	struct scalar s = {
 		(const char *)v->data.scalar.value, v->data.scalar.length, v->data.scalar.style,
@@ -628,7 +665,7 @@ scalar_of(const yaml_node_t *v)
 }
 
 static bool
-is_null(const yaml_node_t *v)
+is_null(const struct cnode *v)
 {
 	struct scalar s;
 
@@ -640,7 +677,7 @@ is_null(const yaml_node_t *v)
 
 /* "a sequence", "a mapping", "nothing" or the quoted scalar. */
 static const char *
-got(char *buf, size_t len, const yaml_node_t *v)
+got(char *buf, size_t len, const struct cnode *v)
 {
 	switch (v->type) {
 	case YAML_SEQUENCE_NODE:
@@ -657,36 +694,36 @@ got(char *buf, size_t len, const yaml_node_t *v)
 }
 
 static size_t
-seq_len(const yaml_node_t *v)
+seq_len(const struct cnode *v)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
 		return 0;
 	return (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 }
 
-static yaml_node_t *
-seq_item(struct ld *ld, const yaml_node_t *v, size_t i)
+static struct cnode *
+seq_item(struct ld *ld, const struct cnode *v, size_t i)
 {
 	return node_at(ld, v->data.sequence.items.start[i]);
 }
 
 static bool
-key_is(const yaml_node_t *k, const char *key)
+key_is(const struct cnode *k, const char *key)
 {
 	return k->type == YAML_SCALAR_NODE && k->data.scalar.length == strlen(key) &&
 	    memcmp(k->data.scalar.value, key, k->data.scalar.length) == 0;
 }
 
 /* The value of ${key} in mapping ${map}, or NULL. */
-static yaml_node_t *
-find_value(struct ld *ld, const yaml_node_t *map, const char *key)
+static struct cnode *
+find_value(struct ld *ld, const struct cnode *map, const char *key)
 {
-	yaml_node_pair_t *pair;
+	struct cpair *pair;
 
 	if (map->type != YAML_MAPPING_NODE)
 		return NULL;
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node_at(ld, pair->key);
+		struct cnode *k = node_at(ld, pair->key);
 
 		if (k != NULL && key_is(k, key))
 			return node_at(ld, pair->value);
@@ -719,7 +756,7 @@ item_path(char *buf, size_t len, const char *path, size_t i)
  * and NUL bytes (which C strings would silently cut).
  */
 static int
-need_scalar(struct ld *ld, const yaml_node_t *v, const char *path, const char *expect,
+need_scalar(struct ld *ld, const struct cnode *v, const char *path, const char *expect,
     struct scalar *out)
 {
 	char shown[SHOW_LEN];
@@ -734,7 +771,7 @@ need_scalar(struct ld *ld, const yaml_node_t *v, const char *path, const char *e
 	return 0;
 }
 
-static int read_section(struct ld *ld, enum section sec, yaml_node_t *map, void *obj,
+static int read_section(struct ld *ld, enum section sec, struct cnode *map, void *obj,
     const char *path);
 
 /*
@@ -742,7 +779,7 @@ static int read_section(struct ld *ld, enum section sec, yaml_node_t *map, void 
  * parsed so that a half-read list is freed like a whole one.
  */
 static int
-read_endpoints(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
+read_endpoints(struct ld *ld, const struct key *k, struct cnode *v, void *obj, const char *path)
 {
 	static const char expect[] = "a server like NAME=ADDRESS[:PORT]";
 	char child[PATH_LEN];
@@ -757,7 +794,7 @@ read_endpoints(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, co
 		return fail(ld, &v->start_mark, "%s: out of memory", path);
 	set_array(k, obj, eps, n);
 	for (i = 0; i < n; i++) {
-		yaml_node_t *item = seq_item(ld, v, i);
+		struct cnode *item = seq_item(ld, v, i);
 
 		item_path(child, sizeof(child), path, i);
 		if (item == NULL)
@@ -774,7 +811,7 @@ _Static_assert(TW_TRANSPORT_COUNT <= 32, "K_FLAGS keeps a word's value below 32"
 
 /* K_FLAGS: every word at most once, at least one. */
 static int
-read_flags(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
+read_flags(struct ld *ld, const struct key *k, struct cnode *v, void *obj, const char *path)
 {
 	bool want[32] = { false };
 	char child[PATH_LEN], shown[SHOW_LEN], expect[TEXT_LEN], words[TEXT_LEN];
@@ -788,7 +825,7 @@ read_flags(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const 
 		    v->type == YAML_SEQUENCE_NODE ? "an empty list" : "nothing");
 	word_list(k->words, false, words, sizeof(words));
 	for (i = 0; i < n; i++) {
-		yaml_node_t *item = seq_item(ld, v, i);
+		struct cnode *item = seq_item(ld, v, i);
 
 		item_path(child, sizeof(child), path, i);
 		if (item == NULL)
@@ -854,9 +891,9 @@ first_dup(struct name_ix *v, size_t n, size_t *dup, size_t *orig)
 
 /* Where to point at item ${i} of sequence ${seq}: its name's value, else the item. */
 static const yaml_mark_t *
-item_name_at(struct ld *ld, const yaml_node_t *seq, size_t i)
+item_name_at(struct ld *ld, const struct cnode *seq, size_t i)
 {
-	const yaml_node_t *item, *name;
+	const struct cnode *item, *name;
 
 	if (seq == NULL || seq->type != YAML_SEQUENCE_NODE || i >= seq_len(seq) ||
 	    (item = seq_item(ld, seq, i)) == NULL)
@@ -867,7 +904,7 @@ item_name_at(struct ld *ld, const yaml_node_t *seq, size_t i)
 
 /* F_UNIQUE: no two items of the K_LIST at ${path} have the same name. */
 static int
-check_unique(struct ld *ld, const struct key *k, const yaml_node_t *v, const void *obj,
+check_unique(struct ld *ld, const struct key *k, const struct cnode *v, const void *obj,
     const char *path)
 {
 	const struct key *nk = name_key(k->sub);
@@ -898,7 +935,7 @@ check_unique(struct ld *ld, const struct key *k, const yaml_node_t *v, const voi
 
 /* K_LIST: each item a mapping of section k->sub, set to its defaults first. */
 static int
-read_list(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
+read_list(struct ld *ld, const struct key *k, struct cnode *v, void *obj, const char *path)
 {
 	char child[PATH_LEN], shown[SHOW_LEN], expect[TEXT_LEN], keys[TEXT_LEN];
 	size_t i, n = seq_len(v);
@@ -915,7 +952,7 @@ read_list(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const c
 		return fail(ld, &v->start_mark, "%s: out of memory", path);
 	set_array(k, obj, items, n);
 	for (i = 0; i < n; i++) {
-		yaml_node_t *item = seq_item(ld, v, i);
+		struct cnode *item = seq_item(ld, v, i);
 
 		item_path(child, sizeof(child), path, i);
 		if (item == NULL)
@@ -935,7 +972,7 @@ read_list(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const c
 
 /* The value ${v} of key ${k}, already known to be of the right node type. */
 static int
-read_value(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const char *path)
+read_value(struct ld *ld, const struct key *k, struct cnode *v, void *obj, const char *path)
 {
 	char expect[TEXT_LEN];
 	struct scalar s;
@@ -963,7 +1000,7 @@ read_value(struct ld *ld, const struct key *k, yaml_node_t *v, void *obj, const 
 
 /* Does node ${v} have the shape key ${k} takes?  Null is an empty list or section. */
 static bool
-shape_ok(const struct key *k, const yaml_node_t *v)
+shape_ok(const struct key *k, const struct cnode *v)
 {
 	switch (k->kind) {
 	case K_SECTION:
@@ -978,10 +1015,10 @@ shape_ok(const struct key *k, const yaml_node_t *v)
 }
 
 /* After a section is read: checks across its keys. */
-static int check_watch(struct ld *ld, yaml_node_t *map, void *obj, const char *path);
-static int check_zone(struct ld *ld, yaml_node_t *map, void *obj, const char *path);
+static int check_watch(struct ld *ld, struct cnode *map, void *obj, const char *path);
+static int check_zone(struct ld *ld, struct cnode *map, void *obj, const char *path);
 
-static int (*const section_check[SEC_COUNT])(struct ld *, yaml_node_t *, void *,
+static int (*const section_check[SEC_COUNT])(struct ld *, struct cnode *, void *,
     const char *) = {
 	[SEC_WATCH] = check_watch,
 	[SEC_ZONE] = check_zone,
@@ -993,17 +1030,17 @@ static int (*const section_check[SEC_COUNT])(struct ld *, yaml_node_t *, void *,
  * and the section's own check.
  */
 static int
-read_section(struct ld *ld, enum section sec, yaml_node_t *map, void *obj, const char *path)
+read_section(struct ld *ld, enum section sec, struct cnode *map, void *obj, const char *path)
 {
-	const yaml_node_t *seen[N_KEYS] = { NULL };
+	const struct cnode *seen[N_KEYS] = { NULL };
 	char child[PATH_LEN], shown[SHOW_LEN], keys[TEXT_LEN], expect[TEXT_LEN];
 	const char *where = path[0] != '\0' ? path : "the top level";
-	yaml_node_pair_t *pair;
+	struct cpair *pair;
 	const struct key *k;
 	size_t i;
 
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *kn = node_at(ld, pair->key), *v = node_at(ld, pair->value);
+		struct cnode *kn = node_at(ld, pair->key), *v = node_at(ld, pair->value);
 
 		if (kn == NULL || v == NULL)
 			return fail(ld, &map->start_mark, "%s: broken YAML document", where);
@@ -1041,10 +1078,10 @@ read_section(struct ld *ld, enum section sec, yaml_node_t *map, void *obj, const
 
 /* watch: W rounds hold at most W-1 changes, so flap_changes < flap_window. */
 static int
-check_watch(struct ld *ld, yaml_node_t *map, void *obj, const char *path)
+check_watch(struct ld *ld, struct cnode *map, void *obj, const char *path)
 {
 	const struct tw_watch_cfg *watch = obj;
-	const yaml_node_t *at;
+	const struct cnode *at;
 
 	if (watch->flap_changes < watch->flap_window)
 		return 0;
@@ -1069,10 +1106,10 @@ name_in_zone(const char *name, const char *zone)
 
 /* zones[i]: every host lies inside the zone. */
 static int
-check_zone(struct ld *ld, yaml_node_t *map, void *obj, const char *path)
+check_zone(struct ld *ld, struct cnode *map, void *obj, const char *path)
 {
 	const struct tw_zone_cfg *zone = obj;
-	const yaml_node_t *hosts = find_value(ld, map, "hosts");
+	const struct cnode *hosts = find_value(ld, map, "hosts");
 	size_t i;
 
 	for (i = 0; i < zone->n_hosts; i++)
@@ -1130,9 +1167,9 @@ yaml_fail(const yaml_parser_t *parser, const char *text, size_t len, const char 
 }
 
 /*
- * A first pass over the events rejects what the document API would
- * happily build in memory: thousands of nesting levels and a second
- * document (which yaml_parser_load would silently leave unread).
+ * A first pass over the events rejects what would not be read or would
+ * be built in memory for nothing: thousands of nesting levels, too many
+ * nodes, and a second document (which tree_build would leave unread).
  */
 static int
 precheck(const char *text, size_t len, const char *source, struct tw_error *err)
@@ -1206,16 +1243,216 @@ out:
 	return rc;
 }
 
+/* An anchor met so far, and its node. */
+struct anchor {
+	char *name;
+	struct cnode *node;
+};
+
+/* tree_build's state: the collections open and the nodes read inside them, not yet placed. */
+struct tree {
+	struct tw_region *region;
+	struct tw_vec open;         /* struct cnode *: the collections open, innermost last */
+	struct tw_vec bases;        /* size_t: where each open collection's nodes start in kids */
+	struct tw_vec kids;         /* struct cnode *: nodes read, not yet in their collection */
+	struct tw_vec anchors;      /* struct anchor */
+	struct cnode *root;
+};
+
+/* As libyaml's loader: a composer error, the message yaml_fail() would make of it. */
+static int
+tree_fail(const char *source, struct tw_error *err, const yaml_mark_t *at, const char *problem,
+    const char *context, const yaml_mark_t *context_at)
+{
+	if (context != NULL)
+		tw_error_set(err, source, (unsigned)at->line + 1, (unsigned)at->column + 1,
+		    "YAML syntax error: %s (%s at line %u, column %u)", problem, context,
+		    (unsigned)context_at->line + 1, (unsigned)context_at->column + 1);
+	else
+		tw_error_set(err, source, (unsigned)at->line + 1, (unsigned)at->column + 1,
+		    "YAML syntax error: %s", problem);
+	return -1;
+}
+
+/* ${n}, just read, goes to the collection open around it (or is the root). */
+static int
+tree_place(struct tree *t, struct cnode *n)
+{
+	if (t->open.n == 0) {
+		if (t->root == NULL)
+			t->root = n;
+		return 0;
+	}
+	return tw_vec_push_ptr(&t->kids, n);
+}
+
+/* Remember ${anchor} (libyaml's event string, or NULL) as naming ${n}; -1 on a duplicate. */
+static int
+tree_anchor(struct tree *t, const yaml_char_t *anchor, struct cnode *n, const char *source,
+    struct tw_error *err)
+{
+	struct anchor *a;
+	size_t i;
+
+	if (anchor == NULL)
+		return 0;
+	for (i = 0; i < t->anchors.n; i++) {
+		a = tw_vec_at(&t->anchors, i);
+		if (strcmp(a->name, (const char *)anchor) == 0)
+			return tree_fail(source, err, &n->start_mark, "second occurrence",
+			    "found duplicate anchor; first occurrence", &a->node->start_mark);
+	}
+	if ((a = tw_vec_push(&t->anchors)) == NULL ||
+	    (a->name = tw_region_strdup(t->region, (const char *)anchor)) == NULL) {
+		tw_error_set(err, source, 0, 0, "out of memory while reading YAML");
+		return -1;
+	}
+	a->node = n;
+	return 0;
+}
+
+/* A collection ends: the nodes read inside it become its items (or pairs). */
+static int
+tree_close(struct tree *t)
+{
+	struct cnode *n = tw_vec_ptr(&t->open, t->open.n - 1);
+	size_t base = *(size_t *)tw_vec_at(&t->bases, t->bases.n - 1), k = t->kids.n - base;
+	struct cnode **kids = (struct cnode **)t->kids.v + base;
+	size_t i;
+
+	if (n->type == YAML_SEQUENCE_NODE) {
+		if (k > 0 && (n->data.sequence.items.start = tw_region_alloc(t->region,
+		    k * sizeof(*kids))) == NULL)
+			return -1;
+		if (k > 0)
+			memcpy(n->data.sequence.items.start, kids, k * sizeof(*kids));
+		n->data.sequence.items.top = n->data.sequence.items.start + k;
+	} else {
+		/* (libyaml's events always pair a mapping's keys and values) */
+		if (k > 0 && (n->data.mapping.pairs.start = tw_region_alloc(t->region,
+		    k / 2 * sizeof(struct cpair))) == NULL)
+			return -1;
+		for (i = 0; i + 1 < k; i += 2) {
+			n->data.mapping.pairs.start[i / 2].key = kids[i];
+			n->data.mapping.pairs.start[i / 2].value = kids[i + 1];
+		}
+		n->data.mapping.pairs.top = n->data.mapping.pairs.start + k / 2;
+	}
+	t->kids.n = base;
+	t->open.n--;
+	t->bases.n--;
+	return tree_place(t, n);
+}
+
+/*
+ * The first document of ${text} as a tree in ${t}->region (precheck() has run: one document,
+ * bounded nesting and size).  0, or -1 with ${err} set as yaml_parser_load() would have.
+ */
+static int
+tree_build(struct tree *t, const char *text, size_t len, const char *source, struct tw_error *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct anchor *a;
+	struct cnode *n;
+	size_t i, base;
+	int rc = -1;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser)) {
+		tw_error_set(err, source, 0, 0, "out of memory while reading YAML");
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			yaml_fail(&parser, text, len, source, err);
+			goto out;
+		}
+		n = NULL;
+		switch (ev.type) {
+		case YAML_ALIAS_EVENT:
+			for (i = 0; i < t->anchors.n; i++) {
+				a = tw_vec_at(&t->anchors, i);
+				if (strcmp(a->name, (const char *)ev.data.alias.anchor) == 0) {
+					n = a->node;
+					break;
+				}
+			}
+			if (n == NULL) {
+				tree_fail(source, err, &ev.start_mark, "found undefined alias", NULL,
+				    NULL);
+				goto fail;
+			}
+			if (tree_place(t, n) != 0)
+				goto oom;
+			break;
+		case YAML_SCALAR_EVENT:
+			if ((n = tw_region_zalloc(t->region, sizeof(*n))) == NULL ||
+			    (n->data.scalar.value = tw_region_alloc(t->region,
+			    ev.data.scalar.length + 1)) == NULL)
+				goto oom;
+			n->type = YAML_SCALAR_NODE;
+			n->start_mark = ev.start_mark;
+			memcpy(n->data.scalar.value, ev.data.scalar.value, ev.data.scalar.length);
+			n->data.scalar.value[ev.data.scalar.length] = '\0';
+			n->data.scalar.length = ev.data.scalar.length;
+			n->data.scalar.style = ev.data.scalar.style;
+			if (tree_anchor(t, ev.data.scalar.anchor, n, source, err) != 0)
+				goto fail;
+			if (tree_place(t, n) != 0)
+				goto oom;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if ((n = tw_region_zalloc(t->region, sizeof(*n))) == NULL)
+				goto oom;
+			n->type = ev.type == YAML_SEQUENCE_START_EVENT ? YAML_SEQUENCE_NODE :
+			    YAML_MAPPING_NODE;
+			n->start_mark = ev.start_mark;
+			/* Anchored before its contents are read, as libyaml does. */
+			if (tree_anchor(t, ev.type == YAML_SEQUENCE_START_EVENT ?
+			    ev.data.sequence_start.anchor : ev.data.mapping_start.anchor, n,
+			    source, err) != 0)
+				goto fail;
+			base = t->kids.n;
+			if (tw_vec_push_ptr(&t->open, n) != 0 || tw_vec_append(&t->bases, &base) != 0)
+				goto oom;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (tree_close(t) != 0)
+				goto oom;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	rc = 0;
+	goto out;
+oom:
+	tw_error_set(err, source, 0, 0, "out of memory while reading YAML");
+fail:
+	yaml_event_delete(&ev);
+out:
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 struct tw_config *
 tw_config_load_string(const char *text, size_t len, const char *source, struct tw_error *err)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root;
+	struct tree tree;
+	struct cnode *root;
 	struct tw_config *cfg = NULL;
 	struct ld ld;
 	char shown[SHOW_LEN], keys[TEXT_LEN];
-	bool have_parser = false, have_doc = false;
 
 	if (source == NULL)
 		source = "<string>";
@@ -1231,19 +1468,18 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 	if (precheck(text, len, source, err) == -1)
 		return NULL;
 
-	if (!yaml_parser_initialize(&parser)) {
+	memset(&tree, 0, sizeof(tree));
+	if ((tree.region = tw_region_new(0)) == NULL) {
 		tw_error_set(err, source, 0, 0, "out of memory while reading YAML");
 		return NULL;
 	}
-	have_parser = true;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	if (!yaml_parser_load(&parser, &doc)) {
-		yaml_fail(&parser, text, len, source, err);
+	tw_vec_init(&tree.open, sizeof(struct cnode *), NULL);
+	tw_vec_init(&tree.bases, sizeof(size_t), NULL);
+	tw_vec_init(&tree.kids, sizeof(struct cnode *), NULL);
+	tw_vec_init(&tree.anchors, sizeof(struct anchor), NULL);
+	if (tree_build(&tree, text, len, source, err) != 0)
 		goto fail;
-	}
-	have_doc = true;
-	root = yaml_document_get_root_node(&doc);
+	root = tree.root;
 	if (root == NULL || is_null(root)) {
 		tw_error_set(err, source, 0, 0, "empty config");
 		goto fail;
@@ -1256,7 +1492,6 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 	}
 	set_defaults(SEC_TOP, cfg);
 
-	ld.doc = &doc;
 	ld.source = source;
 	ld.err = err;
 	if (root->type != YAML_MAPPING_NODE) {
@@ -1266,18 +1501,18 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 	}
 	if (read_section(&ld, SEC_TOP, root, cfg, "") == -1)
 		goto fail;
-
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	return cfg;
+	goto out;
 
 fail:
 	tw_config_free(cfg);
-	if (have_doc)
-		yaml_document_delete(&doc);
-	if (have_parser)
-		yaml_parser_delete(&parser);
-	return NULL;
+	cfg = NULL;
+out:
+	tw_vec_free(&tree.open);
+	tw_vec_free(&tree.bases);
+	tw_vec_free(&tree.kids);
+	tw_vec_free(&tree.anchors);
+	tw_region_free(tree.region);
+	return cfg;
 }
 
 struct tw_config *

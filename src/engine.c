@@ -11,13 +11,17 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "tldwatch/clock.h"
 #include "tldwatch/endpoint.h"
@@ -26,6 +30,8 @@
 #include "tldwatch/loop.h"
 #include "tldwatch/wire.h"
 
+/* Room for a burst of replies to one socket (the kernel may cap it). */
+#define SOCK_RCVBUF (1 << 20)
 /* c-ares gets a little longer than our own deadline, so ours decides. */
 #define CARES_GRACE_MS 250
 /* A query: header, a name of 255 bytes at most, type and class, an OPT record with an option. */
@@ -52,7 +58,7 @@ struct target {
 	STAILQ_HEAD(, query) waiting; /* queries not started yet, in order */
 	LIST_HEAD(, query) started; /* started, not delivered */
 	unsigned inflight;          /* started, not delivered */
-	bool runnable;              /* on the engine's round-robin queue */
+	bool runnable;              /* on one of the engine's round-robin queues */
 	STAILQ_ENTRY(target) run_link;
 	SLIST_ENTRY(target) all_link;
 };
@@ -124,7 +130,12 @@ struct tw_engine {
 	bool destroying;
 	struct tw_hash by_key;      /* every target, by (address, port, transport) */
 	SLIST_HEAD(, target) targets; /* every target */
-	STAILQ_HEAD(, target) run;  /* targets with queries ready to start, in turn */
+	/*
+	 * Targets with queries ready to start, in turn: those holding a channel first (no
+	 * channel is spent on them), then those waiting for one.
+	 */
+	STAILQ_HEAD(, target) run_bound;
+	STAILQ_HEAD(, target) run;
 	LIST_HEAD(, channel) channels; /* every channel */
 	TAILQ_HEAD(, channel) idle; /* idle channels, least recently used first */
 	size_t n_channels;
@@ -135,6 +146,9 @@ struct tw_engine {
 	size_t pending;
 	void (*idle_cb)(void *);
 	void *idle_cookie;
+	/* Random query IDs, drawn in bulk (glibc 2.36 makes a getrandom() call per arc4random()). */
+	uint16_t rand_ids[256];
+	unsigned rand_left;
 };
 
 static void start_attempt(struct query *q);
@@ -215,6 +229,79 @@ on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 	LIST_INSERT_HEAD(&c->watches, w, link);
 }
 
+/*
+ * The sockets c-ares opens, through ares_set_socket_functions(): the same calls it would
+ * make, with fewer system calls.  A socket is born non-blocking and close-on-exec (c-ares
+ * 1.18 would add three fcntl() calls), and c-ares leaves every option of a socket it did not
+ * make to us: the receive buffer, and TCP_NODELAY on TCP.  Sends never raise SIGPIPE.
+ */
+static ares_socket_t
+sock_open(int family, int type, int protocol, void *cookie)
+{
+	int fd, one = 1, rcvbuf = SOCK_RCVBUF;
+
+	(void)cookie;
+	if ((fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol)) < 0)
+		return ARES_SOCKET_BAD;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (type == SOCK_STREAM)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+static int
+sock_close(ares_socket_t fd, void *cookie)
+{
+	(void)cookie;
+	return close(fd);
+}
+
+static int
+sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len, void *cookie)
+{
+	(void)cookie;
+	return connect(fd, sa, len);
+}
+
+static ares_ssize_t
+sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags, struct sockaddr *from,
+    ares_socklen_t *fromlen, void *cookie)
+{
+	(void)cookie;
+	return recvfrom(fd, buf, len, flags, from, fromlen);
+}
+
+static ares_ssize_t
+sock_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *cookie)
+{
+	struct msghdr m;
+
+	(void)cookie;
+	if (n == 1)
+		return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = (struct iovec *)(uintptr_t)iov;
+	m.msg_iovlen = (size_t)n;
+	return sendmsg(fd, &m, MSG_NOSIGNAL);
+}
+
+static const struct ares_socket_functions sock_funcs = {
+	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
+};
+
+/* Point ${c}'s server list at ${t}'s server alone; a c-ares status. */
+static int
+channel_point(struct channel *c, const struct target *t)
+{
+	char csv[TW_ADDRSTRLEN + 16];
+
+	if (strchr(t->address, ':') != NULL)
+		snprintf(csv, sizeof(csv), "[%s]:%u", t->address, (unsigned)t->port);
+	else
+		snprintf(csv, sizeof(csv), "%s:%u", t->address, (unsigned)t->port);
+	return ares_set_servers_ports_csv(c->ch, csv);
+}
+
 /* Create a channel for ${t}'s server; NULL (after saying why) on failure. */
 static struct channel *
 channel_new(struct tw_engine *e, struct target *t)
@@ -223,7 +310,6 @@ channel_new(struct tw_engine *e, struct target *t)
 	struct in_addr placeholder;
 	struct ares_options o;
 	struct channel *c;
-	char csv[TW_ADDRSTRLEN + 16];
 	int optmask, rc;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -233,14 +319,13 @@ channel_new(struct tw_engine *e, struct target *t)
 	placeholder.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
+	    ARES_FLAG_STAYOPEN |
 	    (t->transport == TW_TRANSPORT_TCP ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC);
 	o.timeout = (int)(e->opts.timeout_ms + CARES_GRACE_MS);
 	o.tries = 1;
 	o.ndomains = 0;
 	o.sock_state_cb = on_sock_state;
 	o.sock_state_cb_data = c;
-	/* Room for a burst of replies to one socket (the kernel may cap it). */
-	o.socket_receive_buffer_size = 1 << 20;
 	/*
 	 * A placeholder server and lookup order keep ares_init_options() from
 	 * reading resolv.conf, nsswitch.conf and host.conf for every channel
@@ -252,7 +337,7 @@ channel_new(struct tw_engine *e, struct target *t)
 	o.ndots = 1;
 	o.nsort = 0;
 	optmask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_DOMAINS | ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF |
+	    ARES_OPT_DOMAINS | ARES_OPT_SOCK_STATE_CB |
 	    ARES_OPT_SERVERS | ARES_OPT_LOOKUPS | ARES_OPT_NDOTS | ARES_OPT_SORTLIST;
 #ifdef ARES_OPT_QUERY_CACHE
 	o.qcache_max_ttl = 0;      /* newer c-ares caches answers: never here */
@@ -266,12 +351,10 @@ channel_new(struct tw_engine *e, struct target *t)
 		fprintf(stderr, "tldwatch: c-ares: %s\n", ares_strerror(rc));
 		goto err1;
 	}
-	if (strchr(t->address, ':') != NULL)
-		snprintf(csv, sizeof(csv), "[%s]:%u", t->address, (unsigned)t->port);
-	else
-		snprintf(csv, sizeof(csv), "%s:%u", t->address, (unsigned)t->port);
-	if ((rc = ares_set_servers_ports_csv(c->ch, csv)) != ARES_SUCCESS) {
-		fprintf(stderr, "tldwatch: c-ares: server %s: %s\n", csv, ares_strerror(rc));
+	ares_set_socket_functions(c->ch, &sock_funcs, NULL);
+	if ((rc = channel_point(c, t)) != ARES_SUCCESS) {
+		fprintf(stderr, "tldwatch: c-ares: server %s port %u: %s\n", t->address,
+		    (unsigned)t->port, ares_strerror(rc));
 		goto err2;
 	}
 	if ((c->timer = tw_loop_timer_new(e->loop, on_cares_timer, c)) == NULL)
@@ -382,15 +465,24 @@ run_append(struct tw_engine *e, struct target *t)
 	if (t->runnable)
 		return;
 	t->runnable = true;
-	STAILQ_INSERT_TAIL(&e->run, t, run_link);
+	if (t->chan != NULL)
+		STAILQ_INSERT_TAIL(&e->run_bound, t, run_link);
+	else
+		STAILQ_INSERT_TAIL(&e->run, t, run_link);
 }
 
 static void
-run_pop(struct tw_engine *e)
+run_pop(struct tw_engine *e, bool bound)
 {
-	struct target *t = STAILQ_FIRST(&e->run);
+	struct target *t;
 
-	STAILQ_REMOVE_HEAD(&e->run, run_link);
+	if (bound) {
+		t = STAILQ_FIRST(&e->run_bound);
+		STAILQ_REMOVE_HEAD(&e->run_bound, run_link);
+	} else {
+		t = STAILQ_FIRST(&e->run);
+		STAILQ_REMOVE_HEAD(&e->run, run_link);
+	}
 	t->runnable = false;
 }
 
@@ -406,18 +498,33 @@ make_ready(struct query *q, enum tw_outcome final)
 	tw_loop_timer_activate(e->drain);
 }
 
-/* Give ${t} a channel: a new one, or the least recently used idle one recycled. */
+/*
+ * Give ${t} a channel: a new one while the pool has room, else the least recently used idle
+ * one, pointed at ${t}'s server.  c-ares 1.18 changes an idle channel's servers in place
+ * (closing its sockets), keeping its ~70 KiB of tables: no ares_init_options() and no fresh
+ * pages per server.  It refuses while the channel still holds a query (an attempt our own
+ * deadline gave up, which c-ares keeps until its timeout): that channel is renewed instead.
+ */
 static bool
 bind_channel(struct tw_engine *e, struct target *t)
 {
+	struct channel *c;
+
 	if (t->chan != NULL)
 		return true;
-	if (e->n_channels >= e->opts.max_channels) {
-		if (TAILQ_EMPTY(&e->idle))
-			return false;   /* every channel busy: wait for one */
-		/* A channel is tied to its server in c-ares 1.18: recycle = renew. */
-		channel_destroy(e, TAILQ_FIRST(&e->idle));
+	if (e->n_channels < e->opts.max_channels)
+		return channel_new(e, t) != NULL;
+	if ((c = TAILQ_FIRST(&e->idle)) == NULL)
+		return false;   /* every channel busy: wait for one */
+	if (channel_point(c, t) == ARES_SUCCESS) {
+		idle_remove(e, c);
+		if (c->t != NULL)
+			c->t->chan = NULL;
+		c->t = t;
+		t->chan = c;
+		return true;
 	}
+	channel_destroy(e, c);
 	return channel_new(e, t) != NULL;
 }
 
@@ -433,23 +540,40 @@ fail_waiting(struct target *t)
 	}
 }
 
-/* Start waiting queries, round-robin over servers, within the bounds. */
+/*
+ * Start waiting queries, round-robin over servers, within the bounds.  Servers that hold a
+ * channel go first: one waiting for a channel never holds up those that have one.
+ */
 static void
 pump(struct tw_engine *e)
 {
 	struct target *t;
 	struct query *q;
+	bool bound;
 
-	while (e->inflight < e->opts.max_inflight && (t = STAILQ_FIRST(&e->run)) != NULL) {
-		if (t->chan == NULL && !bind_channel(e, t)) {
-			if (e->n_channels < e->opts.max_channels || !TAILQ_EMPTY(&e->idle)) {
-				run_pop(e);     /* creation failed outright */
-				fail_waiting(t);
+	while (e->inflight < e->opts.max_inflight) {
+		if ((t = STAILQ_FIRST(&e->run_bound)) != NULL) {
+			bound = true;
+			if (t->chan == NULL) {      /* (never: a channel waited for is not idle) */
+				run_pop(e, true);
+				run_append(e, t);
 				continue;
 			}
-			break;                  /* wait for a channel to go idle */
+		} else if ((t = STAILQ_FIRST(&e->run)) != NULL) {
+			bound = false;
+			if (t->chan == NULL && !bind_channel(e, t)) {
+				if (e->n_channels < e->opts.max_channels ||
+				    !TAILQ_EMPTY(&e->idle)) {
+					run_pop(e, false);  /* creation failed outright */
+					fail_waiting(t);
+					continue;
+				}
+				break;              /* wait for a channel to go idle */
+			}
+		} else {
+			break;
 		}
-		run_pop(e);
+		run_pop(e, bound);
 		q = STAILQ_FIRST(&t->waiting);
 		STAILQ_REMOVE_HEAD(&t->waiting, wait_link);
 		idle_remove(e, t->chan);
@@ -477,7 +601,8 @@ query_stop(struct query *q)
 	LIST_REMOVE(q, started_link);
 	t->inflight--;
 	e->inflight--;
-	if (t->inflight == 0 && t->chan != NULL)
+	/* Idle (free to recycle) only once nothing waits for it either. */
+	if (t->inflight == 0 && t->chan != NULL && STAILQ_EMPTY(&t->waiting))
 		idle_append(e, t->chan);
 	if (!STAILQ_EMPTY(&t->waiting) && t->inflight < e->opts.max_per_server)
 		run_append(e, t);
@@ -499,15 +624,26 @@ id_taken(const struct channel *c, uint16_t id)
 	return (c->ids[id / 64] >> (id % 64) & 1) != 0;
 }
 
+/* A random 16-bit number from the engine's stock, refilled with one arc4random_buf(). */
+static uint16_t
+random_id(struct tw_engine *e)
+{
+	if (e->rand_left == 0) {
+		arc4random_buf(e->rand_ids, sizeof(e->rand_ids));
+		e->rand_left = sizeof(e->rand_ids) / sizeof(e->rand_ids[0]);
+	}
+	return e->rand_ids[--e->rand_left];
+}
+
 /* A query ID free on ${c}, marked taken: random, so an off-path spoofer has to guess it. */
 static bool
 id_claim(struct channel *c, uint16_t *id)
 {
-	uint16_t v = (uint16_t)arc4random();
+	uint16_t v = random_id(c->e);
 	unsigned i;
 
 	for (i = 0; i < ID_TRIES && id_taken(c, v); i++)
-		v = (uint16_t)arc4random();
+		v = random_id(c->e);
 	for (i = 0; i < 65536 && id_taken(c, v); i++)
 		v++;
 	if (id_taken(c, v))
@@ -772,6 +908,8 @@ query_submit(struct tw_engine *e, const struct tw_target *spec, const char *qnam
 		return 0;
 	}
 	STAILQ_INSERT_TAIL(&t->waiting, q, wait_link);
+	if (t->chan != NULL)
+		idle_remove(e, t->chan);   /* about to be used: not to be recycled */
 	if (t->inflight < e->opts.max_per_server)
 		run_append(e, t);
 	pump(e);
@@ -854,7 +992,10 @@ tw_engine_cancel_all(struct tw_engine *e)
 	SLIST_FOREACH(t, &e->targets, all_link) {
 		STAILQ_INIT(&t->waiting);
 		t->runnable = false;
+		if (t->chan != NULL && t->inflight == 0)
+			idle_append(e, t->chan);
 	}
+	STAILQ_INIT(&e->run_bound);
 	STAILQ_INIT(&e->run);
 }
 
@@ -954,6 +1095,7 @@ tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts)
 	e->opts.max_channels = fit_fd_limit(e->opts.max_channels);
 	tw_hash_init(&e->by_key);
 	SLIST_INIT(&e->targets);
+	STAILQ_INIT(&e->run_bound);
 	STAILQ_INIT(&e->run);
 	LIST_INIT(&e->channels);
 	TAILQ_INIT(&e->idle);

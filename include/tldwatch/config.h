@@ -1,7 +1,8 @@
 /*
  * config.h -- the YAML configuration as plain C structs.
  *
- * The file is read with libyaml's document API and checked against a
+ * The file is read with libyaml's event API into a compact tree (in a
+ * region, freed once the structs are filled) and checked against a
  * schema table: unknown keys, duplicate keys, wrong types and
  * out-of-range values are errors with the file, line and column of the
  * offending node.  Without a file, tw_config_default_yaml() describes the

@@ -8,9 +8,10 @@
  * (address, port, transport) gets a c-ares channel of its own while it has
  * queries in flight; channels are pooled (a c-ares 1.18 channel costs about
  * 70 KiB and a socket), so a world-sized round never holds more than
- * max_channels of them.  Queries beyond max_inflight, or beyond
- * max_per_server for one server (one socket's receive buffer), wait their
- * turn; servers take turns round-robin.  Every query is non-recursive (RD=0)
+ * max_channels of them: an idle one is pointed at the next server that
+ * needs one.  Queries beyond max_inflight, or beyond max_per_server for one
+ * server (one socket's receive buffer), wait their turn; servers take turns
+ * round-robin, those holding a channel before those waiting for one.  Every query is non-recursive (RD=0)
  * and goes to exactly the server it names.  c-ares is told to try once;
  * the engine counts attempts itself, one by one, so a caller can report
  * loss as unanswered/sent.  Each attempt has the engine's own deadline
@@ -49,7 +50,7 @@ struct tw_engine_opts {
 
 #define TW_ENGINE_DEFAULT_MAX_INFLIGHT 512
 #define TW_ENGINE_DEFAULT_MAX_PER_SERVER 32
-#define TW_ENGINE_DEFAULT_MAX_CHANNELS 256
+#define TW_ENGINE_DEFAULT_MAX_CHANNELS 64
 
 struct tw_target {
 	const char *address;   /* numeric IPv4 or IPv6 */

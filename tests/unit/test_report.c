@@ -423,7 +423,7 @@ static void
 golden_render(const char *name, const struct result_spec *spec, struct tw_check_result *r)
 {
 	struct tw_report_opts opts;
-	char file[128], *out;
+	char file[128], *out, *whole;
 	json_error_t jerr;
 	json_t *doc;
 	int code;
@@ -445,6 +445,16 @@ golden_render(const char *name, const struct result_spec *spec, struct tw_check_
 	json_decref(doc);
 	snprintf(file, sizeof(file), "%s.json", name);
 	golden_check(file, out);
+	/* written a zone at a time, the same text as the whole document dumped at once */
+	doc = tw_report_json_value(r);
+	assert_non_null(doc);
+	whole = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	assert_non_null(whole);
+	assert_int_equal(strlen(out), strlen(whole) + 1);
+	assert_memory_equal(out, whole, strlen(whole));
+	assert_int_equal(out[strlen(whole)], '\n');
+	free(whole);
+	json_decref(doc);
 	free(out);
 
 	out = render(r, TW_FORMAT_NAGIOS, &opts, &code);
