@@ -13,11 +13,6 @@
 #define T_NS		2
 #define T_CNAME		5
 
-#define RCODE_NOERROR	0
-#define RCODE_SERVFAIL	2
-#define RCODE_NXDOMAIN	3
-#define RCODE_REFUSED	5
-
 /* Same name, label-wise and case-insensitive. */
 static bool
 name_eq(const char *a, const char *b)
@@ -100,13 +95,13 @@ tw_classify(const struct tw_wire_msg *msg, int parse_rc, const char *qname,
 		return TW_OUTCOME_TRUNCATED;
 
 	switch (msg->rcode) {
-	case RCODE_NOERROR:
+	case TW_WIRE_RCODE_NOERROR:
 		break;
-	case RCODE_SERVFAIL:
+	case TW_WIRE_RCODE_SERVFAIL:
 		return TW_OUTCOME_SERVFAIL;
-	case RCODE_REFUSED:
+	case TW_WIRE_RCODE_REFUSED:
 		return TW_OUTCOME_REFUSED;
-	case RCODE_NXDOMAIN:
+	case TW_WIRE_RCODE_NXDOMAIN:
 		return msg->aa ? TW_OUTCOME_NXDOMAIN : TW_OUTCOME_LAME;
 	default:
 		return TW_OUTCOME_RCODE;

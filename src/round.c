@@ -25,6 +25,7 @@
 #define MAX_REFERRALS 12   /* delegation depth of one resolution */
 #define MAX_CNAMES 8       /* CNAME hops of one resolution */
 #define MAX_NSADDR_DEPTH 3 /* glueless lookups nested inside glueless lookups */
+#define ROW_RTTS_FIRST 8   /* RTTs a row has room for before its vector grows */
 
 struct authset;
 struct tw_round;
@@ -139,6 +140,7 @@ struct qctx {
 	struct ident *ident;        /* Q_IDENT */
 	double ident_end;           /* Q_IDENT: when its time is up (mono ms) */
 	bool done;
+	struct qctx *next_free;     /* on the round's free list, once its reply was handled */
 };
 
 /*
@@ -157,6 +159,7 @@ struct tw_round {
 	struct mzone *mz;
 	size_t n_mz;
 	struct tw_vec ress;         /* every resolution */
+	struct qctx *free_q;        /* queries whose reply was handled, to reuse */
 	unsigned outstanding[Q_KINDS];
 	bool failed;
 	bool finished;              /* idle or deadline: nothing more will come */
@@ -294,6 +297,24 @@ mz_set_for(struct tw_round *rd, struct mzone *mz, const char *zone)
 /* ---- queries ---- */
 
 static void on_reply(void *cookie, const struct tw_engine_reply *reply);
+static void on_reply_release(void *cookie, const struct tw_engine_reply *reply);
+
+/*
+ * A query's context, zeroed: one whose reply was handled, or a new one.  Nothing holds a
+ * query past its reply, so a round keeps only those in flight (a world round sends 58,000
+ * queries; a few thousand are out at once).
+ */
+static struct qctx *
+qctx_alloc(struct tw_round *rd)
+{
+	struct qctx *q = rd->free_q;
+
+	if (q == NULL)
+		return zalloc(rd, sizeof(*q));
+	rd->free_q = q->next_free;
+	memset(q, 0, sizeof(*q));
+	return q;
+}
 
 /*
  * A health query carries EDNS with NSID: a zone or child row's ZONE SOA, and a root's
@@ -317,7 +338,7 @@ query_new(struct tw_round *rd, enum qkind kind, struct row *row, const char *qna
 {
 	struct qctx *q;
 
-	if ((q = zalloc(rd, sizeof(*q))) == NULL)
+	if ((q = qctx_alloc(rd)) == NULL)
 		return NULL;
 	q->rd = rd;
 	q->kind = kind;
@@ -337,7 +358,7 @@ submit(struct tw_round *rd, struct qctx *q, enum tw_transport tr, const struct t
 	t.address = q->row->r.address;
 	t.port = q->row->r.port;
 	t.transport = tr;
-	if (tw_engine_query_ask(rd->eng, &t, q->qname, q->qtype, ask, on_reply, q) != 0) {
+	if (tw_engine_query_ask(rd->eng, &t, q->qname, q->qtype, ask, on_reply_release, q) != 0) {
 		rd->failed = true;
 		q->done = true;
 		return;
@@ -509,6 +530,9 @@ ident_answer(const struct qctx *q, const struct tw_wire_msg *msg, int rc)
 static void
 row_add_rtt(struct tw_round *rd, struct row *row, double rtt)
 {
+	/* room for a healthy row's round at once: a region vector's outgrown copies stay */
+	if (row->rtts.cap == 0 && tw_vec_reserve(&row->rtts, ROW_RTTS_FIRST) != 0)
+		rd->failed = true;
 	if (tw_vec_append(&row->rtts, &rtt) != 0)
 		rd->failed = true;
 	if (rtt > rd->max_rtt_ms)
@@ -554,8 +578,8 @@ row_start(struct tw_round *rd, struct row *row)
 		return;
 	send_query(rd, Q_HEALTH, row, set->mz, NULL, set->zone, TW_RR_SOA);
 	suspect_add(rd, row);
-	/* the zone's own NS set, for its delegation (delegation.h) */
-	send_query(rd, Q_ZONE_NS, row, set->mz, NULL, set->zone, TW_RR_NS);
+	if (set->role == TW_ROLE_ZONE)
+		send_query(rd, Q_ZONE_NS, row, set->mz, NULL, set->zone, TW_RR_NS);
 	for (i = 0; i < set->waiters.n; i++) {
 		res = at(&set->waiters, i);
 		if (!res->done && res->level == set) {
@@ -1116,8 +1140,26 @@ res_on_reply(struct resolution *res, const struct qctx *q, struct row *row,
 
 /* ---- replies ---- */
 
-#define RCODE_FORMERR 1
-#define RCODE_NOTIMP 4
+/*
+ * The zone's own NS set, for its delegation (delegation.h), from a health answer: most
+ * servers (NSD, BIND) put it in the authority section of an answer, and then it costs no
+ * query.  A child row whose answer lacks it is asked ZONE NS (the monitored zone's rows
+ * always are).
+ */
+static void
+health_ns(struct tw_round *rd, struct row *row, const struct tw_wire_msg *msg)
+{
+	const char *zone = row->set->zone;
+	size_t i;
+
+	for (i = 0; i < msg->authority.kept; i++)
+		if (msg->authority.rr[i].type == TW_RR_NS && name_eq(msg->authority.rr[i].name, zone)) {
+			set_learn_ns(row->set, &msg->authority, msg, zone, zone, 0, false);
+			return;
+		}
+	if (row->set->role == TW_ROLE_CHILD)
+		send_query(rd, Q_ZONE_NS, row, row->set->mz, NULL, zone, TW_RR_NS);
+}
 
 /* Ask ${q}'s question again, as the same kind of query for the same row, without EDNS. */
 static void
@@ -1127,16 +1169,17 @@ resend(struct tw_round *rd, const struct qctx *q)
 	struct tw_target t;
 	struct qctx *n;
 
-	if ((n = zalloc(rd, sizeof(*n))) == NULL)
+	if ((n = qctx_alloc(rd)) == NULL)
 		return;
 	*n = *q;
+	n->next_free = NULL;
 	n->done = false;
 	n->edns = false;
 	t.address = q->row->r.address;
 	t.port = q->row->r.port;
 	t.transport = q->row->r.transport;
 	memset(&ask, 0, sizeof(ask));
-	if (tw_engine_query_ask(rd->eng, &t, n->qname, n->qtype, &ask, on_reply, n) != 0) {
+	if (tw_engine_query_ask(rd->eng, &t, n->qname, n->qtype, &ask, on_reply_release, n) != 0) {
 		rd->failed = true;
 		n->done = true;
 		if (n->res != NULL && n->res->level == n->level) {
@@ -1179,15 +1222,22 @@ on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply
 	struct tw_wire_msg *msg = rd->msg;
 	int rc;
 
+	bool refused = false;
+
 	if (reply->transport_outcome == TW_OUTCOME_NONE) {
 		rc = tw_wire_parse(reply->buf, reply->len, msg);
 		if (ident_answer(q, msg, rc)) {
 			q->ident->identity = bytes_text(rd, msg->txt, msg->txt_len);
 			return;
 		}
+		refused = rc == 0 && msg->qr && msg->rcode == TW_WIRE_RCODE_REFUSED;
 	}
-	/* hostname.bind gave nothing: id.server, inside the same time (not sent when it is up). */
-	if (q->qname == ident_names[0] && !rd->finished)
+	/*
+	 * hostname.bind gave nothing: id.server, inside the same time (not sent when it is up),
+	 * unless it was refused: NSD, Unbound, Knot and PowerDNS hide both names together (only
+	 * BIND set to "hostname none" with a server-id answers the one and refuses the other).
+	 */
+	if (q->qname == ident_names[0] && !refused && !rd->finished)
 		ident_ask(rd, q->row, q->ident, 1, q->ident_end);
 	round_check_rest(rd);
 }
@@ -1232,7 +1282,7 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 	 * without (this and every later query of the row); the reply to that decides.
 	 */
 	if (q->edns && outcome == TW_OUTCOME_RCODE &&
-	    (msg->rcode == RCODE_FORMERR || msg->rcode == RCODE_NOTIMP)) {
+	    (msg->rcode == TW_WIRE_RCODE_FORMERR || msg->rcode == TW_WIRE_RCODE_NOTIMP)) {
 		row->r.no_edns = true;
 		row->edns_off = true;
 		resend(rd, q);
@@ -1249,6 +1299,8 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 		row_set_health(row, outcome);
 		if (outcome == TW_OUTCOME_TIMEOUT || outcome == TW_OUTCOME_UNREACHABLE)
 			ask_second(rd, row);
+		if (outcome == TW_OUTCOME_ANSWER)
+			health_ns(rd, row, msg);
 		if (outcome == TW_OUTCOME_ANSWER)
 			for (i = 0; i < msg->answer.kept; i++)
 				if (msg->answer.rr[i].type == TW_RR_SOA &&
@@ -1276,6 +1328,18 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 		break;
 	}
 	round_check_rest(rd);
+}
+
+/* The engine's callback: the reply handled, the query's context goes back for reuse. */
+static void
+on_reply_release(void *cookie, const struct tw_engine_reply *reply)
+{
+	struct qctx *q = cookie;
+	struct tw_round *rd = q->rd;
+
+	on_reply(q, reply);
+	q->next_free = rd->free_q;
+	rd->free_q = q;
 }
 
 /* ---- the result ---- */

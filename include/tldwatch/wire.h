@@ -36,6 +36,13 @@
 #define TW_WIRE_CLASS_IN 1
 #define TW_WIRE_CLASS_CH 3
 #define TW_WIRE_TYPE_TXT 16
+/* Header RCODEs (RFC 1035 4.1.1) this program tells apart. */
+#define TW_WIRE_RCODE_NOERROR 0
+#define TW_WIRE_RCODE_FORMERR 1
+#define TW_WIRE_RCODE_SERVFAIL 2
+#define TW_WIRE_RCODE_NXDOMAIN 3
+#define TW_WIRE_RCODE_NOTIMP 4
+#define TW_WIRE_RCODE_REFUSED 5
 #define TW_WIRE_TYPE_OPT 41
 #define TW_WIRE_OPT_NSID 3
 /* The UDP payload size tldwatch offers (the DNS Flag Day 2020 value). */
