@@ -1166,83 +1166,6 @@ yaml_fail(const yaml_parser_t *parser, const char *text, size_t len, const char 
 	}
 }
 
-/*
- * A first pass over the events rejects what would not be read or would
- * be built in memory for nothing: thousands of nesting levels, too many
- * nodes, and a second document (which tree_build would leave unread).
- */
-static int
-precheck(const char *text, size_t len, const char *source, struct tw_error *err)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	unsigned depth = 0, docs = 0, nodes = 0;
-	int rc = -1;
-	bool done = false;
-
-	if (!yaml_parser_initialize(&parser)) {
-		tw_error_set(err, source, 0, 0, "out of memory while reading YAML");
-		return -1;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	/* No UTF-16: error offsets are then byte offsets into UTF-8 text. */
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	while (!done) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			yaml_fail(&parser, text, len, source, err);
-			goto out;
-		}
-		switch (ev.type) {
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
-				    (unsigned)ev.start_mark.column + 1,
-				    "a second YAML document: a config is one document");
-				yaml_event_delete(&ev);
-				goto out;
-			}
-			break;
-		case YAML_SCALAR_EVENT:
-		case YAML_ALIAS_EVENT:
-			if (++nodes > CONFIG_MAX_NODES)
-				goto too_many;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++nodes > CONFIG_MAX_NODES)
-				goto too_many;
-			if (++depth > CONFIG_MAX_DEPTH) {
-				tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
-				    (unsigned)ev.start_mark.column + 1,
-				    "nested more than %d levels deep", CONFIG_MAX_DEPTH);
-				yaml_event_delete(&ev);
-				goto out;
-			}
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	rc = 0;
-	goto out;
-too_many:
-	tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
-	    (unsigned)ev.start_mark.column + 1, "more than %d YAML nodes: too large for a config",
-	    CONFIG_MAX_NODES);
-	yaml_event_delete(&ev);
-out:
-	yaml_parser_delete(&parser);
-	return rc;
-}
-
 /* An anchor met so far, and its node. */
 struct anchor {
 	char *name;
@@ -1345,8 +1268,10 @@ tree_close(struct tree *t)
 }
 
 /*
- * The first document of ${text} as a tree in ${t}->region (precheck() has run: one document,
- * bounded nesting and size).  0, or -1 with ${err} set as yaml_parser_load() would have.
+ * The one document of ${text} as a tree in ${t}->region, in one pass over libyaml's events.
+ * Rejected as they come, before anything is built for them: a second document, more than
+ * CONFIG_MAX_DEPTH levels of nesting, more than CONFIG_MAX_NODES nodes.  0, or -1 with
+ * ${err} set (composer errors as yaml_parser_load() would have set them).
  */
 static int
 tree_build(struct tree *t, const char *text, size_t len, const char *source, struct tw_error *err)
@@ -1356,6 +1281,7 @@ tree_build(struct tree *t, const char *text, size_t len, const char *source, str
 	struct anchor *a;
 	struct cnode *n;
 	size_t i, base;
+	unsigned depth = 0, docs = 0, nodes = 0;
 	int rc = -1;
 	bool done = false;
 
@@ -1364,6 +1290,7 @@ tree_build(struct tree *t, const char *text, size_t len, const char *source, str
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	/* No UTF-16: error offsets are then byte offsets into UTF-8 text. */
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -1371,6 +1298,27 @@ tree_build(struct tree *t, const char *text, size_t len, const char *source, str
 			goto out;
 		}
 		n = NULL;
+		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+			tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
+			    (unsigned)ev.start_mark.column + 1,
+			    "a second YAML document: a config is one document");
+			goto fail;
+		}
+		if ((ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT ||
+		    ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) &&
+		    ++nodes > CONFIG_MAX_NODES) {
+			tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
+			    (unsigned)ev.start_mark.column + 1,
+			    "more than %d YAML nodes: too large for a config", CONFIG_MAX_NODES);
+			goto fail;
+		}
+		if ((ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) &&
+		    ++depth > CONFIG_MAX_DEPTH) {
+			tw_error_set(err, source, (unsigned)ev.start_mark.line + 1,
+			    (unsigned)ev.start_mark.column + 1, "nested more than %d levels deep",
+			    CONFIG_MAX_DEPTH);
+			goto fail;
+		}
 		switch (ev.type) {
 		case YAML_ALIAS_EVENT:
 			for (i = 0; i < t->anchors.n; i++) {
@@ -1422,10 +1370,10 @@ tree_build(struct tree *t, const char *text, size_t len, const char *source, str
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
+			depth--;
 			if (tree_close(t) != 0)
 				goto oom;
 			break;
-		case YAML_DOCUMENT_END_EVENT:
 		case YAML_STREAM_END_EVENT:
 			done = true;
 			break;
@@ -1465,9 +1413,6 @@ tw_config_load_string(const char *text, size_t len, const char *source, struct t
 		    "is %d)", len, CONFIG_MAX_BYTES);
 		return NULL;
 	}
-	if (precheck(text, len, source, err) == -1)
-		return NULL;
-
 	memset(&tree, 0, sizeof(tree));
 	if ((tree.region = tw_region_new(0)) == NULL) {
 		tw_error_set(err, source, 0, 0, "out of memory while reading YAML");

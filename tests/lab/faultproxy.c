@@ -466,7 +466,7 @@ add_ns(uint8_t *r, size_t n, const uint8_t *ns, size_t ns_len)
 {
 	size_t off = 12 + question_len(r, n), ins = 0, owner = 0, at, end, i, total, sec_end[3];
 	uint8_t rr[256 + 10 + 256];
-	size_t rr_len, o, delta;
+	size_t rr_len, o, count_at;
 	unsigned counts[3] = { get16(r + 6), get16(r + 8), get16(r + 10) }, sec = 0, where = 3;
 	uint16_t type;
 
@@ -532,8 +532,8 @@ add_ns(uint8_t *r, size_t n, const uint8_t *ns, size_t ns_len)
 	}
 	memmove(r + ins + rr_len, r + ins, n - ins);
 	memcpy(r + ins, rr, rr_len);
-	delta = where == 0 ? 6 : 8;
-	set16(r + delta, (uint16_t)(get16(r + delta) + 1));
+	count_at = where == 0 ? 6 : 8;	/* ANCOUNT or NSCOUNT */
+	set16(r + count_at, (uint16_t)(get16(r + count_at) + 1));
 	return n + rr_len;
 }
 
