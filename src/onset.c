@@ -337,8 +337,8 @@ tw_onset_find(const struct tw_onset_input *in, struct tw_onset *out)
 	if (troubled >= need || unstable) {
 		snprintf(out->evidence, sizeof(out->evidence),
 		    "in %u of the %u rounds before it the servers lost queries, slowed down or "
-		    "changed state: loss rose %.0f%% \xe2\x86\x92 %.0f%% and RTT up to "
-		    "%.1f\xc3\x97 its usual%s, then %s", troubled, seen, 100 * loss_first, 100 * loss_peak, ratio_peak,
+		    "changed state: loss rose %.0f%% -> %.0f%% and RTT up to "
+		    "%.1fx its usual%s, then %s", troubled, seen, 100 * loss_first, 100 * loss_peak, ratio_peak,
 		    unstable ? "; the zone was unstable" : "", dark);
 		out->shape = TW_ONSET_RAMP;
 		return;
