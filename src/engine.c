@@ -1119,15 +1119,12 @@ err0:
 }
 
 void
-tw_engine_free(struct tw_engine *e)
+tw_engine_trim(struct tw_engine *e)
 {
 	struct attempt *a;
 	struct target *t;
 
-	if (e == NULL)
-		return;
 	tw_engine_cancel_all(e);
-	e->destroying = true;
 	channels_free(e);     /* ares_destroy() calls back for every orphan: freed there */
 	while ((a = SLIST_FIRST(&e->done)) != NULL) {
 		SLIST_REMOVE_HEAD(&e->done, done_link);
@@ -1138,6 +1135,16 @@ tw_engine_free(struct tw_engine *e)
 		free(t);
 	}
 	tw_hash_free(&e->by_key);
+	tw_hash_init(&e->by_key);
+}
+
+void
+tw_engine_free(struct tw_engine *e)
+{
+	if (e == NULL)
+		return;
+	e->destroying = true;
+	tw_engine_trim(e);
 	tw_loop_timer_free(e->stop_timer);
 	tw_loop_timer_free(e->drain);
 	free(e);

@@ -35,7 +35,7 @@ struct ident;
 struct row {
 	struct tw_server_result r;  /* its strings are the region's until exported */
 	struct authset *set;
-	struct tw_vec rtts;         /* double */
+	struct tw_vec rtts;         /* float, ms: to a microsecond up to 8 s, half a double's room */
 	double health_at;           /* when its health query was submitted (mono ms) */
 	bool second_asked;          /* the TCP second opinion went out (at most once a round) */
 	bool edns_off;              /* it answered FORMERR or NOTIMP to EDNS: asked without since */
@@ -531,9 +531,11 @@ static void
 row_add_rtt(struct tw_round *rd, struct row *row, double rtt)
 {
 	/* room for a healthy row's round at once: a region vector's outgrown copies stay */
+	float ms = (float)rtt;
+
 	if (row->rtts.cap == 0 && tw_vec_reserve(&row->rtts, ROW_RTTS_FIRST) != 0)
 		rd->failed = true;
-	if (tw_vec_append(&row->rtts, &rtt) != 0)
+	if (tw_vec_append(&row->rtts, &ms) != 0)
 		rd->failed = true;
 	if (rtt > rd->max_rtt_ms)
 		rd->max_rtt_ms = rtt;
@@ -615,7 +617,7 @@ set_add_server(struct authset *set, const char *name, const char *address,
 		if ((row = zalloc(rd, sizeof(*row))) == NULL)
 			return;
 		row->set = set;
-		vec_init(rd, &row->rtts, sizeof(double));
+		vec_init(rd, &row->rtts, sizeof(float));
 		row->r.role = set->role;
 		row->r.zone = set->zone;
 		row->r.name = xstrdup(rd, name);
@@ -1345,9 +1347,9 @@ on_reply_release(void *cookie, const struct tw_engine_reply *reply)
 /* ---- the result ---- */
 
 static int
-cmp_double(const void *a, const void *b)
+cmp_float(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	float x = *(const float *)a, y = *(const float *)b;
 
 	return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -1405,7 +1407,7 @@ dup_out(char **out, const char *s)
 static int
 row_export(struct row *row, struct tw_server_result *out)
 {
-	double *rtts = row->rtts.v;
+	float *rtts = row->rtts.v;
 	size_t n = row->rtts.n;
 
 	*out = row->r;
@@ -1415,8 +1417,9 @@ row_export(struct row *row, struct tw_server_result *out)
 	    !dup_out(&out->identity, row->ident != NULL ? row->ident->identity : NULL))
 		return -1;
 	if (n > 0) {
-		qsort(rtts, n, sizeof(double), cmp_double);
-		out->rtt_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2.0;
+		qsort(rtts, n, sizeof(float), cmp_float);
+		out->rtt_ms = n % 2 ? (double)rtts[n / 2] :
+		    ((double)rtts[n / 2 - 1] + (double)rtts[n / 2]) / 2.0;
 	} else {
 		out->rtt_ms = -1.0;
 	}
@@ -1893,6 +1896,7 @@ tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
 	if ((rd = tw_round_start(cfg, loop, eng, opts, break_loop, loop)) != NULL) {
 		if (tw_loop_run(loop) != 0)
 			fprintf(stderr, "tldwatch: the event loop failed\n");
+		tw_engine_trim(eng);   /* its channels go before the result is built */
 		r = tw_round_finish(rd);
 	}
 	tw_engine_free(eng);

@@ -10,7 +10,7 @@
 #include "tldwatch/region.h"
 #include "tldwatch/vec.h"
 
-#define MIN_BYTES 64
+#define MIN_BYTES 16
 
 void
 tw_vec_init(struct tw_vec *vec, size_t size, struct tw_region *region)

@@ -152,6 +152,15 @@ void tw_engine_cancel_all(struct tw_engine *e);
  */
 void tw_engine_set_idle_cb(struct tw_engine *e, void (*cb)(void *), void *cookie);
 
+/*
+ * tw_engine_trim(e):
+ * Cancel everything and give back what the engine keeps from one round to
+ * the next: its channels (c-ares state, ~74 KiB each, and their sockets)
+ * and its servers.  For a one-shot check about to build its result; a
+ * watcher keeps them.  The engine stays usable.
+ */
+void tw_engine_trim(struct tw_engine *e);
+
 /* tw_engine_free(e): cancel everything, close every socket; NULL is fine. */
 void tw_engine_free(struct tw_engine *e);
 
