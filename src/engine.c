@@ -42,12 +42,28 @@
 struct channel;
 struct query;
 
-/* One loop watch per socket c-ares opens. */
+/* One loop watch per socket c-ares opens; a parked socket's stays. */
 struct sock_watch {
 	ares_socket_t fd;
 	struct tw_loop_io *io;
 	LIST_ENTRY(sock_watch) link;
 };
+
+/*
+ * A UDP socket a channel opened for c-ares.  When c-ares closes it (the channel is
+ * re-pointed at another server, or the server's port was unreachable) it is parked instead:
+ * still open, still watched, its datagrams read and dropped; the next UDP socket c-ares asks
+ * the channel for in that family is this one, connected to the new server.  That spares
+ * socket(), setsockopt(), close() and two epoll_ctl() calls for every server a channel
+ * serves in turn (7,500 on the world lab).
+ */
+struct udp_sock {
+	ares_socket_t fd;           /* ARES_SOCKET_BAD: the slot is free */
+	int family;
+	bool parked;
+};
+
+#define CHANNEL_UDP_SOCKS 2     /* one per address family */
 
 /* A server (address, port, transport): where its queries wait their turn. */
 struct target {
@@ -70,6 +86,8 @@ struct channel {
 	ares_channel ch;
 	struct tw_loop_timer *timer; /* c-ares' own timeout processing */
 	LIST_HEAD(, sock_watch) watches;
+	struct udp_sock udp[CHANNEL_UDP_SOCKS];
+	bool closing;               /* ares_destroy() runs: its sockets are really closed */
 	bool idle;                  /* on the idle queue: no query in flight */
 	TAILQ_ENTRY(channel) idle_link;
 	LIST_ENTRY(channel) link;   /* every channel */
@@ -176,12 +194,44 @@ rearm(struct channel *c)
 		tw_loop_timer_cancel(c->timer);
 }
 
+static struct udp_sock *
+udp_find(struct channel *c, ares_socket_t fd)
+{
+	size_t i;
+
+	for (i = 0; i < CHANNEL_UDP_SOCKS; i++)
+		if (c->udp[i].fd == fd && fd != ARES_SOCKET_BAD)
+			return &c->udp[i];
+	return NULL;
+}
+
+/*
+ * A parked socket became readable: a late reply from the server it was connected to, or
+ * that server's ICMP error.  Read and drop them (the poll is level triggered).
+ */
+static void
+udp_drain(ares_socket_t fd)
+{
+	unsigned char buf[512];
+	int i;
+
+	for (i = 0; i < 64; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+		    errno != ECONNREFUSED && errno != EHOSTUNREACH && errno != ENETUNREACH)
+			break;
+}
+
 /* The cookie is the channel, never the watch: c-ares may free the watch. */
 static void
 on_socket(int fd, unsigned events, void *cookie)
 {
 	struct channel *c = cookie;
+	struct udp_sock *u;
 
+	if ((u = udp_find(c, fd)) != NULL && u->parked) {
+		udp_drain(fd);
+		return;
+	}
 	ares_process_fd(c->ch, (events & TW_LOOP_READ) ? fd : ARES_SOCKET_BAD,
 	    (events & TW_LOOP_WRITE) ? fd : ARES_SOCKET_BAD);
 	rearm(c);
@@ -207,7 +257,11 @@ on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 		if (w->fd == fd)
 			break;
 	if (events == 0) {
-		/* c-ares is about to close the socket. */
+		/* c-ares is about to close the socket: a UDP one is parked, still watched. */
+		if (w != NULL && !c->closing && udp_find(c, fd) != NULL) {
+			(void)tw_loop_io_set(w->io, TW_LOOP_READ);
+			return;
+		}
 		if (w != NULL) {
 			LIST_REMOVE(w, link);
 			tw_loop_io_free(w->io);
@@ -238,21 +292,52 @@ on_sock_state(void *cookie, ares_socket_t fd, int readable, int writable)
 static ares_socket_t
 sock_open(int family, int type, int protocol, void *cookie)
 {
-	int fd, one = 1, rcvbuf = SOCK_RCVBUF;
+	struct channel *c = cookie;
+	struct udp_sock *u, *free_slot = NULL;
+	int fd, one = 1, rcvbuf = SOCK_RCVBUF, err;
+	socklen_t len = sizeof(err);
+	size_t i;
 
-	(void)cookie;
+	if (type == SOCK_DGRAM) {
+		for (i = 0; i < CHANNEL_UDP_SOCKS; i++) {
+			u = &c->udp[i];
+			if (u->fd == ARES_SOCKET_BAD) {
+				if (free_slot == NULL)
+					free_slot = u;
+			} else if (u->parked && u->family == family) {
+				/* an ICMP error its last server sent is not the next one's */
+				(void)getsockopt(u->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+				u->parked = false;
+				return u->fd;
+			}
+		}
+	}
 	if ((fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol)) < 0)
 		return ARES_SOCKET_BAD;
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (type == SOCK_STREAM)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (free_slot != NULL) {
+		free_slot->fd = fd;
+		free_slot->family = family;
+		free_slot->parked = false;
+	}
 	return fd;
 }
 
 static int
 sock_close(ares_socket_t fd, void *cookie)
 {
-	(void)cookie;
+	struct channel *c = cookie;
+	struct udp_sock *u;
+
+	if ((u = udp_find(c, fd)) != NULL) {
+		if (!c->closing) {
+			u->parked = true;
+			return 0;
+		}
+		u->fd = ARES_SOCKET_BAD;
+	}
 	return close(fd);
 }
 
@@ -311,11 +396,14 @@ channel_new(struct tw_engine *e, struct target *t)
 	struct ares_options o;
 	struct channel *c;
 	int optmask, rc;
+	size_t i;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->e = e;
 	LIST_INIT(&c->watches);
+	for (i = 0; i < CHANNEL_UDP_SOCKS; i++)
+		c->udp[i].fd = ARES_SOCKET_BAD;
 	placeholder.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
@@ -351,7 +439,7 @@ channel_new(struct tw_engine *e, struct target *t)
 		fprintf(stderr, "tldwatch: c-ares: %s\n", ares_strerror(rc));
 		goto err1;
 	}
-	ares_set_socket_functions(c->ch, &sock_funcs, NULL);
+	ares_set_socket_functions(c->ch, &sock_funcs, c);
 	if ((rc = channel_point(c, t)) != ARES_SUCCESS) {
 		fprintf(stderr, "tldwatch: c-ares: server %s port %u: %s\n", t->address,
 		    (unsigned)t->port, ares_strerror(rc));
@@ -399,6 +487,7 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 {
 	struct sock_watch *w;
 	bool was = e->destroying;
+	size_t i;
 
 	idle_remove(e, c);
 	if (c->t != NULL)
@@ -406,6 +495,7 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 	LIST_REMOVE(c, link);
 	e->n_channels--;
 	e->destroying = true;
+	c->closing = true;
 	ares_destroy(c->ch);
 	e->destroying = was;
 	while ((w = LIST_FIRST(&c->watches)) != NULL) {
@@ -413,6 +503,9 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 		tw_loop_io_free(w->io);
 		free(w);
 	}
+	for (i = 0; i < CHANNEL_UDP_SOCKS; i++)   /* parked: c-ares had closed them */
+		if (c->udp[i].fd != ARES_SOCKET_BAD)
+			(void)close(c->udp[i].fd);
 	tw_loop_timer_free(c->timer);
 	free(c);
 }
@@ -1019,8 +1112,9 @@ channels_free(struct tw_engine *e)
  * Sockets are bounded by max_channels, but a low soft limit should not be
  * the bound: raise it to the hard limit.  Under a hard limit too small for
  * the pool (ulimit -n 64), shrink the pool instead of failing sockets:
- * a channel may hold a UDP and a TCP socket, and the process needs some
- * descriptors of its own (state file, events, HTTP clients).
+ * a channel may hold a UDP socket per address family and a TCP socket, and
+ * the process needs some descriptors of its own (ledger, events, HTTP
+ * clients).
  */
 #define FDS_RESERVED 32
 
@@ -1039,7 +1133,7 @@ fit_fd_limit(uint32_t max_channels)
 	}
 	if (rl.rlim_cur == RLIM_INFINITY)
 		return max_channels;
-	room = rl.rlim_cur > FDS_RESERVED + 2 ? (rl.rlim_cur - FDS_RESERVED) / 2 : 1;
+	room = rl.rlim_cur > FDS_RESERVED + 3 ? (rl.rlim_cur - FDS_RESERVED) / 3 : 1;
 	return room < max_channels ? (uint32_t)room : max_channels;
 }
 

@@ -42,6 +42,7 @@ struct tw_loop_timer {
 struct tw_loop_io {
 	struct tw_loop *loop;
 	int fd;
+	short what;                  /* EV_READ and EV_WRITE as added; 0: not added */
 	tw_loop_io_cb *cb;
 	void *cookie;
 	max_align_t ev[];            /* struct event, as for timers */
@@ -251,6 +252,7 @@ tw_loop_io_new(struct tw_loop *loop, int fd, unsigned events, tw_loop_io_cb *cb,
 	io->fd = fd;
 	io->cb = cb;
 	io->cookie = cookie;
+	io->what = 0;
 	/* Assigned (so that a del is always valid), added only with some interest. */
 	if (event_assign(EV(io), loop->base, fd, EV_PERSIST, on_io, io) != 0 ||
 	    tw_loop_io_set(io, events) != 0) {
@@ -271,13 +273,17 @@ tw_loop_io_set(struct tw_loop_io *io, unsigned events)
 	short what = (short)(((events & TW_LOOP_READ) ? EV_READ : 0) |
 	    ((events & TW_LOOP_WRITE) ? EV_WRITE : 0));
 
+	if (what == io->what && what != 0)
+		return 0;              /* as it is: no epoll_ctl() pair for nothing */
 	event_del(EV(io));
+	io->what = 0;
 	if (what == 0)
 		return 0;
 	if (event_assign(EV(io), io->loop->base, io->fd, (short)(what | EV_PERSIST), on_io,
-	    io) != 0 || event_priority_set(EV(io), PRIO_IO) != 0)
+	    io) != 0 || event_priority_set(EV(io), PRIO_IO) != 0 || event_add(EV(io), NULL) != 0)
 		return -1;
-	return event_add(EV(io), NULL) != 0 ? -1 : 0;
+	io->what = what;
+	return 0;
 }
 
 void
