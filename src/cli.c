@@ -502,6 +502,7 @@ run_check(struct check_args *a)
 	struct tw_error err;
 	int code;
 
+	memset(&ro, 0, sizeof(ro));   /* no identity memo: a check asks every server */
 	ro.loopback_only = tw_config_loopback_only_env();
 	ro.deadline_ms = a->deadline_ms;
 	if ((cfg = load_config(a->config_path, ro.loopback_only)) == NULL)

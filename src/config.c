@@ -188,6 +188,8 @@ static const struct key schema[] = {
 	    TW_ONSET_ROUNDS_DEFAULT, "an integer"),
 	DURATION(SEC_WATCH, "serial_grace", tw_watch_cfg, serial_grace_ms, 0,
 	    TW_WATCH_INTERVAL_MAX_MS, 15 * 60000, "a duration like 15m or 1h"),
+	DURATION(SEC_WATCH, "identity_recheck", tw_watch_cfg, identity_recheck_ms, 0,
+	    TW_WATCH_INTERVAL_MAX_MS, 60 * 60000, "a duration like 1h or 0s"),
 
 	DURATION(SEC_LEDGER, "keep", tw_ledger_cfg, keep_ms, TW_LEDGER_KEEP_MIN_MS,
 	    TW_LEDGER_KEEP_MAX_MS, TW_LEDGER_KEEP_DEFAULT_MS, "a duration like 90d or 12w"),

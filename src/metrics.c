@@ -523,6 +523,10 @@ render_process(FILE *fp, const struct tw_view *v)
 	family(fp, "tldwatch_state_write_errors_total", "counter",
 	    "Ledger commits that failed (the round waits in memory).");
 	plain_u64(fp, "tldwatch_state_write_errors_total", v->state_write_errors_total);
+	family(fp, "tldwatch_identity_hidden_servers", "gauge",
+	    "Servers that refused their CHAOS identity within watch.identity_recheck: not asked "
+	    "it again until then.");
+	plain_u64(fp, "tldwatch_identity_hidden_servers", v->identity_hidden);
 }
 
 int

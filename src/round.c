@@ -16,6 +16,7 @@
 #include "tldwatch/clock.h"
 #include "tldwatch/engine.h"
 #include "tldwatch/hash.h"
+#include "tldwatch/identmemo.h"
 #include "tldwatch/loop.h"
 #include "tldwatch/region.h"
 #include "tldwatch/round.h"
@@ -183,6 +184,7 @@ struct tw_round {
 	struct tw_loop_timer *ident_grace;
 	bool grace_armed;
 	double max_rtt_ms;          /* the slowest answer of the round so far */
+	struct tw_identmemo *identmemo; /* a watcher's: servers that refused their identity */
 	tw_round_done_cb *done_cb;
 	void *done_cookie;
 };
@@ -502,6 +504,10 @@ ident_start(struct tw_round *rd, struct row *row)
 		return;
 	}
 	row->ident = id;
+	if (rd->identmemo != NULL && rd->cfg->watch.identity_recheck_ms > 0 &&
+	    tw_identmemo_skip(rd->identmemo, id->address, id->port, id->transport, rd->started,
+	    rd->cfg->watch.identity_recheck_ms))
+		return;                     /* it refused not long ago: no identity this round */
 	ident_ask(rd, row, id, 0, tw_clock_mono_ms() + rd->health_ms);
 }
 
@@ -1222,9 +1228,8 @@ static void
 on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply *reply)
 {
 	struct tw_wire_msg *msg = rd->msg;
+	bool refused = false, hidden = false;
 	int rc;
-
-	bool refused = false;
 
 	if (reply->transport_outcome == TW_OUTCOME_NONE) {
 		rc = tw_wire_parse(reply->buf, reply->len, msg);
@@ -1233,7 +1238,13 @@ on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply
 			return;
 		}
 		refused = rc == 0 && msg->qr && msg->rcode == TW_WIRE_RCODE_REFUSED;
+		/* a response without an identity to the last name asked: it hides it */
+		hidden = refused || (rc == 0 && msg->qr && q->qname == ident_names[1]);
 	}
+	if (hidden && rd->identmemo != NULL && rd->cfg->watch.identity_recheck_ms > 0 &&
+	    tw_identmemo_refused(rd->identmemo, q->ident->address, q->ident->port,
+	    q->ident->transport, rd->started) != 0)
+		rd->failed = true;
 	/*
 	 * hostname.bind gave nothing: id.server, inside the same time (not sent when it is up),
 	 * unless it was refused: NSD, Unbound, Knot and PowerDNS hide both names together (only
@@ -1776,6 +1787,7 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	rd->eng = eng;
 	rd->done_cb = cb;
 	rd->done_cookie = cookie;
+	rd->identmemo = opts->identmemo;
 	rd->started = tw_clock_mono_ms();
 	vec_init(rd, &rd->suspects, sizeof(struct row *));
 	tw_hash_init(&rd->idents);

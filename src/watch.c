@@ -21,6 +21,7 @@
 #include "tldwatch/history.h"
 #include "tldwatch/onset.h"
 #include "tldwatch/http.h"
+#include "tldwatch/identmemo.h"
 #include "tldwatch/ledger.h"
 #include "tldwatch/ledger_read.h"
 #include "tldwatch/loop.h"
@@ -40,6 +41,8 @@
 #define STOP_GRACE_MS 2000.0
 /* Rounds kept in memory while the ledger cannot take them. */
 #define PENDING_MAX 64
+/* Rounds between sweeps of the identity memo (identmemo.h). */
+#define IDENTMEMO_PRUNE_ROUNDS 64
 
 /* A round on its way to the ledger. */
 struct pending {
@@ -68,6 +71,7 @@ struct watcher {
 	struct tw_eventlog *eventlog;  /* where events are written */
 	struct tw_event_ring recent;   /* the most recent events, kept for the views */
 	struct tw_ledger *ledger;      /* --state; NULL: none */
+	struct tw_identmemo *identmemo; /* servers that refused their identity, and when */
 	struct pending pending[PENDING_MAX]; /* oldest first */
 	size_t n_pending;
 	uint64_t dropped;              /* rounds the ledger never got (the queue was full) */
@@ -327,6 +331,7 @@ serve(void *cookie, const struct tw_http_req *req, FILE *fp, const char **type)
 	view.rounds_total = w->rounds_here;
 	memcpy(view.events_total, w->events_total, sizeof(view.events_total));
 	view.state_write_errors_total = w->state_write_errors;
+	view.identity_hidden = tw_identmemo_count(w->identmemo);
 	if (tw_view_index(&view) != 0) {
 		fprintf(fp, "out of memory\n");
 		return 503;
@@ -486,10 +491,15 @@ start_round(void *cookie)
 	struct watcher *w = cookie;
 	struct tw_round_opts ro;
 
+	memset(&ro, 0, sizeof(ro));
 	ro.deadline_ms = w->opts.deadline_ms;
 	ro.loopback_only = w->opts.loopback_only;
+	ro.identmemo = w->identmemo;
 	w->round_wall = steady_wall(w);
 	w->round_mono = tw_clock_mono_ms();
+	/* now and then, the servers whose recheck time is up go (each is dropped when looked at) */
+	if (w->rounds_here % IDENTMEMO_PRUNE_ROUNDS == 0)
+		tw_identmemo_prune(w->identmemo, w->round_mono, w->cfg->watch.identity_recheck_ms);
 	w->round = tw_round_start(w->cfg, w->loop, w->eng, &ro, on_round_done, w);
 	if (w->round == NULL)       /* out of memory: try again next interval */
 		tw_loop_timer_arm(w->next, interval_ms(w));
@@ -616,6 +626,7 @@ watcher_free(struct watcher *w)
 	while (w->n_pending > 0)
 		pending_free(&w->pending[--w->n_pending]);
 	tw_ledger_close(w->ledger);
+	tw_identmemo_free(w->identmemo);
 	tw_tracker_free(w->tracker);
 	tw_history_free(w->history);
 	tw_config_free(w->cfg);
@@ -655,7 +666,8 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	eo.timeout_ms = w.cfg->probe.timeout_ms;
 	eo.attempts = w.cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
-	if ((w.loop = tw_loop_new()) == NULL || (w.eng = tw_engine_new(w.loop, &eo)) == NULL)
+	if ((w.loop = tw_loop_new()) == NULL || (w.eng = tw_engine_new(w.loop, &eo)) == NULL ||
+	    (w.identmemo = tw_identmemo_new()) == NULL)
 		goto out;
 	w.next = tw_loop_timer_new(w.loop, start_round, &w);
 	w.grace = tw_loop_timer_new(w.loop, on_grace, &w);

@@ -73,6 +73,8 @@ struct tw_watch_cfg {
 	uint32_t window;       /* rounds of per-server history kept (loss, RTT); 1..10000; default 60 */
 	uint32_t onset_rounds; /* troubled rounds before an outage that make it a ramp; 1..100; 3 */
 	uint32_t serial_grace_ms; /* a server behind its zone's serial this long is degraded; 0..24h; 15m */
+	uint32_t identity_recheck_ms; /* a server that refused its identity is asked again after this
+	                               * long; 0 (every round) .. 24h; 1h (identmemo.h) */
 };
 
 /* The ledger: section; see ledger.h. */

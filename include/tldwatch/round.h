@@ -31,9 +31,17 @@
 #include "tldwatch/config.h"
 #include "tldwatch/result.h"
 
+struct tw_identmemo;
+
 struct tw_round_opts {
 	uint32_t deadline_ms;  /* global deadline for the whole round; 0 = none */
 	bool loopback_only;    /* refuse targets outside 127.0.0.0/8 and ::1 */
+	/*
+	 * A watcher's servers that refused their identity (identmemo.h): skipped until
+	 * watch.identity_recheck has passed, and those that refuse now are added.  NULL (a
+	 * one-shot check): every server is asked.
+	 */
+	struct tw_identmemo *identmemo;
 };
 
 struct tw_engine;

@@ -28,6 +28,7 @@ struct tw_view {
 	uint64_t rounds_total;              /* rounds run by this process */
 	uint64_t events_total[TW_EVENT_KIND_COUNT]; /* events emitted by this process, per kind */
 	uint64_t state_write_errors_total;  /* failed state file writes */
+	uint64_t identity_hidden;           /* servers not asked their identity (identmemo.h) */
 	/* set by tw_view_index: cfg's zones sorted by name */
 	const struct tw_zone_cfg **zones_by_name;
 	size_t n_zones_by_name;

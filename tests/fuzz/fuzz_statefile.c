@@ -134,7 +134,7 @@ carry_on(struct tw_state_doc *doc, struct tw_ledger *l, uint32_t sel)
 	struct tw_zone_result *zr;
 	struct tw_check_result r;
 	struct tw_window_stats st;
-	struct tw_watch_cfg cfg = { 60000, 2, 2, 4, 10, 5, 60, 3, 900000 };
+	struct tw_watch_cfg cfg = { 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 };
 	struct tw_history *h = doc->history;
 	struct tw_tracker *t = doc->tracker;
 	struct tw_event *ev = NULL;

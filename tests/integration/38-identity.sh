@@ -138,3 +138,31 @@ expect_match '^tldwatch_events_total\{event="instance_changed"\} [1-9]' "$WORK/i
 # the changed NSID on /metrics and on the page (on hover): scraped while it lasted
 [ -n "$I38_SAW_METRICS" ] || fail "/metrics never showed nsid NS1.KPTC.KP"
 [ -n "$I38_SAW_PAGE" ] || fail "the page never showed nsid NS1.KPTC.KP"
+
+scenario "identity: a watcher asks a server that refused its identity again only after watch.identity_recheck"
+# ns1.kptc.kp refuses hostname.bind from the first round; rounds every 200 ms, recheck 2 s
+printf 'watch:\n  interval: 200ms\n  identity_recheck: 2s\n' | cat "$LAB_CFG" - >"$WORK/i38r.yaml"
+fault ns1.kptc.kp refuse --only bind
+rm -f "$WORK"/i38r-state.db*
+"$TW" watch -f "$WORK/i38r.yaml" --state "$WORK/i38r-state.db" --listen "$I38_HTTP_PORT" \
+    >"$OUT" 2>"$ERR" &
+I38_PID=$!
+i38_metric() { curl -s "$I38_URL/metrics" >"$WORK/i38r.metrics" && grep -Eq "$1" "$WORK/i38r.metrics"; }
+I38_NS1='^tldwatch_server_instance_info\{zone="kp",served="kp",server="ns1\.kptc\.kp",.*identity="ns1\.kptc\.kp"\} 1$'
+wait_for i38_metric '^tldwatch_identity_hidden_servers 1$' ||
+    fail "the refusing server is not held: $(grep identity_hidden "$WORK/i38r.metrics")"
+# only ns1.kptc.kp is held: every other lab server tells its identity, every round
+expect_match '^tldwatch_server_instance_info\{zone="kp",served="kp",server="ns2\.kptc\.kp",.*identity="ns2\.kptc\.kp"\} 1$' \
+    "$WORK/i38r.metrics"
+expect_no_match "$I38_NS1" "$WORK/i38r.metrics"
+# healed just after its first refusal: a watcher that asked every round would see the identity
+# within a round or two (< 0.5 s); this one waits out the 2 s since the refusal
+heal all
+t0=$(date +%s%N)
+wait_for i38_metric "$I38_NS1" || fail "the identity did not come back after the recheck time"
+waited_ms=$((($(date +%s%N) - t0) / 1000000))
+echo "        identity back ${waited_ms} ms after the heal (recheck 2 s)"
+[ "$waited_ms" -ge 1000 ] || fail "asked again after ${waited_ms} ms, within the recheck time"
+wait_for i38_metric '^tldwatch_identity_hidden_servers 0$' || fail "still held after it answered"
+stop_watcher "$I38_PID"
+expect_rc 0

@@ -143,7 +143,7 @@ watcher_open(struct watcher *w, const char *path)
 	struct tw_error err;
 
 	memset(w, 0, sizeof(*w));
-	w->cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60, 3, 900000 };
+	w->cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 };
 	memset(&err, 0, sizeof(err));
 	if (tw_ledger_open(path, true, &w->l, &err) != TW_LEDGER_OK)
 		fail_msg("open: %s", err.msg);

@@ -79,6 +79,7 @@ assert_cfg_equal(const struct tw_config *a, const struct tw_config *b)
 	assert_int_equal(a->watch.window, b->watch.window);
 	assert_int_equal(a->watch.onset_rounds, b->watch.onset_rounds);
 	assert_int_equal(a->watch.serial_grace_ms, b->watch.serial_grace_ms);
+	assert_int_equal(a->watch.identity_recheck_ms, b->watch.identity_recheck_ms);
 	assert_int_equal(a->n_roots, b->n_roots);
 	for (i = 0; i < a->n_roots; i++)
 		assert_ep_equal(&a->roots[i], &b->roots[i]);
@@ -505,6 +506,9 @@ static const struct bad bads[] = {
 	{ W("  window: -1\n"), 2, 11, "watch.window: expected an integer 1..10000, got \"-1\"" },
 	{ W("  onset_rounds: 0\n"), 2, 17, "watch.onset_rounds: 0 is out of range (1..100)" },
 	{ W("  serial_grace: 25h\n"), 2, 17, "watch.serial_grace: 25h is out of range" },
+	{ W("  identity_recheck: 25h\n"), 2, 21, "watch.identity_recheck: 25h is out of range" },
+	{ W("  identity_recheck: soon\n"), 2, 21,
+	    "watch.identity_recheck: expected a duration like 1h or 0s, got \"soon\"" },
 	/* flap_changes > flap_window: at flap_changes, wherever it is */
 	{ W("  flap_changes: 8\n  flap_window: 6\n"), 2, 17,
 	    "watch.flap_changes: 8 must be less than watch.flap_window (6)" },
@@ -523,11 +527,13 @@ static const struct bad bads[] = {
 	    "10 rounds hold at most 9 changes" },
 	{ "watch: {fall: 0}\n" KP, 1, 15, "watch.fall: 0 is out of range (1..100)" },
 	{ W("  intervall: 1s\n"), 2, 3, "unknown key \"intervall\" in watch (expected one of: "
-	    "interval, fall, rise, flap_changes, flap_window, flap_settle, window, onset_rounds, serial_grace)" },
+	    "interval, fall, rise, flap_changes, flap_window, flap_settle, window, onset_rounds, serial_grace, "
+	    "identity_recheck)" },
 	{ W("  fall: 2\n  rise: 2\n  fall: 3\n"), 4, 3,
 	    "duplicate key \"fall\" in watch (first on line 2)" },
 	{ "watch: 5\n" KP, 1, 8, "watch: expected a mapping with keys interval, fall, rise, "
-	    "flap_changes, flap_window, flap_settle, window, onset_rounds, serial_grace, got \"5\"" },
+	    "flap_changes, flap_window, flap_settle, window, onset_rounds, serial_grace, identity_recheck, "
+	    "got \"5\"" },
 	{ "watch: [fall]\n" KP, 1, 8, "watch: expected a mapping" },
 	{ KP "watch: {}\nwatch: {}\n", 3, 1, "duplicate key \"watch\" (first on line 2)" },
 	{ "probe:\n  fall: 2\n" KP, 2, 3, "unknown key \"fall\" in probe" },
@@ -661,31 +667,31 @@ struct watch_good {
 };
 
 static const struct watch_good watch_goods[] = {
-	{ "watch: {}\n" KP, { 60000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch:\n" KP, { 60000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch:\n  interval: 1m\n" KP, { 60000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch:\n  interval: 90\n  rise: 7\n" KP, { 90000, 2, 7, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch:\n  interval: 1.5s\n  window: 10000\n" KP, { 1500, 2, 2, 4, 10, 5, 10000, 3, 900000 } },
+	{ "watch: {}\n" KP, { 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch:\n" KP, { 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch:\n  interval: 1m\n" KP, { 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch:\n  interval: 90\n  rise: 7\n" KP, { 90000, 2, 7, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch:\n  interval: 1.5s\n  window: 10000\n" KP, { 1500, 2, 2, 4, 10, 5, 10000, 3, 900000, 3600000 } },
 	/* every minimum (flap_window must exceed flap_changes) */
 	{ "watch: {interval: 10ms, fall: 1, rise: 1, flap_changes: 2, flap_window: 3, "
-	    "flap_settle: 1, window: 1, onset_rounds: 1, serial_grace: 0s}\n" KP,
-	    { 10, 1, 1, 2, 3, 1, 1, 1, 0 } },
+	    "flap_settle: 1, window: 1, onset_rounds: 1, serial_grace: 0s, identity_recheck: 0s}\n" KP,
+	    { 10, 1, 1, 2, 3, 1, 1, 1, 0, 0 } },
 	/* every maximum */
 	{ "watch:\n  interval: 1440m\n  fall: 100\n  rise: 100\n  flap_changes: 63\n"
 	    "  flap_window: 64\n  flap_settle: 64\n  window: 10000\n  onset_rounds: 100\n"
-	    "  serial_grace: 24h\n" KP,
-	    { 86400000, 100, 100, 63, 64, 64, 10000, 100, 86400000 } },
-	{ "watch: {interval: 86400s}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch: {interval: 24h}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch: {interval: 1d}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch: {interval: 1.5h}\n" KP, { 5400000, 2, 2, 4, 10, 5, 60, 3, 900000 } },
-	{ "watch: {interval: 0.1s}\n" KP, { 100, 2, 2, 4, 10, 5, 60, 3, 900000 } },
+	    "  serial_grace: 24h\n  identity_recheck: 24h\n" KP,
+	    { 86400000, 100, 100, 63, 64, 64, 10000, 100, 86400000, 86400000 } },
+	{ "watch: {interval: 86400s}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch: {interval: 24h}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch: {interval: 1d}\n" KP, { 86400000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch: {interval: 1.5h}\n" KP, { 5400000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
+	{ "watch: {interval: 0.1s}\n" KP, { 100, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 } },
 	/* a smaller window that still holds the default flap_changes */
-	{ "watch: {flap_window: 5}\n" KP, { 60000, 2, 2, 4, 5, 5, 60, 3, 900000 } },
-	{ "watch: {flap_changes: 9}\n" KP, { 60000, 2, 2, 9, 10, 5, 60, 3, 900000 } },
+	{ "watch: {flap_window: 5}\n" KP, { 60000, 2, 2, 4, 5, 5, 60, 3, 900000, 3600000 } },
+	{ "watch: {flap_changes: 9}\n" KP, { 60000, 2, 2, 9, 10, 5, 60, 3, 900000, 3600000 } },
 	/* keys in any order, flap_window before flap_changes */
 	{ "zones: [{name: kp}]\nwatch:\n  window: 5\n  flap_window: 20\n  flap_changes: 12\n"
-	    "  fall: 4\n", { 60000, 4, 2, 12, 20, 5, 5, 3, 900000 } },
+	    "  fall: 4\n", { 60000, 4, 2, 12, 20, 5, 5, 3, 900000, 3600000 } },
 };
 
 /* ledger.keep: default 90d, days and weeks, its range (1d .. 3650d) in the message. */
@@ -753,6 +759,7 @@ test_watch_good(void **state)
 		assert_int_equal(cfg->watch.window, want->window);
 		assert_int_equal(cfg->watch.onset_rounds, want->onset_rounds);
 		assert_int_equal(cfg->watch.serial_grace_ms, want->serial_grace_ms);
+		assert_int_equal(cfg->watch.identity_recheck_ms, want->identity_recheck_ms);
 		round_trip(cfg);
 		tw_config_free(cfg);
 	}

@@ -483,7 +483,7 @@ test_import(void **state)
 	 * first healthy round, as wide as that is.
 	 */
 	memset(&w, 0, sizeof(w));
-	w.cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60, 3, 900000 };
+	w.cfg = (struct tw_watch_cfg){ 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 };
 	w.l = l;
 	w.t = doc.tracker;
 	doc.tracker = NULL;

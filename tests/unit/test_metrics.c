@@ -189,6 +189,7 @@ small_view(struct tw_view *v, const struct tw_state_doc *doc)
 	v->rounds_total = 2;
 	v->events_total[TW_EVENT_OUTAGE] = 1;
 	v->state_write_errors_total = 3;
+	v->identity_hidden = 7;
 }
 
 #define SRV_ROOT "{zone=\"\",served=\".\",server=\"a.root\",address=\"127.0.0.1\"," \
@@ -230,6 +231,10 @@ static const char small_expected[] =
 	"# HELP tldwatch_state_write_errors_total Ledger commits that failed (the round waits in memory).\n"
 	"# TYPE tldwatch_state_write_errors_total counter\n"
 	"tldwatch_state_write_errors_total 3\n"
+	"# HELP tldwatch_identity_hidden_servers Servers that refused their CHAOS identity within "
+	"watch.identity_recheck: not asked it again until then.\n"
+	"# TYPE tldwatch_identity_hidden_servers gauge\n"
+	"tldwatch_identity_hidden_servers 7\n"
 	"# HELP tldwatch_zone_state Published state of the zone: 1 for the current state, "
 	"0 for the others.\n"
 	"# TYPE tldwatch_zone_state gauge\n"

@@ -24,7 +24,7 @@
 #define NO -1		/* no outage_start / no outage_seconds */
 
 /* watch: defaults (config.h) */
-static const struct tw_watch_cfg defaults = { 60000, 2, 2, 4, 10, 5, 60, 3, 900000 };
+static const struct tw_watch_cfg defaults = { 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 };
 
 /*
  * States as letters: u up, g degraded, s unstable, p partial, d down,
@@ -126,12 +126,12 @@ struct scenario {
 	struct want_ev ev[MAX_EVENTS];	/* in order; ends at event NULL */
 };
 
-static const struct tw_watch_cfg fall3_rise1 = { 60000, 3, 1, 4, 10, 5, 60, 3, 900000 };
-static const struct tw_watch_cfg changes3 = { 60000, 2, 2, 3, 10, 5, 60, 3, 900000 };
-static const struct tw_watch_cfg settle1 = { 60000, 2, 2, 4, 10, 1, 60, 3, 900000 };
-static const struct tw_watch_cfg window5 = { 60000, 2, 2, 4, 5, 5, 60, 3, 900000 };
-static const struct tw_watch_cfg rare_flaps = { 60000, 2, 2, 32, 64, 5, 60, 3, 900000 };
-static const struct tw_watch_cfg fall1_rise3 = { 60000, 1, 3, 32, 64, 5, 60, 3, 900000 };
+static const struct tw_watch_cfg fall3_rise1 = { 60000, 3, 1, 4, 10, 5, 60, 3, 900000, 3600000 };
+static const struct tw_watch_cfg changes3 = { 60000, 2, 2, 3, 10, 5, 60, 3, 900000, 3600000 };
+static const struct tw_watch_cfg settle1 = { 60000, 2, 2, 4, 10, 1, 60, 3, 900000, 3600000 };
+static const struct tw_watch_cfg window5 = { 60000, 2, 2, 4, 5, 5, 60, 3, 900000, 3600000 };
+static const struct tw_watch_cfg rare_flaps = { 60000, 2, 2, 32, 64, 5, 60, 3, 900000, 3600000 };
+static const struct tw_watch_cfg fall1_rise3 = { 60000, 1, 3, 32, 64, 5, 60, 3, 900000, 3600000 };
 
 static const struct scenario scenarios[] = {
 	/*
@@ -705,8 +705,8 @@ test_config_defaults(void **state)
 static void
 test_window_shrinks(void **state)
 {
-	static const struct tw_watch_cfg wide = { 60000, 2, 2, 10, 10, 5, 60, 3, 900000 };
-	static const struct tw_watch_cfg narrow = { 60000, 2, 2, 3, 4, 5, 60, 3, 900000 };
+	static const struct tw_watch_cfg wide = { 60000, 2, 2, 10, 10, 5, 60, 3, 900000, 3600000 };
+	static const struct tw_watch_cfg narrow = { 60000, 2, 2, 3, 4, 5, 60, 3, 900000, 3600000 };
 	static const char raw[] = "gugugugu";
 	struct tw_tracker *t = tw_tracker_new();
 	struct tw_zone_track *zt;
