@@ -105,7 +105,6 @@ struct query {
 	struct tw_engine *e;
 	struct target *t;           /* NULL when blocked by policy */
 	struct channel *chan;       /* set when started */
-	char *qname;
 	uint16_t qtype;
 	struct tw_wire_qspec spec;  /* class, EDNS */
 	tw_engine_cb *cb;
@@ -124,6 +123,7 @@ struct query {
 	STAILQ_ENTRY(query) wait_link;   /* the target's wait queue */
 	LIST_ENTRY(query) started_link;  /* the target's started list */
 	STAILQ_ENTRY(query) ready_link;  /* queries to deliver (e->ready) */
+	char qname[];               /* in the same allocation */
 };
 
 struct attempt {
@@ -857,7 +857,6 @@ query_unlink(struct query *q)
 static void
 query_free(struct query *q)
 {
-	free(q->qname);
 	free(q->buf);
 	free(q);
 }
@@ -969,16 +968,15 @@ query_submit(struct tw_engine *e, const struct tw_target *spec, const char *qnam
 {
 	struct target *t = NULL;
 	struct query *q;
+	size_t len;
 
 	if (!(e->opts.loopback_only && !tw_endpoint_address_is_loopback(spec->address)) &&
 	    (t = target_get(e, spec)) == NULL)
 		return -1;
-	if ((q = calloc(1, sizeof(*q))) == NULL)
+	len = strlen(qname) + 1;
+	if ((q = calloc(1, sizeof(*q) + len)) == NULL)
 		return -1;
-	if ((q->qname = strdup(qname)) == NULL) {
-		free(q);
-		return -1;
-	}
+	memcpy(q->qname, qname, len);
 	q->e = e;
 	q->t = t;
 	q->qtype = qtype;
