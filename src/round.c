@@ -1393,6 +1393,15 @@ cmp_server(const void *pa, const void *pb)
 	return (int)a->transport - (int)b->transport;
 }
 
+/* Child zones in name order (the order rows are sorted in), not in the order they were met. */
+static int
+cmp_set_zone(const void *pa, const void *pb)
+{
+	const struct authset *a = *(struct authset *const *)pa, *b = *(struct authset *const *)pb;
+
+	return strcmp(a->zone, b->zone);
+}
+
 static int
 cmp_pstr(const void *a, const void *b)
 {
@@ -1666,6 +1675,7 @@ build_result(struct tw_round *rd, double started)
 		sets[0] = mz->zoneset;
 		for (i = 0; i < mz->sets.n; i++)
 			sets[i + 1] = at(&mz->sets, i);
+		qsort(sets + 1, mz->sets.n, sizeof(*sets), cmp_set_zone);
 		if (export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers) != 0 ||
 		    delegations_export(sets, mz->sets.n + 1, zr) != 0)
 			goto fail;
