@@ -161,6 +161,8 @@ struct tw_engine {
 	LIST_HEAD(, query) pending_list; /* every undelivered query, newest first */
 	STAILQ_HEAD(, query) ready; /* queries to deliver, in order */
 	SLIST_HEAD(, attempt) done; /* attempts c-ares finished, not yet handled (newest first) */
+	SLIST_HEAD(, attempt) spare; /* handled attempts kept, with their timers, for the next */
+	size_t n_spare;
 	size_t pending;
 	void (*idle_cb)(void *);
 	void *idle_cookie;
@@ -760,6 +762,45 @@ attempt_free(struct attempt *a)
 	free(a);
 }
 
+static void on_attempt_deadline(void *cookie);
+
+/* A handled attempt, kept for the next one with its timer (a round starts ~50,000). */
+static void
+attempt_recycle(struct tw_engine *e, struct attempt *a)
+{
+	struct tw_loop_timer *timer = a->deadline;
+
+	if (e->destroying || e->n_spare >= e->opts.max_inflight) {
+		attempt_free(a);
+		return;
+	}
+	free(a->buf);
+	memset(a, 0, sizeof(*a));
+	a->deadline = timer;          /* cancelled when c-ares finished; its cookie is ${a} */
+	SLIST_INSERT_HEAD(&e->spare, a, done_link);
+	e->n_spare++;
+}
+
+/* An attempt with its deadline timer: a spare one, else a new one; NULL when memory ran out. */
+static struct attempt *
+attempt_get(struct tw_engine *e)
+{
+	struct attempt *a;
+
+	if ((a = SLIST_FIRST(&e->spare)) != NULL) {
+		SLIST_REMOVE_HEAD(&e->spare, done_link);
+		e->n_spare--;
+		return a;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	if ((a->deadline = tw_loop_timer_new(e->loop, on_attempt_deadline, a)) == NULL) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
 /* Our deadline for one attempt: the attempt is orphaned, c-ares frees it later. */
 static void
 on_attempt_deadline(void *cookie)
@@ -779,7 +820,7 @@ static void
 on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct attempt *a = cookie;
-	struct tw_engine *e = a->q != NULL ? a->q->e : NULL;
+	struct tw_engine *e = a->chan->e;   /* the channel outlives its c-ares callbacks */
 
 	id_release(a->chan, a->id);    /* c-ares has let go of it */
 	a->status = status;
@@ -789,7 +830,7 @@ on_cares_done(void *cookie, int status, int timeouts, unsigned char *abuf, int a
 		a->len = (size_t)alen;
 	}
 	tw_loop_timer_cancel(a->deadline);
-	if (e == NULL || e->destroying) {
+	if (e->destroying) {
 		attempt_free(a);
 		return;
 	}
@@ -819,12 +860,12 @@ fail_channel(struct query *failed)
 
 /* Turn one finished attempt into the query's next step. */
 static void
-handle_done(struct attempt *a)
+handle_done(struct tw_engine *e, struct attempt *a)
 {
 	struct query *q = a->q;
 
 	if (q == NULL) {          /* orphaned: our deadline already counted it */
-		attempt_free(a);
+		attempt_recycle(e, a);
 		return;
 	}
 	q->live = NULL;
@@ -844,7 +885,7 @@ handle_done(struct attempt *a)
 		if (a->status == ARES_ECONNREFUSED)
 			fail_channel(q);
 	}
-	attempt_free(a);
+	attempt_recycle(e, a);
 }
 
 static void
@@ -891,7 +932,7 @@ on_drain(void *cookie)
 	while (!SLIST_EMPTY(&e->done) || !STAILQ_EMPTY(&e->ready)) {
 		while ((a = SLIST_FIRST(&e->done)) != NULL) {
 			SLIST_REMOVE_HEAD(&e->done, done_link);
-			handle_done(a);
+			handle_done(e, a);
 		}
 		while ((q = STAILQ_FIRST(&e->ready)) != NULL) {
 			STAILQ_REMOVE_HEAD(&e->ready, ready_link);
@@ -929,19 +970,18 @@ start_attempt(struct query *q)
 			return;
 		}
 	}
-	if ((a = calloc(1, sizeof(*a))) == NULL)
+	if ((a = attempt_get(q->e)) == NULL)
 		goto fail;
 	if (!id_claim(c, &a->id)) {
-		free(a);
+		attempt_recycle(q->e, a);
 		goto fail;
 	}
 	a->chan = c;
 	len = tw_wire_build_query_spec(a->id, q->qname, q->qtype, false, &q->spec, buf,
 	    sizeof(buf));
-	if (len < 0 ||
-	    (a->deadline = tw_loop_timer_new(q->e->loop, on_attempt_deadline, a)) == NULL) {
+	if (len < 0) {
 		id_release(c, a->id);
-		free(a);
+		attempt_recycle(q->e, a);
 		goto fail;
 	}
 	a->q = q;
@@ -1194,6 +1234,7 @@ tw_engine_new(struct tw_loop *loop, const struct tw_engine_opts *opts)
 	LIST_INIT(&e->pending_list);
 	STAILQ_INIT(&e->ready);
 	SLIST_INIT(&e->done);
+	SLIST_INIT(&e->spare);
 	if ((e->drain = tw_loop_timer_new(loop, on_drain, e)) == NULL)
 		goto err1;
 	if ((e->stop_timer = tw_loop_timer_new(loop, on_stop, e)) == NULL)
@@ -1222,6 +1263,11 @@ tw_engine_trim(struct tw_engine *e)
 		SLIST_REMOVE_HEAD(&e->done, done_link);
 		attempt_free(a);
 	}
+	while ((a = SLIST_FIRST(&e->spare)) != NULL) {
+		SLIST_REMOVE_HEAD(&e->spare, done_link);
+		attempt_free(a);
+	}
+	e->n_spare = 0;
 	while ((t = SLIST_FIRST(&e->targets)) != NULL) {
 		SLIST_REMOVE_HEAD(&e->targets, all_link);
 		free(t);
