@@ -152,6 +152,7 @@ struct qctx {
  */
 struct tw_round {
 	struct tw_region *region;
+	bool region_owned;          /* made for this round (a one-shot check); else a watcher's */
 	const struct tw_config *cfg;
 	struct tw_loop *loop;
 	struct tw_engine *eng;
@@ -1707,7 +1708,8 @@ round_free(struct tw_round *rd)
 	tw_loop_timer_free(rd->ident_grace);
 	tw_hash_free(&rd->idents);
 	free(rd->msg);
-	tw_region_free(rd->region);
+	if (rd->region_owned)
+		tw_region_free(rd->region);   /* a watcher's is reset by its next round */
 }
 
 /* After the engine went idle, whatever is still open can only fail. */
@@ -1784,13 +1786,17 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 		fprintf(stderr, "tldwatch: a round is already running\n");
 		return NULL;
 	}
-	if ((region = tw_region_new(0)) == NULL)
+	if ((region = opts->region) != NULL)
+		tw_region_reset(region);      /* the last round's memory, already faulted in */
+	else if ((region = tw_region_new(0)) == NULL)
 		goto oom;
 	if ((rd = tw_region_zalloc(region, sizeof(*rd))) == NULL) {
-		tw_region_free(region);
+		if (opts->region == NULL)
+			tw_region_free(region);
 		goto oom;
 	}
 	rd->region = region;
+	rd->region_owned = opts->region == NULL;
 	vec_init(rd, &rd->ress, sizeof(struct resolution *));
 	rd->cfg = cfg;
 	rd->loop = loop;

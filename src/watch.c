@@ -27,6 +27,7 @@
 #include "tldwatch/loop.h"
 #include "tldwatch/metrics.h"
 #include "tldwatch/recall.h"
+#include "tldwatch/region.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
 #include "tldwatch/statefile.h"
@@ -72,6 +73,7 @@ struct watcher {
 	struct tw_event_ring recent;   /* the most recent events, kept for the views */
 	struct tw_ledger *ledger;      /* --state; NULL: none */
 	struct tw_identmemo *identmemo; /* servers that refused their identity, and when */
+	struct tw_region *region;      /* every round's, reset by the next (region.h) */
 	struct pending pending[PENDING_MAX]; /* oldest first */
 	size_t n_pending;
 	uint64_t dropped;              /* rounds the ledger never got (the queue was full) */
@@ -495,6 +497,7 @@ start_round(void *cookie)
 	ro.deadline_ms = w->opts.deadline_ms;
 	ro.loopback_only = w->opts.loopback_only;
 	ro.identmemo = w->identmemo;
+	ro.region = w->region;
 	w->round_wall = steady_wall(w);
 	w->round_mono = tw_clock_mono_ms();
 	/* now and then, the servers whose recheck time is up go (each is dropped when looked at) */
@@ -627,6 +630,7 @@ watcher_free(struct watcher *w)
 		pending_free(&w->pending[--w->n_pending]);
 	tw_ledger_close(w->ledger);
 	tw_identmemo_free(w->identmemo);
+	tw_region_free(w->region);
 	tw_tracker_free(w->tracker);
 	tw_history_free(w->history);
 	tw_config_free(w->cfg);
@@ -667,7 +671,7 @@ tw_watch_run(const struct tw_watch_opts *opts)
 	eo.attempts = w.cfg->probe.attempts;
 	eo.loopback_only = opts->loopback_only;
 	if ((w.loop = tw_loop_new()) == NULL || (w.eng = tw_engine_new(w.loop, &eo)) == NULL ||
-	    (w.identmemo = tw_identmemo_new()) == NULL)
+	    (w.identmemo = tw_identmemo_new()) == NULL || (w.region = tw_region_new(0)) == NULL)
 		goto out;
 	w.next = tw_loop_timer_new(w.loop, start_round, &w);
 	w.grace = tw_loop_timer_new(w.loop, on_grace, &w);

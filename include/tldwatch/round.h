@@ -32,6 +32,7 @@
 #include "tldwatch/result.h"
 
 struct tw_identmemo;
+struct tw_region;
 
 struct tw_round_opts {
 	uint32_t deadline_ms;  /* global deadline for the whole round; 0 = none */
@@ -42,6 +43,12 @@ struct tw_round_opts {
 	 * one-shot check): every server is asked.
 	 */
 	struct tw_identmemo *identmemo;
+	/*
+	 * A watcher's region (region.h), reset at the start of each round and kept after it,
+	 * so that round after round reuses the same memory.  NULL: the round makes its own
+	 * and frees it.
+	 */
+	struct tw_region *region;
 };
 
 struct tw_engine;
