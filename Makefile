@@ -149,7 +149,8 @@ soak-valgrind: all
 # Issue 14's world watch: 1,000 rounds of the 1,500-TLD world lab at 5 s (83 min), with the
 # ledger: RSS growth, CPU a round against a one-shot check, every zone up (bench/world-soak).
 soak-world: all
-	TLDWATCH_LOOPBACK_ONLY=1 bench/world-soak
+	TLDWATCH_LOOPBACK_ONLY=1 RESULTS_DIR=$(CURDIR)/build bench/world-soak
+	cp build/world-soak.md bench/WORLD-SOAK.md
 
 # Everything built, and the lab's default run dir (tests/lab/run: logs, zones, pid files)
 # unless a lab is running from it.
