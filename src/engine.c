@@ -28,6 +28,7 @@
 #include "tldwatch/engine.h"
 #include "tldwatch/hash.h"
 #include "tldwatch/loop.h"
+#include "tldwatch/transport.h"
 #include "tldwatch/wire.h"
 
 /* Room for a burst of replies to one socket (the kernel may cap it). */
@@ -515,10 +516,7 @@ channel_destroy(struct tw_engine *e, struct channel *c)
 static uint64_t
 target_hash(const struct tw_target *spec)
 {
-	uint64_t h = tw_hash_str(TW_HASH_SEED, spec->address);
-
-	h = tw_hash_u64(h, spec->port);
-	return tw_hash_u64(h, (uint64_t)spec->transport);
+	return tw_transport_server_hash(spec->address, spec->port, spec->transport);
 }
 
 static bool

@@ -28,8 +28,7 @@ struct key {
 static uint64_t
 key_hash(const struct key *k)
 {
-	return tw_hash_u64(tw_hash_u64(tw_hash_str(TW_HASH_SEED, k->address), k->port),
-	    (uint64_t)k->transport);
+	return tw_transport_server_hash(k->address, k->port, k->transport);
 }
 
 static bool

@@ -21,6 +21,7 @@
 #include "tldwatch/region.h"
 #include "tldwatch/round.h"
 #include "tldwatch/vec.h"
+#include "tldwatch/transport.h"
 #include "tldwatch/wire.h"
 
 #define MAX_REFERRALS 12   /* delegation depth of one resolution */
@@ -448,13 +449,6 @@ suspect_add(struct tw_round *rd, struct row *row)
 
 static const char *const ident_names[] = { "hostname.bind", "id.server" };
 
-static uint64_t
-ident_hash(const char *address, uint16_t port, enum tw_transport tr)
-{
-	return tw_hash_u64(tw_hash_u64(tw_hash_str(TW_HASH_SEED, address), port),
-	    (uint64_t)tr);
-}
-
 static bool
 ident_eq(const void *item, const void *key)
 {
@@ -488,7 +482,7 @@ ident_ask(struct tw_round *rd, struct row *row, struct ident *id, unsigned step,
 static void
 ident_start(struct tw_round *rd, struct row *row)
 {
-	uint64_t h = ident_hash(row->r.address, row->r.port, row->r.transport);
+	uint64_t h = tw_transport_server_hash(row->r.address, row->r.port, row->r.transport);
 	struct ident *id;
 
 	if ((id = tw_hash_find(&rd->idents, h, ident_eq, row)) != NULL) {

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "tldwatch/hash.h"
 #include "tldwatch/transport.h"
 
 static const char *const names[TW_TRANSPORT_COUNT] = {
@@ -28,4 +29,10 @@ tw_transport_from_str(const char *s, enum tw_transport *out)
 		}
 	}
 	return -1;
+}
+
+uint64_t
+tw_transport_server_hash(const char *address, uint16_t port, enum tw_transport t)
+{
+	return tw_hash_u64(tw_hash_u64(tw_hash_str(TW_HASH_SEED, address), port), (uint64_t)t);
 }
