@@ -143,7 +143,7 @@ cmp_double(const void *a, const void *b)
 static int
 write_ledger(const char *path, double days, double interval)
 {
-	struct tw_watch_cfg cfg = { 60000, 2, 2, 4, 10, 5, 60, 3, 900000 };
+	struct tw_watch_cfg cfg = { 60000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 };
 	struct tw_tracker *t = tw_tracker_new();
 	struct tw_ledger *l;
 	struct tw_error err;
@@ -234,7 +234,7 @@ world_round(unsigned n_zones, unsigned n)
 static int
 world(const char *path, unsigned n_zones, unsigned rounds)
 {
-	struct tw_watch_cfg cfg = { 5000, 2, 2, 4, 10, 5, 60, 3, 900000 };
+	struct tw_watch_cfg cfg = { 5000, 2, 2, 4, 10, 5, 60, 3, 900000, 3600000 };
 	struct tw_tracker *t = tw_tracker_new();
 	struct tw_ledger *l;
 	struct tw_error err;
