@@ -1,5 +1,5 @@
 /*
- * result.c -- the names of the result rows' roles, and freeing a check result.
+ * result.c -- the names of the result rows' roles, and freeing a check result (or a zone's part).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +72,21 @@ free_hosts(struct tw_host_result *hosts, size_t n)
 }
 
 void
+tw_result_zone_strip(struct tw_zone_result *z)
+{
+	free(z->label);
+	free_servers(z->servers, z->n_servers);
+	free_hosts(z->hosts, z->n_hosts);
+	tw_delegation_free(z->delegations, z->n_delegations);
+	free(z->diagnosis);
+	z->label = z->diagnosis = NULL;
+	z->servers = NULL;
+	z->hosts = NULL;
+	z->delegations = NULL;
+	z->n_servers = z->n_hosts = z->n_delegations = 0;
+}
+
+void
 tw_result_free(struct tw_check_result *r)
 {
 	size_t i;
@@ -81,12 +96,8 @@ tw_result_free(struct tw_check_result *r)
 	free_servers(r->roots, r->n_roots);
 	if (r->zones != NULL) {
 		for (i = 0; i < r->n_zones; i++) {
+			tw_result_zone_strip(&r->zones[i]);
 			free(r->zones[i].name);
-			free(r->zones[i].label);
-			free_servers(r->zones[i].servers, r->zones[i].n_servers);
-			free_hosts(r->zones[i].hosts, r->zones[i].n_hosts);
-			tw_delegation_free(r->zones[i].delegations, r->zones[i].n_delegations);
-			free(r->zones[i].diagnosis);
 		}
 		free(r->zones);
 	}

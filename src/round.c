@@ -51,10 +51,12 @@ struct row {
  * answered or RTT.
  */
 struct ident {
-	const char *address;        /* the first row's */
+	const char *address;        /* the round's copy: the rows that share it come and go */
 	uint16_t port;
 	enum tw_transport transport;
 	char *identity;             /* NULL until (and unless) one came */
+	bool pending;               /* a query for it is out */
+	struct tw_vec waiting;      /* struct mzone *: zones done but for this identity */
 };
 
 struct mzone;
@@ -75,6 +77,7 @@ struct nsinfo {
 
 struct authset {
 	struct tw_round *rd;
+	struct tw_region *region;   /* its zone's (the round's for the roots) */
 	char *zone;
 	enum tw_role role;
 	struct mzone *mz;           /* NULL for the roots */
@@ -88,11 +91,23 @@ struct authset {
 	struct tw_vec nsinfo;       /* struct nsinfo * */
 };
 
+/*
+ * A monitored zone.  It is started when the round's window has room for it (zone_admit), and
+ * everything it meets lives in a region of its own, reset as soon as the zone is over
+ * (zone_export): its result is copied out then, and the region goes to the next zone.
+ */
 struct mzone {
 	const struct tw_zone_cfg *cfg;
+	size_t index;               /* in the config and the result */
+	struct tw_region *region;   /* NULL before it started and once it is exported */
 	struct authset *zoneset;
 	struct tw_vec sets;         /* struct authset *: child zones met */
 	struct tw_vec hosts;        /* struct resolution *, one per configured host */
+	struct tw_vec ress;         /* struct resolution *: every one of the zone's */
+	unsigned outstanding;       /* its queries out (identities are the servers', not its) */
+	unsigned ident_waits;       /* identities still out that its rows show */
+	double park_due;            /* parked: when it stops waiting for them */
+	bool parked, exported;
 };
 
 enum purpose { P_DISCOVERY, P_HOST, P_NSADDR };
@@ -146,10 +161,12 @@ struct qctx {
 };
 
 /*
- * A round and everything inside it live in one region, freed in one call;
- * only the result (built at the end, on the heap) outlives it.  Out of
- * memory is the region's mark, or ${failed} for what is not the region's
- * (a query the engine refused), and is reported once, at the end.
+ * What the round shares (the roots, the identities, the queries' contexts) lives in its
+ * region, freed in one call; each zone's own state lives in its zone's region, and only the
+ * result (on the heap, filled in a zone at a time) outlives them.  At most ${window} zones run
+ * at once, started in the config's order as others end, so what a round holds follows the
+ * window, not the number of zones.  Out of memory is a region's mark, or ${failed} for what is
+ * not a region's (a query the engine refused), and is reported once, at the end.
  */
 struct tw_round {
 	struct tw_region *region;
@@ -161,7 +178,15 @@ struct tw_round {
 	struct authset *rootset;
 	struct mzone *mz;
 	size_t n_mz;
-	struct tw_vec ress;         /* every resolution */
+	size_t next_zone;           /* the first zone not started */
+	size_t live;                /* zones started and not exported */
+	size_t window;              /* how many may run at once */
+	struct tw_vec spare_regions; /* struct tw_region *: exported zones', reset, to reuse */
+	struct tw_check_result *result; /* on the heap; each zone's part filled as it ends */
+	struct tw_vec parked;       /* struct mzone *: done but for their servers' identities */
+	size_t parked_next;
+	struct tw_loop_timer *park_timer;
+	bool admitting;             /* zone_admit is on the stack: it starts the next zones */
 	struct qctx *free_q;        /* queries whose reply was handled, to reuse */
 	unsigned outstanding[Q_KINDS];
 	bool failed;
@@ -178,7 +203,7 @@ struct tw_round {
 	bool second_opinion;
 	double suspect_after_ms;
 	double health_ms;           /* timeout x attempts: how long a health query may take */
-	struct tw_vec suspects;     /* struct row * */
+	struct tw_vec suspects;     /* struct suspect */
 	size_t suspects_next;
 	struct tw_loop_timer *suspect_timer;
 	/* Identities: one per server endpoint; the wait for the last ones once all else is done. */
@@ -189,37 +214,45 @@ struct tw_round {
 	struct tw_identmemo *identmemo; /* a watcher's: servers that refused their identity */
 	tw_round_done_cb *done_cb;
 	void *done_cookie;
+	void (*zone_cb)(void *, const struct tw_check_result *, struct tw_zone_result *);
+	void *zone_cookie;
 };
 
 static void res_enter(struct resolution *res, struct authset *set);
+static void zone_check(struct tw_round *rd, struct mzone *mz);
 static void res_check_stuck(struct resolution *res);
 static bool name_eq(const char *a, const char *b);
 
-/* ---- small helpers: everything inside a round comes from its region ---- */
+/*
+ * ---- small helpers: everything inside a round comes from a region: the round's for what
+ * it shares, a zone's (its sets, rows and resolutions: ZR()) for what is the zone's ----
+ */
+
+#define ZR(mz) ((mz)->region)
 
 static void *
-zalloc(struct tw_round *rd, size_t size)
+zalloc(struct tw_region *r, size_t size)
 {
-	return tw_region_zalloc(rd->region, size);
+	return tw_region_zalloc(r, size);
 }
 
 static char *
-xstrdup(struct tw_round *rd, const char *s)
+xstrdup(struct tw_region *r, const char *s)
 {
-	return tw_region_strdup(rd->region, s);
+	return tw_region_strdup(r, s);
 }
 
 static char *
-xprintf(struct tw_round *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+xprintf(struct tw_region *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static char *
-xprintf(struct tw_round *rd, const char *fmt, ...)
+xprintf(struct tw_region *r, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
 	va_start(ap, fmt);
-	s = tw_region_vprintf(rd->region, fmt, ap);
+	s = tw_region_vprintf(r, fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -241,9 +274,9 @@ bprintf(struct tw_round *rd, struct tw_vec *b, const char *fmt, ...)
 }
 
 static void
-vec_init(struct tw_round *rd, struct tw_vec *v, size_t size)
+vec_init(struct tw_region *r, struct tw_vec *v, size_t size)
 {
-	tw_vec_init(v, size, rd->region);
+	tw_vec_init(v, size, r);
 }
 
 /* Push ${p} (never NULL: a failed allocation is not recorded). */
@@ -260,21 +293,24 @@ at(const struct tw_vec *v, size_t i)
 	return ((void **)v->v)[i];
 }
 
+/* A new set in ${mz}'s region (the round's for the roots: ${mz} NULL). */
 static struct authset *
 set_new(struct tw_round *rd, const char *zone, enum tw_role role, struct mzone *mz)
 {
+	struct tw_region *r = mz != NULL ? ZR(mz) : rd->region;
 	struct authset *set;
 
-	if ((set = zalloc(rd, sizeof(*set))) == NULL)
+	if ((set = zalloc(r, sizeof(*set))) == NULL)
 		return NULL;
 	set->rd = rd;
+	set->region = r;
 	set->role = role;
 	set->mz = mz;
-	vec_init(rd, &set->rows, sizeof(struct row *));
-	vec_init(rd, &set->waiters, sizeof(struct resolution *));
-	vec_init(rd, &set->ns_names, sizeof(char *));
-	vec_init(rd, &set->nsinfo, sizeof(struct nsinfo *));
-	if ((set->zone = xstrdup(rd, zone)) == NULL)
+	vec_init(r, &set->rows, sizeof(struct row *));
+	vec_init(r, &set->waiters, sizeof(struct resolution *));
+	vec_init(r, &set->ns_names, sizeof(char *));
+	vec_init(r, &set->nsinfo, sizeof(struct nsinfo *));
+	if ((set->zone = xstrdup(r, zone)) == NULL)
 		return NULL;
 	return set;
 }
@@ -314,7 +350,7 @@ qctx_alloc(struct tw_round *rd)
 	struct qctx *q = rd->free_q;
 
 	if (q == NULL)
-		return zalloc(rd, sizeof(*q));
+		return zalloc(rd->region, sizeof(*q));
 	rd->free_q = q->next_free;
 	memset(q, 0, sizeof(*q));
 	return q;
@@ -333,8 +369,8 @@ wants_edns(const struct row *row, enum qkind kind)
 }
 
 /*
- * A query for ${row}'s server over ${tr}: a new context of ${kind} for ${qname}/${qtype}
- * (NULL when memory ran out).  submit() hands it to the engine.
+ * A query for ${row}'s server (NULL: an identity's, which no row holds): a new context of
+ * ${kind} for ${qname}/${qtype} (NULL when memory ran out).  submit() hands it to the engine.
  */
 static struct qctx *
 query_new(struct tw_round *rd, enum qkind kind, struct row *row, const char *qname,
@@ -347,20 +383,24 @@ query_new(struct tw_round *rd, enum qkind kind, struct row *row, const char *qna
 	q->rd = rd;
 	q->kind = kind;
 	q->row = row;
-	q->mz = row->set->mz;
+	q->mz = row != NULL ? row->set->mz : NULL;
 	q->qname = qname;
 	q->qtype = qtype;
 	return q;
 }
 
-/* Send ${q} to its row's server over ${tr} as ${ask} says; counted until its reply. */
+/*
+ * Send ${q} to ${address} port ${port} over ${tr} as ${ask} says; counted (in its zone too)
+ * until its reply.
+ */
 static void
-submit(struct tw_round *rd, struct qctx *q, enum tw_transport tr, const struct tw_engine_ask *ask)
+submit(struct tw_round *rd, struct qctx *q, const char *address, uint16_t port,
+    enum tw_transport tr, const struct tw_engine_ask *ask)
 {
 	struct tw_target t;
 
-	t.address = q->row->r.address;
-	t.port = q->row->r.port;
+	t.address = address;
+	t.port = port;
 	t.transport = tr;
 	if (tw_engine_query_ask(rd->eng, &t, q->qname, q->qtype, ask, on_reply_release, q) != 0) {
 		rd->failed = true;
@@ -368,6 +408,16 @@ submit(struct tw_round *rd, struct qctx *q, enum tw_transport tr, const struct t
 		return;
 	}
 	rd->outstanding[q->kind]++;
+	if (q->mz != NULL)
+		q->mz->outstanding++;
+}
+
+/* submit() to ${q}'s row's server. */
+static void
+submit_row(struct tw_round *rd, struct qctx *q, enum tw_transport tr,
+    const struct tw_engine_ask *ask)
+{
+	submit(rd, q, q->row->r.address, q->row->r.port, tr, ask);
 }
 
 static void
@@ -385,7 +435,7 @@ send_query(struct tw_round *rd, enum qkind kind, struct row *row, struct mzone *
 	q->edns = wants_edns(row, kind);
 	memset(&ask, 0, sizeof(ask));
 	ask.edns_nsid = q->edns;
-	submit(rd, q, row->r.transport, &ask);
+	submit_row(rd, q, row->r.transport, &ask);
 }
 
 /*
@@ -407,29 +457,38 @@ ask_second(struct tw_round *rd, struct row *row)
 		return;
 	row->second_asked = true;
 	if ((q = query_new(rd, Q_SECOND, row, row->set->zone, TW_RR_SOA)) != NULL)
-		submit(rd, q, TW_TRANSPORT_TCP, &ask);
+		submit_row(rd, q, TW_TRANSPORT_TCP, &ask);
 }
+
+/*
+ * A UDP row whose health query went out, in the round's queue of suspects: its zone is
+ * looked at before the row, which went with the zone's region once the zone was exported.
+ */
+struct suspect {
+	struct row *row;
+	struct mzone *mz;
+	double due;                 /* its first attempt's time is up (mono ms) */
+};
 
 /* Rows whose first attempt's time has passed without a health reply get their second opinion. */
 static void
 on_suspect(void *cookie)
 {
 	struct tw_round *rd = cookie;
-	struct row *row;
-	double now = tw_clock_mono_ms(), due;
+	struct suspect *sp;
+	double now = tw_clock_mono_ms();
 
 	if (rd->finished)
 		return;
 	while (rd->suspects_next < rd->suspects.n) {
-		row = at(&rd->suspects, rd->suspects_next);
-		due = row->health_at + rd->suspect_after_ms;
-		if (due > now) {
-			tw_loop_timer_arm(rd->suspect_timer, due - now);
+		sp = (struct suspect *)rd->suspects.v + rd->suspects_next;
+		if (sp->due > now) {
+			tw_loop_timer_arm(rd->suspect_timer, sp->due - now);
 			return;
 		}
 		rd->suspects_next++;
-		if (row->r.outcome == TW_OUTCOME_NONE)
-			ask_second(rd, row);
+		if (!sp->mz->exported && sp->row->r.outcome == TW_OUTCOME_NONE)
+			ask_second(rd, sp->row);
 	}
 }
 
@@ -437,10 +496,27 @@ on_suspect(void *cookie)
 static void
 suspect_add(struct tw_round *rd, struct row *row)
 {
+	struct suspect *sp;
+	size_t rest;
+
 	row->health_at = tw_clock_mono_ms();
 	if (!rd->second_opinion || row->r.transport != TW_TRANSPORT_UDP)
 		return;
-	push(rd, &rd->suspects, row);
+	/* a queue: what was looked at goes, so it holds the rows of the window, not the round's */
+	if (rd->suspects_next >= 256 && rd->suspects_next * 2 >= rd->suspects.n) {
+		rest = rd->suspects.n - rd->suspects_next;
+		memmove(rd->suspects.v, (struct suspect *)rd->suspects.v + rd->suspects_next,
+		    rest * sizeof(struct suspect));
+		rd->suspects.n = rest;
+		rd->suspects_next = 0;
+	}
+	if ((sp = tw_vec_push(&rd->suspects)) == NULL) {
+		rd->failed = true;
+		return;
+	}
+	sp->row = row;
+	sp->mz = row->set->mz;
+	sp->due = row->health_at + rd->suspect_after_ms;
 	if (rd->suspects.n - rd->suspects_next == 1)
 		tw_loop_timer_arm(rd->suspect_timer, rd->suspect_after_ms);
 }
@@ -459,15 +535,18 @@ ident_eq(const void *item, const void *key)
 	    strcmp(id->address, row->r.address) == 0;
 }
 
-/* Ask ${id}'s server ident_names[${step}] in class CH, by ${end}. */
+/*
+ * Ask ${id}'s server ident_names[${step}] in class CH, by ${end}.  The query is the server's,
+ * not a row's: the rows that show the identity may be gone (their zone exported) before it
+ * comes.
+ */
 static void
-ident_ask(struct tw_round *rd, struct row *row, struct ident *id, unsigned step, double end)
+ident_ask(struct tw_round *rd, struct ident *id, unsigned step, double end)
 {
 	struct tw_engine_ask ask;
 	struct qctx *q;
 
-	/* (the row is one of the server's: the same address, port and transport as ${id}) */
-	if ((q = query_new(rd, Q_IDENT, row, ident_names[step], TW_WIRE_TYPE_TXT)) == NULL)
+	if ((q = query_new(rd, Q_IDENT, NULL, ident_names[step], TW_WIRE_TYPE_TXT)) == NULL)
 		return;
 	q->ident = id;
 	q->ident_end = end;
@@ -475,7 +554,8 @@ ident_ask(struct tw_round *rd, struct row *row, struct ident *id, unsigned step,
 	ask.qclass = TW_WIRE_CLASS_CH;
 	ask.bounded = true;
 	ask.deadline_at = end;
-	submit(rd, q, id->transport, &ask);
+	submit(rd, q, id->address, id->port, id->transport, &ask);
+	id->pending = !q->done;
 }
 
 /* ${row}'s server's identity: asked now if no row of it asked this round. */
@@ -489,9 +569,10 @@ ident_start(struct tw_round *rd, struct row *row)
 		row->ident = id;
 		return;
 	}
-	if ((id = zalloc(rd, sizeof(*id))) == NULL)
+	if ((id = zalloc(rd->region, sizeof(*id))) == NULL ||
+	    (id->address = xstrdup(rd->region, row->r.address)) == NULL)
 		return;
-	id->address = row->r.address;
+	vec_init(rd->region, &id->waiting, sizeof(struct mzone *));
 	id->port = row->r.port;
 	id->transport = row->r.transport;
 	if (tw_hash_add(&rd->idents, h, id) != 0) {
@@ -503,18 +584,18 @@ ident_start(struct tw_round *rd, struct row *row)
 	    tw_identmemo_skip(rd->identmemo, id->address, id->port, id->transport, rd->started,
 	    rd->cfg->watch.identity_recheck_ms))
 		return;                     /* it refused not long ago: no identity this round */
-	ident_ask(rd, row, id, 0, tw_clock_mono_ms() + rd->health_ms);
+	ident_ask(rd, id, 0, tw_clock_mono_ms() + rd->health_ms);
 }
 
 /* A foreign byte string (an NSID, a TXT string) as the result keeps it; NULL when empty. */
 static char *
-bytes_text(struct tw_round *rd, const uint8_t *p, size_t n)
+bytes_text(struct tw_region *r, const uint8_t *p, size_t n)
 {
 	char text[TW_WIRE_BYTES_TEXT_MAX];
 
 	if (n == 0)
 		return NULL;
-	return xstrdup(rd, tw_wire_bytes_text(p, n, text));
+	return xstrdup(r, tw_wire_bytes_text(p, n, text));
 }
 
 /* A CHAOS TXT answer to ${q}: sound, for the name asked, with a string in it. */
@@ -612,16 +693,16 @@ set_add_server(struct authset *set, const char *name, const char *address,
 		if ((row = set_find(set, address, port, (enum tw_transport)tr)) != NULL) {
 			row->r.pinned = row->r.pinned || pinned;
 			if (row->r.name == NULL && name != NULL)
-				row->r.name = xstrdup(rd, name);
+				row->r.name = xstrdup(set->region, name);
 			continue;
 		}
-		if ((row = zalloc(rd, sizeof(*row))) == NULL)
+		if ((row = zalloc(set->region, sizeof(*row))) == NULL)
 			return;
 		row->set = set;
-		vec_init(rd, &row->rtts, sizeof(float));
+		vec_init(set->region, &row->rtts, sizeof(float));
 		row->r.role = set->role;
 		row->r.zone = set->zone;
-		row->r.name = xstrdup(rd, name);
+		row->r.name = xstrdup(set->region, name);
 		snprintf(row->r.address, sizeof(row->r.address), "%s", address);
 		row->r.port = port;
 		row->r.transport = (enum tw_transport)tr;
@@ -664,18 +745,18 @@ res_new(struct tw_round *rd, struct mzone *mz, enum purpose purpose, const char 
 {
 	struct resolution *res;
 
-	if ((res = zalloc(rd, sizeof(*res))) == NULL)
+	if ((res = zalloc(ZR(mz), sizeof(*res))) == NULL)
 		return NULL;
 	res->rd = rd;
 	res->mz = mz;
 	res->purpose = purpose;
 	res->qtype = qtype;
 	res->outcome = TW_OUTCOME_NONE;
-	vec_init(rd, &res->seen, sizeof(struct seen));
-	vec_init(rd, &res->addrs, sizeof(char *));
-	if ((res->qname = xstrdup(rd, qname)) == NULL)
+	vec_init(ZR(mz), &res->seen, sizeof(struct seen));
+	vec_init(ZR(mz), &res->addrs, sizeof(char *));
+	if ((res->qname = xstrdup(ZR(mz), qname)) == NULL)
 		return NULL;
-	if (tw_vec_push_ptr(&rd->ress, res) != 0) {
+	if (tw_vec_push_ptr(&mz->ress, res) != 0) {
 		rd->failed = true;
 		return NULL;
 	}
@@ -689,9 +770,9 @@ res_path_add(struct resolution *res, const char *sep, const char *what)
 	char *p;
 
 	if (res->path == NULL)
-		p = xstrdup(res->rd, what);
+		p = xstrdup(ZR(res->mz), what);
 	else
-		p = xprintf(res->rd, "%s%s%s", res->path, sep, what);
+		p = xprintf(ZR(res->mz), "%s%s%s", res->path, sep, what);
 	if (p != NULL)
 		res->path = p;
 }
@@ -770,7 +851,12 @@ res_enter(struct resolution *res, struct authset *set)
 	res->seen.n = 0;
 	res->level_outstanding = 0;
 	res_path_add(res, " > ", zone_display(set->zone));
-	push(rd, &set->waiters, res);
+	/*
+	 * The roots' rows are all there before any zone starts, so nothing looks at their
+	 * waiters; and they outlive the zones, whose resolutions go with their regions.
+	 */
+	if (set != rd->rootset)
+		push(rd, &set->waiters, res);
 	for (i = 0; i < set->rows.n; i++) {
 		row = at(&set->rows, i);
 		res->level_outstanding++;
@@ -826,15 +912,15 @@ level_detail(struct resolution *res, enum tw_outcome *worst)
 		qsort(seen, res->seen.n, sizeof(*seen), cmp_seen);
 	if (res->seen.n == 0 && level->ns_names.n > 0) {
 		*worst = level->ns_failure;
-		vec_init(rd, &b, 1);
+		vec_init(ZR(res->mz), &b, 1);
 		bprintf(rd, &b, "no address found for the %s servers:", zone_display(level->zone));
 		for (i = 0; i < level->ns_names.n; i++)
 			bprintf(rd, &b, "%s %s", i ? "," : "", (const char *)at(&level->ns_names, i));
 		return b.v;
 	}
 	if (res->seen.n == 0)
-		return xprintf(rd, "no server of %s is known", zone_display(level->zone));
-	vec_init(rd, &b, 1);
+		return xprintf(ZR(res->mz), "no server of %s is known", zone_display(level->zone));
+	vec_init(ZR(res->mz), &b, 1);
 	bprintf(rd, &b, "%s servers:", zone_display(level->zone));
 	for (i = 0; i < res->seen.n; i++) {
 		row = seen[i].row;
@@ -879,10 +965,11 @@ nsinfo_get(struct authset *set, const char *name)
 		if (name_eq(ni->name, name))
 			return ni;
 	}
-	if ((ni = zalloc(rd, sizeof(*ni))) == NULL || (ni->name = xstrdup(rd, name)) == NULL)
+	if ((ni = zalloc(set->region, sizeof(*ni))) == NULL ||
+	    (ni->name = xstrdup(set->region, name)) == NULL)
 		return NULL;
-	vec_init(rd, &ni->glue, sizeof(char *));
-	vec_init(rd, &ni->addrs, sizeof(char *));
+	vec_init(set->region, &ni->glue, sizeof(char *));
+	vec_init(set->region, &ni->addrs, sizeof(char *));
 	ni->lookup_outcome = TW_OUTCOME_NONE;
 	push(rd, &set->nsinfo, ni);
 	return ni;
@@ -896,7 +983,7 @@ str_add(struct tw_round *rd, struct tw_vec *v, const char *s)
 	for (i = 0; i < v->n; i++)
 		if (strcmp(at(v, i), s) == 0)
 			return;
-	push(rd, v, xstrdup(rd, s));
+	push(rd, v, xstrdup(v->region, s));
 }
 
 static void set_seek_ns(struct authset *set, const char *ns, unsigned depth);
@@ -921,7 +1008,7 @@ set_learn_ns(struct authset *set, const struct tw_wire_section *ns_sec,
 	size_t i, j;
 
 	if (from_parent && set->parent_zone == NULL)
-		set->parent_zone = xstrdup(rd, parent_zone);
+		set->parent_zone = xstrdup(set->region, parent_zone);
 	if (!from_parent)
 		set->child_seen = true;
 	for (i = 0; i < ns_sec->kept; i++) {
@@ -976,7 +1063,7 @@ seek_start(struct authset *set, const char *ns, unsigned depth, uint16_t qtype)
 		return;
 	res->target_set = set;
 	res->nsaddr_depth = depth;
-	if ((res->ns_name = xstrdup(rd, ns)) == NULL)
+	if ((res->ns_name = xstrdup(ZR(mz), ns)) == NULL)
 		return;
 	if (start != set) {
 		set->pending_sources++;
@@ -997,7 +1084,7 @@ set_seek_ns(struct authset *set, const char *ns, unsigned depth)
 	for (i = 0; i < set->ns_names.n; i++)
 		if (name_eq(at(&set->ns_names, i), ns))
 			return;
-	push(rd, &set->ns_names, xstrdup(rd, ns));
+	push(rd, &set->ns_names, xstrdup(set->region, ns));
 	seek_start(set, ns, depth, TW_RR_A);
 }
 
@@ -1010,10 +1097,10 @@ follow_cname(struct resolution *res, const char *target)
 
 	if (++res->cnames > MAX_CNAMES) {
 		res_finish(res, false, TW_OUTCOME_ANSWER,
-		    xprintf(rd, "more than %d CNAMEs", MAX_CNAMES));
+		    xprintf(ZR(res->mz), "more than %d CNAMEs", MAX_CNAMES));
 		return;
 	}
-	if ((t = xstrdup(rd, target)) == NULL)
+	if ((t = xstrdup(ZR(res->mz), target)) == NULL)
 		return;
 	res->qname = t;
 	if (tw_wire_name_is_subdomain(target, res->mz->cfg->name))
@@ -1022,7 +1109,8 @@ follow_cname(struct resolution *res, const char *target)
 		start = rd->rootset;
 	else {
 		res_finish(res, false, TW_OUTCOME_ANSWER,
-		    xprintf(rd, "CNAME to %s, outside the zone, and no roots to follow it", target));
+		    xprintf(ZR(res->mz), "CNAME to %s, outside the zone, and no roots to follow it",
+		    target));
 		return;
 	}
 	res_path_add(res, " > ", "CNAME");
@@ -1043,7 +1131,7 @@ handle_answer(struct resolution *res, const struct tw_wire_msg *msg, const struc
 		for (i = 0; i < msg->answer.kept; i++) {
 			rr = &msg->answer.rr[i];
 			if (rr->type == res->qtype && name_eq(rr->name, name))
-				push(rd, &res->addrs, xstrdup(rd, rr->target));
+				push(rd, &res->addrs, xstrdup(ZR(res->mz), rr->target));
 		}
 		if (res->addrs.n > 0) {
 			if (res->purpose == P_DISCOVERY) {
@@ -1069,7 +1157,7 @@ handle_answer(struct resolution *res, const struct tw_wire_msg *msg, const struc
 		return;
 	}
 	res_finish(res, false, TW_OUTCOME_NODATA,
-	    xprintf(rd, "%s answered without a %s record",
+	    xprintf(ZR(res->mz), "%s answered without a %s record",
 	    row->r.name != NULL ? row->r.name : row->r.address,
 	    res->qtype == TW_RR_AAAA ? "AAAA" : res->qtype == TW_RR_NS ? "NS" : "A"));
 }
@@ -1088,7 +1176,7 @@ handle_referral(struct resolution *res, const struct qctx *q, const struct tw_wi
 	}
 	if (++res->referrals > MAX_REFERRALS) {
 		res_finish(res, false, TW_OUTCOME_REFERRAL,
-		    xprintf(rd, "more than %d referrals", MAX_REFERRALS));
+		    xprintf(ZR(res->mz), "more than %d referrals", MAX_REFERRALS));
 		return;
 	}
 	if ((child = mz_set_for(rd, res->mz, zone)) == NULL)
@@ -1101,7 +1189,7 @@ handle_referral(struct resolution *res, const struct qctx *q, const struct tw_wi
 	}
 	if (res->purpose == P_NSADDR && child == res->target_set) {
 		res_finish(res, false, TW_OUTCOME_REFERRAL,
-		    xprintf(rd, "%s is glueless inside its own zone", res->qname));
+		    xprintf(ZR(res->mz), "%s is glueless inside its own zone", res->qname));
 		return;
 	}
 	res_enter(res, child);
@@ -1132,7 +1220,7 @@ res_on_reply(struct resolution *res, const struct qctx *q, struct row *row,
 		break;
 	case TW_OUTCOME_NXDOMAIN:
 	case TW_OUTCOME_NODATA:
-		res_finish(res, false, outcome, xprintf(res->rd, "%s from %s", tw_outcome_str(outcome),
+		res_finish(res, false, outcome, xprintf(ZR(res->mz), "%s from %s", tw_outcome_str(outcome),
 		    row->r.name != NULL ? row->r.name : row->r.address));
 		break;
 	default:
@@ -1169,7 +1257,6 @@ static void
 resend(struct tw_round *rd, const struct qctx *q)
 {
 	struct tw_engine_ask ask;
-	struct tw_target t;
 	struct qctx *n;
 
 	if ((n = qctx_alloc(rd)) == NULL)
@@ -1178,21 +1265,13 @@ resend(struct tw_round *rd, const struct qctx *q)
 	n->next_free = NULL;
 	n->done = false;
 	n->edns = false;
-	t.address = q->row->r.address;
-	t.port = q->row->r.port;
-	t.transport = q->row->r.transport;
 	memset(&ask, 0, sizeof(ask));
-	if (tw_engine_query_ask(rd->eng, &t, n->qname, n->qtype, &ask, on_reply_release, n) != 0) {
-		rd->failed = true;
-		n->done = true;
-		if (n->res != NULL && n->res->level == n->level) {
-			/* As if that server had not answered: the resolution may move on. */
-			n->res->level_outstanding--;
-			res_check_stuck(n->res);
-		}
-		return;
+	submit_row(rd, n, q->row->r.transport, &ask);
+	if (n->done && n->res != NULL && n->res->level == n->level) {
+		/* Not sent: as if that server had not answered, the resolution may move on. */
+		n->res->level_outstanding--;
+		res_check_stuck(n->res);
 	}
-	rd->outstanding[n->kind]++;
 }
 
 /*
@@ -1205,7 +1284,9 @@ round_check_rest(struct tw_round *rd)
 	unsigned k, rest = 0;
 	double grace;
 
-	if (rd->finished || rd->outstanding[Q_IDENT] == 0)
+	/* (while zones remain, each waits for its own servers' identities: zone_check) */
+	if (rd->finished || rd->outstanding[Q_IDENT] == 0 || rd->live > 0 ||
+	    rd->next_zone < rd->n_mz)
 		return;
 	for (k = 0; k < Q_KINDS; k++)
 		if (k != Q_IDENT)
@@ -1219,6 +1300,22 @@ round_check_rest(struct tw_round *rd)
 	tw_loop_timer_arm(rd->ident_grace, grace);
 }
 
+/* ${id}'s queries are over, answered or not: the zones that waited for it may end. */
+static void
+ident_over(struct tw_round *rd, struct ident *id)
+{
+	struct mzone *mz;
+	size_t i;
+
+	id->pending = false;
+	for (i = 0; i < id->waiting.n; i++) {
+		mz = at(&id->waiting, i);
+		if (!mz->exported && mz->ident_waits > 0 && --mz->ident_waits == 0)
+			zone_check(rd, mz);
+	}
+	id->waiting.n = 0;
+}
+
 static void
 on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply *reply)
 {
@@ -1229,7 +1326,8 @@ on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply
 	if (reply->transport_outcome == TW_OUTCOME_NONE) {
 		rc = tw_wire_parse(reply->buf, reply->len, msg);
 		if (ident_answer(q, msg, rc)) {
-			q->ident->identity = bytes_text(rd, msg->txt, msg->txt_len);
+			q->ident->identity = bytes_text(rd->region, msg->txt, msg->txt_len);
+			ident_over(rd, q->ident);
 			return;
 		}
 		refused = rc == 0 && msg->qr && msg->rcode == TW_WIRE_RCODE_REFUSED;
@@ -1246,7 +1344,11 @@ on_ident_reply(struct tw_round *rd, struct qctx *q, const struct tw_engine_reply
 	 * BIND set to "hostname none" with a server-id answers the one and refuses the other).
 	 */
 	if (q->qname == ident_names[0] && !refused && !rd->finished)
-		ident_ask(rd, q->row, q->ident, 1, q->ident_end);
+		ident_ask(rd, q->ident, 1, q->ident_end);
+	else
+		q->ident->pending = false;
+	if (!q->ident->pending)
+		ident_over(rd, q->ident);
 	round_check_rest(rd);
 }
 
@@ -1257,17 +1359,20 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 	struct tw_round *rd = q->rd;
 	struct row *row = q->row;
 	struct tw_wire_msg *msg = rd->msg;
-	const char *zone = row->set->zone;
+	const char *zone;
 	enum tw_outcome outcome;
 	size_t i;
 	int rc;
 
 	q->done = true;
 	rd->outstanding[q->kind]--;
+	if (q->mz != NULL)
+		q->mz->outstanding--;
 	if (q->kind == Q_IDENT) {
 		on_ident_reply(rd, q, reply);
 		return;
 	}
+	zone = row->set->zone;
 	if (q->kind != Q_SECOND) {   /* the row's counts are its own transport's */
 		row->r.sent += reply->sent;
 		row->r.answered += reply->answered;
@@ -1299,7 +1404,7 @@ on_reply(void *cookie, const struct tw_engine_reply *reply)
 	}
 	if (q->edns && outcome != TW_OUTCOME_MALFORMED && reply->transport_outcome ==
 	    TW_OUTCOME_NONE && msg->has_nsid && msg->nsid_len > 0)
-		row->r.nsid = bytes_text(rd, msg->nsid,
+		row->r.nsid = bytes_text(row->set->region, msg->nsid,
 		    msg->nsid_len < TW_WIRE_NSID_MAX ? msg->nsid_len : TW_WIRE_NSID_MAX);
 
 	switch (q->kind) {
@@ -1344,10 +1449,13 @@ on_reply_release(void *cookie, const struct tw_engine_reply *reply)
 {
 	struct qctx *q = cookie;
 	struct tw_round *rd = q->rd;
+	struct mzone *mz = q->mz;
 
 	on_reply(q, reply);
 	q->next_free = rd->free_q;
 	rd->free_q = q;
+	if (mz != NULL && mz->outstanding == 0)
+		zone_check(rd, mz);
 }
 
 /* ---- the result ---- */
@@ -1578,21 +1686,28 @@ static char *
 deadline_stage(struct tw_round *rd)
 {
 	struct resolution *res;
+	struct mzone *mz;
 	struct tw_vec b;
 	size_t i, z;
 
-	for (z = 0; z < rd->n_mz; z++)
-		if (rd->mz[z].zoneset->rows.n == 0 && rd->mz[z].zoneset->pending_sources > 0)
-			return heap_copy(xprintf(rd, "discovery of %s at the roots",
-			    zone_display(rd->mz[z].cfg->name)));
-	vec_init(rd, &b, 1);
-	for (z = 0; z < rd->n_mz; z++)
-		for (i = 0; i < rd->mz[z].hosts.n; i++) {
-			res = at(&rd->mz[z].hosts, i);
+	/* (the zones running: started, not exported) */
+	for (z = 0; z < rd->n_mz; z++) {
+		mz = &rd->mz[z];
+		if (mz->region != NULL && mz->zoneset->rows.n == 0 &&
+		    mz->zoneset->pending_sources > 0)
+			return heap_copy(xprintf(rd->region, "discovery of %s at the roots",
+			    zone_display(mz->cfg->name)));
+	}
+	vec_init(rd->region, &b, 1);
+	for (z = 0; z < rd->n_mz; z++) {
+		mz = &rd->mz[z];
+		for (i = 0; mz->region != NULL && i < mz->hosts.n; i++) {
+			res = at(&mz->hosts, i);
 			if (!res->done)
 				bprintf(rd, &b, "%s%s", b.n == 0 ? "host resolution (" : ", ",
-				    rd->mz[z].cfg->hosts[i].name);
+				    mz->cfg->hosts[i].name);
 		}
+	}
 	if (b.n > 0) {
 		bprintf(rd, &b, ")");
 		return heap_copy(tw_vec_str(&b));
@@ -1640,81 +1755,163 @@ count_controls(const struct authset *roots, unsigned *answered, unsigned *total)
 	}
 }
 
-static struct tw_check_result *
-build_result(struct tw_round *rd, double started)
+/* A host of a zone the deadline kept from starting. */
+static int
+export_unstarted_host(const struct tw_host_cfg *hc, struct tw_host_result *h)
 {
-	struct tw_check_result *r;
-	struct tw_zone_result *zr;
+	h->type = hc->type;
+	h->key = hc->key;
+	h->outcome = TW_OUTCOME_NONE;
+	if (!dup_out(&h->name, hc->name) || !dup_out(&h->label, hc->label) ||
+	    !dup_out(&h->detail, "not finished before the deadline"))
+		return -1;
+	return 0;
+}
+
+/*
+ * ${mz}'s part of the result, copied into ${zr} from its region, with the roots that have
+ * answered so far: 0, or -1 when memory ran out (what was copied is in ${zr}).
+ */
+static int
+zone_export(struct tw_round *rd, struct mzone *mz, struct tw_zone_result *zr)
+{
+	const struct tw_zone_cfg *zc = mz->cfg;
 	struct authset **sets;
-	struct mzone *mz;
-	size_t z, i;
+	size_t i;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
-	r->state = TW_STATE_UNKNOWN;
-	if (export_sets(&rd->rootset, 1, &r->roots, &r->n_roots) != 0)
-		goto fail;
-	if (rd->n_mz > 0 && (r->zones = calloc(rd->n_mz, sizeof(*r->zones))) == NULL)
-		goto fail;
-	r->n_zones = rd->n_mz;
-	for (z = 0; z < rd->n_mz; z++) {
-		mz = &rd->mz[z];
-		zr = &r->zones[z];
-		zr->state = TW_STATE_UNKNOWN;
-		if (!dup_out(&zr->name, mz->cfg->name) || !dup_out(&zr->label, mz->cfg->label))
-			goto fail;
-		count_controls(rd->rootset, &zr->controls_answered, &zr->controls_total);
-		/* The zone's own servers first, then each child zone's. */
-		if ((sets = tw_region_alloc(rd->region, (mz->sets.n + 1) * sizeof(*sets))) == NULL)
-			goto fail;
-		sets[0] = mz->zoneset;
-		for (i = 0; i < mz->sets.n; i++)
-			sets[i + 1] = at(&mz->sets, i);
-		qsort(sets + 1, mz->sets.n, sizeof(*sets), cmp_set_zone);
-		if (export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers) != 0 ||
-		    delegations_export(sets, mz->sets.n + 1, zr) != 0)
-			goto fail;
-		if (mz->hosts.n > 0 &&
-		    (zr->hosts = calloc(mz->hosts.n, sizeof(*zr->hosts))) == NULL)
-			goto fail;
-		for (i = 0; i < mz->hosts.n; i++) {
+	zr->state = TW_STATE_UNKNOWN;
+	zr->unfinished = rd->deadline_hit;
+	count_controls(rd->rootset, &zr->controls_answered, &zr->controls_total);
+	if (!dup_out(&zr->name, zc->name) || !dup_out(&zr->label, zc->label))
+		return -1;
+	if (zc->n_hosts > 0 && (zr->hosts = calloc(zc->n_hosts, sizeof(*zr->hosts))) == NULL)
+		return -1;
+	if (mz->region == NULL) {             /* not started before the deadline */
+		for (i = 0; i < zc->n_hosts; i++) {
 			zr->n_hosts++;
-			if (export_host(at(&mz->hosts, i), &mz->cfg->hosts[i], &zr->hosts[i]) != 0)
-				goto fail;
+			if (export_unstarted_host(&zc->hosts[i], &zr->hosts[i]) != 0)
+				return -1;
 		}
+		return 0;
 	}
-	r->elapsed_ms = tw_clock_mono_ms() - started;
-	return r;
-fail:
-	tw_result_free(r);
-	return NULL;
+	/* The zone's own servers first, then each child zone's. */
+	if ((sets = tw_region_alloc(ZR(mz), (mz->sets.n + 1) * sizeof(*sets))) == NULL)
+		return -1;
+	sets[0] = mz->zoneset;
+	for (i = 0; i < mz->sets.n; i++)
+		sets[i + 1] = at(&mz->sets, i);
+	qsort(sets + 1, mz->sets.n, sizeof(*sets), cmp_set_zone);
+	if (export_sets(sets, mz->sets.n + 1, &zr->servers, &zr->n_servers) != 0 ||
+	    delegations_export(sets, mz->sets.n + 1, zr) != 0)
+		return -1;
+	for (i = 0; i < mz->hosts.n; i++) {
+		zr->n_hosts++;
+		if (export_host(at(&mz->hosts, i), &zc->hosts[i], &zr->hosts[i]) != 0)
+			return -1;
+	}
+	return 0;
 }
 
-/* ---- lifecycle ---- */
+/* ---- zones: started as the window has room, exported and forgotten as they end ---- */
 
-/* Everything the round holds goes with its region; the timers and the scratch are the loop's and the heap's. */
+/* Start ${mz}: a region, its sets, its pinned servers, its discovery and its hosts. */
 static void
-round_free(struct tw_round *rd)
+zone_start(struct tw_round *rd, struct mzone *mz)
 {
-	tw_loop_timer_free(rd->deadline);
-	tw_loop_timer_free(rd->idle);
-	tw_loop_timer_free(rd->suspect_timer);
-	tw_loop_timer_free(rd->ident_grace);
-	tw_hash_free(&rd->idents);
-	free(rd->msg);
-	if (rd->region_owned)
-		tw_region_free(rd->region);   /* a watcher's is reset by its next round */
+	const struct tw_endpoint *ep;
+	struct resolution *res;
+	struct tw_region *r;
+	size_t i;
+
+	if (rd->spare_regions.n > 0)
+		r = ((struct tw_region **)rd->spare_regions.v)[--rd->spare_regions.n];
+	else if ((r = tw_region_new(TW_ROUND_ZONE_CHUNK)) == NULL) {
+		rd->failed = true;
+		mz->exported = true;          /* (nothing of it will come: the round fails) */
+		return;
+	}
+	mz->region = r;
+	rd->live++;
+	vec_init(r, &mz->sets, sizeof(struct authset *));
+	vec_init(r, &mz->hosts, sizeof(struct resolution *));
+	vec_init(r, &mz->ress, sizeof(struct resolution *));
+	if ((mz->zoneset = set_new(rd, mz->cfg->name, TW_ROLE_ZONE, mz)) == NULL) {
+		rd->failed = true;
+		return;
+	}
+	for (i = 0; i < mz->cfg->n_servers; i++) {
+		ep = &mz->cfg->servers[i];
+		set_add_server(mz->zoneset, ep->name, ep->address,
+		    ep->port ? ep->port : rd->cfg->probe.port, true);
+	}
+	if (rd->rootset->rows.n > 0 &&
+	    (res = res_new(rd, mz, P_DISCOVERY, mz->cfg->name, TW_RR_NS)) != NULL) {
+		mz->zoneset->pending_sources++;
+		res_enter(res, rd->rootset);
+	}
+	for (i = 0; i < mz->cfg->n_hosts; i++) {
+		if ((res = res_new(rd, mz, P_HOST, mz->cfg->hosts[i].name,
+		    mz->cfg->hosts[i].type)) == NULL)
+			break;
+		push(rd, &mz->hosts, res);
+		res_enter(res, mz->zoneset);
+	}
 }
 
-/* After the engine went idle, whatever is still open can only fail. */
+/* Start zones while the window has room (the loop of the outermost call starts them all). */
 static void
-sweep(struct tw_round *rd)
+zone_admit(struct tw_round *rd)
+{
+	struct mzone *mz;
+
+	if (rd->admitting)
+		return;
+	rd->admitting = true;
+	while (!rd->finished && !rd->failed && rd->live < rd->window &&
+	    rd->next_zone < rd->n_mz) {
+		mz = &rd->mz[rd->next_zone++];
+		zone_start(rd, mz);
+		if (mz->outstanding == 0)     /* nothing to ask (no roots, no servers) */
+			zone_check(rd, mz);
+	}
+	rd->admitting = false;
+}
+
+/* ${mz} is over: its part of the result is copied out, its region goes to the next zone. */
+static void
+zone_done(struct tw_round *rd, struct mzone *mz)
+{
+	struct tw_region *r = ZR(mz);
+
+	/* (a round that failed reports only that: its zones may be half made) */
+	if (!rd->failed &&
+	    (tw_region_oom(r) || zone_export(rd, mz, &rd->result->zones[mz->index]) != 0))
+		rd->failed = true;
+	if (!rd->failed && rd->zone_cb != NULL)
+		rd->zone_cb(rd->zone_cookie, rd->result, &rd->result->zones[mz->index]);
+	mz->exported = true;
+	mz->parked = false;
+	mz->region = NULL;
+	mz->zoneset = NULL;
+	rd->live--;
+	tw_region_reset(r);
+	if (tw_vec_push_ptr(&rd->spare_regions, r) != 0) {
+		tw_region_free(r);
+		rd->failed = true;
+	}
+	zone_admit(rd);
+	round_check_rest(rd);   /* the last zone: only identities (the roots', or late ones) left */
+}
+
+/* Whatever of ${mz} is still open, with none of its queries out, can only fail. */
+static void
+zone_sweep(struct mzone *mz)
 {
 	struct resolution *res;
 	size_t i;
 
-	for (i = 0; i < rd->ress.n; i++) {
-		res = at(&rd->ress, i);
+	for (i = 0; i < mz->ress.n; i++) {
+		res = at(&mz->ress, i);
 		if (res->done)
 			continue;
 		if (res->level == NULL) {
@@ -1727,21 +1924,154 @@ sweep(struct tw_round *rd)
 	}
 }
 
-/* The engine went idle: whatever is still open fails, and the round is over. */
+/*
+ * The identities still out that ${mz}'s rows show; ${mz} is put on the waiting list of each,
+ * once.
+ */
+static unsigned
+zone_wait_idents(struct tw_round *rd, struct mzone *mz)
+{
+	struct authset *set;
+	struct row *row;
+	unsigned n = 0;
+	size_t s, i;
+
+	for (s = 0; s <= mz->sets.n; s++) {
+		set = s == 0 ? mz->zoneset : at(&mz->sets, s - 1);
+		for (i = 0; set != NULL && i < set->rows.n; i++) {
+			row = at(&set->rows, i);
+			if (row->ident == NULL || !row->ident->pending || (row->ident->waiting.n > 0 &&
+			    at(&row->ident->waiting, row->ident->waiting.n - 1) == mz))
+				continue;
+			push(rd, &row->ident->waiting, mz);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The parked zones whose wait is over end without the identities they waited for, as a
+ * round ended without those still out (twice its slowest answer, at least 10 ms).
+ */
 static void
-on_idle(void *cookie)
+on_park(void *cookie)
 {
 	struct tw_round *rd = cookie;
+	struct mzone *mz;
+	double now = tw_clock_mono_ms();
 
-	if (rd->finished)
+	while (!rd->finished && rd->parked_next < rd->parked.n) {
+		mz = at(&rd->parked, rd->parked_next);
+		if (mz->exported) {
+			rd->parked_next++;
+			continue;
+		}
+		if (mz->park_due > now) {
+			tw_loop_timer_arm(rd->park_timer, mz->park_due - now);
+			return;
+		}
+		rd->parked_next++;
+		zone_done(rd, mz);
+	}
+}
+
+/* ${mz} waits for ${n} identities, a little. */
+static void
+zone_park(struct tw_round *rd, struct mzone *mz, unsigned n)
+{
+	double grace = 2.0 * rd->max_rtt_ms;
+
+	if (grace < 10.0)
+		grace = 10.0;
+	mz->parked = true;
+	mz->ident_waits = n;
+	mz->park_due = tw_clock_mono_ms() + grace;
+	if (rd->parked_next == rd->parked.n)
+		rd->parked.n = rd->parked_next = 0;
+	push(rd, &rd->parked, mz);
+	if (rd->parked.n - rd->parked_next == 1)
+		tw_loop_timer_arm(rd->park_timer, grace);
+}
+
+/* ${mz} may be over: no query of its own out, and no identity its rows show (or waited enough). */
+static void
+zone_check(struct tw_round *rd, struct mzone *mz)
+{
+	unsigned n;
+
+	if (mz->exported || mz->region == NULL || rd->finished)
 		return;
-	sweep(rd);
+	if (mz->parked) {
+		if (mz->ident_waits == 0)
+			zone_done(rd, mz);
+		return;
+	}
+	if (mz->outstanding > 0)
+		return;
+	zone_sweep(mz);
+	if (mz->outstanding > 0)
+		return;
+	if ((n = zone_wait_idents(rd, mz)) > 0)
+		zone_park(rd, mz, n);
+	else
+		zone_done(rd, mz);
+}
+
+/* ---- lifecycle ---- */
+
+/* Everything the round holds goes with its regions; the timers and the scratch are the loop's and the heap's. */
+static void
+round_free(struct tw_round *rd)
+{
+	size_t i;
+
+	tw_loop_timer_free(rd->deadline);
+	tw_loop_timer_free(rd->idle);
+	tw_loop_timer_free(rd->suspect_timer);
+	tw_loop_timer_free(rd->ident_grace);
+	tw_loop_timer_free(rd->park_timer);
+	tw_hash_free(&rd->idents);
+	free(rd->msg);
+	tw_result_free(rd->result);
+	for (i = 0; i < rd->n_mz; i++)
+		tw_region_free(rd->mz[i].region);
+	for (i = 0; i < rd->spare_regions.n; i++)
+		tw_region_free(((struct tw_region **)rd->spare_regions.v)[i]);
+	if (rd->region_owned)
+		tw_region_free(rd->region);   /* a watcher's is reset by its next round */
+}
+
+/* The round is over (everything answered or failed, or the deadline): tell its owner. */
+static void
+round_over(struct tw_round *rd)
+{
 	rd->finished = true;
 	tw_loop_timer_cancel(rd->deadline);
 	tw_loop_timer_cancel(rd->suspect_timer);
 	tw_loop_timer_cancel(rd->ident_grace);
+	tw_loop_timer_cancel(rd->park_timer);
 	if (rd->done_cb != NULL)
 		rd->done_cb(rd->done_cookie);
+}
+
+/*
+ * The engine went idle (or the last identities' grace is over): a zone still open can only
+ * fail, which may start the next zones; once every zone is exported the round is over.
+ */
+static void
+on_idle(void *cookie)
+{
+	struct tw_round *rd = cookie;
+	size_t z;
+
+	if (rd->finished)
+		return;
+	for (z = 0; z < rd->n_mz; z++)
+		if (rd->mz[z].region != NULL && rd->mz[z].outstanding == 0)
+			zone_check(rd, &rd->mz[z]);
+	if (rd->failed || (rd->live == 0 && rd->next_zone == rd->n_mz))
+		round_over(rd);
 }
 
 static void
@@ -1752,12 +2082,8 @@ on_deadline(void *cookie)
 	if (rd->finished)
 		return;
 	rd->deadline_hit = true;
-	rd->finished = true;
-	tw_loop_timer_cancel(rd->suspect_timer);
-	tw_loop_timer_cancel(rd->ident_grace);
 	tw_engine_cancel_all(rd->eng);
-	if (rd->done_cb != NULL)
-		rd->done_cb(rd->done_cookie);
+	round_over(rd);
 }
 
 struct tw_round *
@@ -1767,9 +2093,7 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	struct tw_engine_opts eo;
 	const struct tw_endpoint *ep;
 	struct tw_region *region;
-	struct resolution *res;
 	struct tw_round *rd = NULL;
-	struct mzone *mz;
 	size_t z, i;
 
 	memset(&eo, 0, sizeof(eo));
@@ -1791,15 +2115,19 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	}
 	rd->region = region;
 	rd->region_owned = opts->region == NULL;
-	vec_init(rd, &rd->ress, sizeof(struct resolution *));
 	rd->cfg = cfg;
 	rd->loop = loop;
 	rd->eng = eng;
 	rd->done_cb = cb;
 	rd->done_cookie = cookie;
 	rd->identmemo = opts->identmemo;
+	rd->zone_cb = opts->zone_cb;
+	rd->zone_cookie = opts->zone_cookie;
+	rd->window = opts->zone_window > 0 ? opts->zone_window : TW_ROUND_ZONE_WINDOW;
 	rd->started = tw_clock_mono_ms();
-	vec_init(rd, &rd->suspects, sizeof(struct row *));
+	vec_init(region, &rd->suspects, sizeof(struct suspect));
+	vec_init(region, &rd->parked, sizeof(struct mzone *));
+	vec_init(region, &rd->spare_regions, sizeof(struct tw_region *));
 	tw_hash_init(&rd->idents);
 	rd->second_opinion = cfg->probe.transport[TW_TRANSPORT_UDP] &&
 	    !cfg->probe.transport[TW_TRANSPORT_TCP];
@@ -1808,11 +2136,17 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 	rd->suspect_after_ms = cfg->probe.attempts >= 2 ? (double)cfg->probe.timeout_ms :
 	    rd->health_ms / 2.0;
 	if ((rd->msg = calloc(1, sizeof(*rd->msg))) == NULL ||
+	    (rd->result = calloc(1, sizeof(*rd->result))) == NULL ||
+	    (cfg->n_zones > 0 &&
+	    (rd->result->zones = calloc(cfg->n_zones, sizeof(*rd->result->zones))) == NULL) ||
 	    (rd->deadline = tw_loop_timer_new(loop, on_deadline, rd)) == NULL ||
 	    (rd->idle = tw_loop_timer_new(loop, on_idle, rd)) == NULL ||
 	    (rd->suspect_timer = tw_loop_timer_new(loop, on_suspect, rd)) == NULL ||
-	    (rd->ident_grace = tw_loop_timer_new(loop, on_idle, rd)) == NULL)
+	    (rd->ident_grace = tw_loop_timer_new(loop, on_idle, rd)) == NULL ||
+	    (rd->park_timer = tw_loop_timer_new(loop, on_park, rd)) == NULL)
 		goto oom;
+	rd->result->n_zones = cfg->n_zones;
+	rd->result->state = TW_STATE_UNKNOWN;
 	if ((rd->rootset = set_new(rd, "", TW_ROLE_ROOT, NULL)) == NULL)
 		goto oom;
 	for (i = 0; i < cfg->n_roots; i++) {
@@ -1820,37 +2154,15 @@ tw_round_start(const struct tw_config *cfg, struct tw_loop *loop, struct tw_engi
 		set_add_server(rd->rootset, ep->name, ep->address,
 		    ep->port ? ep->port : cfg->probe.port, false);
 	}
-	if (cfg->n_zones > 0 && (rd->mz = zalloc(rd, cfg->n_zones * sizeof(*rd->mz))) == NULL)
+	if (cfg->n_zones > 0 &&
+	    (rd->mz = zalloc(region, cfg->n_zones * sizeof(*rd->mz))) == NULL)
 		goto oom;
 	rd->n_mz = cfg->n_zones;
 	for (z = 0; z < cfg->n_zones; z++) {
-		mz = &rd->mz[z];
-		mz->cfg = &cfg->zones[z];
-		vec_init(rd, &mz->sets, sizeof(struct authset *));
-		vec_init(rd, &mz->hosts, sizeof(struct resolution *));
-		if ((mz->zoneset = set_new(rd, mz->cfg->name, TW_ROLE_ZONE, mz)) == NULL)
-			goto oom;
+		rd->mz[z].cfg = &cfg->zones[z];
+		rd->mz[z].index = z;
 	}
-	for (z = 0; z < rd->n_mz && !tw_region_oom(rd->region) && !rd->failed; z++) {
-		mz = &rd->mz[z];
-		for (i = 0; i < mz->cfg->n_servers; i++) {
-			ep = &mz->cfg->servers[i];
-			set_add_server(mz->zoneset, ep->name, ep->address,
-			    ep->port ? ep->port : cfg->probe.port, true);
-		}
-		if (rd->rootset->rows.n > 0 &&
-		    (res = res_new(rd, mz, P_DISCOVERY, mz->cfg->name, TW_RR_NS)) != NULL) {
-			mz->zoneset->pending_sources++;
-			res_enter(res, rd->rootset);
-		}
-		for (i = 0; i < mz->cfg->n_hosts; i++) {
-			res = res_new(rd, mz, P_HOST, mz->cfg->hosts[i].name, mz->cfg->hosts[i].type);
-			if (res == NULL)
-				break;
-			push(rd, &mz->hosts, res);
-			res_enter(res, mz->zoneset);
-		}
-	}
+	zone_admit(rd);
 	if (tw_region_oom(rd->region) || rd->failed)
 		goto oom;
 	tw_engine_set_idle_cb(eng, on_idle, rd);
@@ -1868,10 +2180,41 @@ oom:
 	return NULL;
 }
 
+/*
+ * The rest of the result: the zones not exported yet (those the deadline caught, and those
+ * it kept from starting), the roots, the controls.  NULL when memory ran out.
+ */
+static struct tw_check_result *
+result_finish(struct tw_round *rd)
+{
+	struct tw_check_result *r = rd->result;
+	size_t z;
+
+	r->elapsed_ms = tw_clock_mono_ms() - rd->started;   /* the round's, not its write-up's */
+	if (rd->deadline_hit) {
+		r->deadline_hit = true;
+		if ((r->deadline_stage = deadline_stage(rd)) == NULL)
+			return NULL;
+	}
+	for (z = 0; z < rd->n_mz; z++) {
+		if (rd->mz[z].exported)
+			continue;
+		if (zone_export(rd, &rd->mz[z], &r->zones[z]) != 0)
+			return NULL;
+		if (rd->zone_cb != NULL)
+			rd->zone_cb(rd->zone_cookie, r, &r->zones[z]);
+	}
+	if (export_sets(&rd->rootset, 1, &r->roots, &r->n_roots) != 0)
+		return NULL;
+	rd->result = NULL;
+	return r;
+}
+
 struct tw_check_result *
 tw_round_finish(struct tw_round *rd)
 {
 	struct tw_check_result *r = NULL;
+	size_t z;
 
 	if (!rd->finished) {          /* abandoned before it ended */
 		rd->deadline_hit = true;
@@ -1879,11 +2222,11 @@ tw_round_finish(struct tw_round *rd)
 	}
 	tw_engine_cancel_all(rd->eng);
 	tw_engine_set_idle_cb(rd->eng, NULL, NULL);
-	if (!tw_region_oom(rd->region) && !rd->failed &&
-	    (r = build_result(rd, rd->started)) != NULL && rd->deadline_hit) {
-		r->deadline_hit = true;
-		r->deadline_stage = deadline_stage(rd);
-	}
+	for (z = 0; z < rd->n_mz; z++)
+		if (rd->mz[z].region != NULL && tw_region_oom(rd->mz[z].region))
+			rd->failed = true;
+	if (!tw_region_oom(rd->region) && !rd->failed)
+		r = result_finish(rd);
 	if (r == NULL)
 		fprintf(stderr, "tldwatch: out of memory\n");
 	round_free(rd);
@@ -1918,7 +2261,7 @@ tw_round_run(const struct tw_config *cfg, const struct tw_round_opts *opts)
 	if ((rd = tw_round_start(cfg, loop, eng, opts, break_loop, loop)) != NULL) {
 		if (tw_loop_run(loop) != 0)
 			fprintf(stderr, "tldwatch: the event loop failed\n");
-		tw_engine_trim(eng);   /* its channels go before the result is built */
+		tw_engine_trim(eng);   /* its channels go before the rest of the result is built */
 		r = tw_round_finish(rd);
 	}
 	tw_engine_free(eng);

@@ -454,8 +454,8 @@ judge(const struct tw_zone_result *z, const struct tally *t)
 	return TW_STATE_UP;
 }
 
-static int
-judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
+int
+tw_verdict_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 {
 	struct sbuf b = { NULL, 0, false };
 	struct tally t;
@@ -471,7 +471,7 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 	if (r->error != NULL) {
 		z->state = TW_STATE_UNKNOWN;
 		sb_add(&b, "the check could not run: %s", r->error);
-	} else if (r->deadline_hit) {
+	} else if (r->deadline_hit && z->unfinished) {
 		z->state = TW_STATE_UNKNOWN;
 		sb_add(&b, "the check ran out of time during %s",
 		    r->deadline_stage != NULL ? r->deadline_stage : "the round");
@@ -512,20 +512,28 @@ judge_zone(struct tw_zone_result *z, const struct tw_check_result *r)
 	return b.failed ? -1 : rc;
 }
 
+void
+tw_verdict_overall(struct tw_check_result *r)
+{
+	size_t i;
+
+	r->state = TW_STATE_UP;
+	for (i = 0; i < r->n_zones; i++)
+		if (r->zones[i].state > r->state)
+			r->state = r->zones[i].state;
+	if (r->error != NULL || r->deadline_hit || r->n_zones == 0)
+		r->state = TW_STATE_UNKNOWN;
+}
+
 int
 tw_verdict_apply(struct tw_check_result *r)
 {
 	size_t i;
 	int rc = 0;
 
-	r->state = TW_STATE_UP;
-	for (i = 0; i < r->n_zones; i++) {
-		if (judge_zone(&r->zones[i], r) != 0)
+	for (i = 0; i < r->n_zones; i++)
+		if (tw_verdict_zone(&r->zones[i], r) != 0)
 			rc = -1;
-		if (r->zones[i].state > r->state)
-			r->state = r->zones[i].state;
-	}
-	if (r->error != NULL || r->deadline_hit || r->n_zones == 0)
-		r->state = TW_STATE_UNKNOWN;
+	tw_verdict_overall(r);
 	return rc;
 }

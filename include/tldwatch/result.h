@@ -107,8 +107,13 @@ struct tw_zone_result {
 	 */
 	struct tw_delegation *delegations;
 	size_t n_delegations;
-	unsigned controls_answered; /* roots that gave any response */
+	unsigned controls_answered; /* roots that had given any response when the zone was over */
 	unsigned controls_total;
+	/*
+	 * The round's deadline came before the zone was over (or had started): verdict.c
+	 * judges it unknown.  A zone over before the deadline keeps its verdict.
+	 */
+	bool unfinished;
 	/* filled by verdict.c: */
 	enum tw_state state;
 	char *diagnosis;
@@ -128,6 +133,13 @@ struct tw_check_result {
 	/* filled by verdict.c: */
 	enum tw_state state;      /* worst zone (unknown when deadline_hit or error) */
 };
+
+/*
+ * tw_result_zone_strip(z):
+ * Free what ${z} holds but its name, state and counts (what a report's summary
+ * line reads), once the zone was written out.
+ */
+void tw_result_zone_strip(struct tw_zone_result *z);
 
 /* tw_result_free(r): free ${r} and everything it owns; NULL is fine. */
 void tw_result_free(struct tw_check_result *r);

@@ -19,6 +19,11 @@
  * same question over TCP once, ending when the UDP query would: the row's
  * fallback_tcp (docs/check.md, "The TCP second opinion").
  *
+ * Zones run TW_ROUND_ZONE_WINDOW at a time: a zone's state lives in a
+ * region of its own while it runs, and is copied into the result and
+ * forgotten as soon as the zone is over (none of its queries out, and its
+ * servers' identities in, or given twice the slowest answer to come).
+ *
  * The round knows nothing about verdicts: it fills a tw_check_result
  * that verdict.c then judges.
  */
@@ -49,7 +54,27 @@ struct tw_round_opts {
 	 * and frees it.
 	 */
 	struct tw_region *region;
+	/*
+	 * How many zones run at once (0: TW_ROUND_ZONE_WINDOW).  The others start, in the
+	 * config's order, as zones end; a zone's state is kept only while it runs, so a round
+	 * holds what the window holds, not what every zone would.
+	 */
+	size_t zone_window;
+	/*
+	 * NULL, or called with each zone's part of the result (${z}, in ${r}'s zones) as soon
+	 * as the zone is over, in the order zones end, and from tw_round_finish() for each zone
+	 * the deadline caught (z->unfinished, with r->deadline_hit and deadline_stage set by
+	 * then).  ${r} is the result being built: only its error, deadline and zones are there.
+	 * The callback may judge ${z} (verdict.c), write it out and free what it holds; the
+	 * result keeps whatever it leaves.  So a one-shot check holds one zone at a time.
+	 */
+	void (*zone_cb)(void *cookie, const struct tw_check_result *r, struct tw_zone_result *z);
+	void *zone_cookie;
 };
+
+#define TW_ROUND_ZONE_WINDOW 128
+/* The chunk size of a running zone's region (the region of a .kp-sized zone is ~8 KiB). */
+#define TW_ROUND_ZONE_CHUNK 8192
 
 struct tw_engine;
 struct tw_loop;

@@ -216,6 +216,7 @@ build(const struct case_spec *c)
 	if (c->deadline_hit)
 		r->deadline_stage = strdup("host resolution (kcna.kp)");
 	z = &r->zones[0];
+	z->unfinished = c->deadline_hit;   /* the deadline came while the zone ran */
 	z->name = strdup("kp");
 	z->controls_answered = c->controls_answered;
 	z->controls_total = c->controls_total;
@@ -272,6 +273,32 @@ check_case(const struct case_spec *c, const enum tw_outcome *fallback, const cha
 		    want_not ? " and not \"" : "", want_not ? want_not : "", want_not ? "\"" : "");
 		fail();
 	}
+	tw_result_free(r);
+}
+
+/*
+ * A zone over before the deadline keeps its verdict (a world check whose last zone is slow
+ * still says how every other zone is); the round, cut short, is unknown.
+ */
+static void
+test_deadline_after_zone(void **state)
+{
+	struct tw_check_result *r = build(&cases[0]);   /* healthy */
+
+	(void)state;
+	r->deadline_hit = true;
+	r->deadline_stage = strdup("host resolution (kcna.kp)");
+	assert_non_null(r->deadline_stage);
+	assert_int_equal(tw_verdict_apply(r), 0);
+	assert_int_equal(r->zones[0].state, TW_STATE_UP);
+	assert_non_null(strstr(r->zones[0].diagnosis, "3 of 3 key hosts resolve"));
+	assert_int_equal(r->state, TW_STATE_UNKNOWN);
+	/* the same zone caught by the deadline */
+	r->zones[0].unfinished = true;
+	assert_int_equal(tw_verdict_apply(r), 0);
+	assert_int_equal(r->zones[0].state, TW_STATE_UNKNOWN);
+	assert_non_null(strstr(r->zones[0].diagnosis, "ran out of time during host resolution"));
+	assert_int_equal(r->state, TW_STATE_UNKNOWN);
 	tw_result_free(r);
 }
 
@@ -338,6 +365,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_deadline_after_zone),
 		cmocka_unit_test(test_tcp_second_opinion),
 		cmocka_unit_test(test_worst_zone_and_counts),
 		cmocka_unit_test(test_no_zones_is_unknown),
