@@ -24,6 +24,7 @@
 #include "tldwatch/recall.h"
 #include "tldwatch/report.h"
 #include "tldwatch/round.h"
+#include "tldwatch/spool.h"
 #include "tldwatch/status.h"
 #include "tldwatch/verdict.h"
 #include "tldwatch/version.h"
@@ -493,9 +494,55 @@ want_color(enum color_when when)
 	return isatty(STDOUT_FILENO) && term != NULL && strcmp(term, "dumb") != 0;
 }
 
+/*
+ * A check's text or JSON report, written a zone at a time: each zone is judged and its part
+ * of the report spooled as soon as it ends (round.h, zone_cb), and only its name, state and
+ * counts are kept; the head, known at the end, is written first and the spooled zones
+ * follow in the config's order.  A 1,500-zone check so holds one zone's report at a time.
+ */
+struct stream {
+	enum tw_format format;
+	const struct tw_report_opts *report;
+	struct tw_spool *spool;
+	struct tw_vec text;         /* one zone's JSON */
+	bool failed;
+};
+
+static void
+stream_zone(void *cookie, const struct tw_check_result *r, struct tw_zone_result *z)
+{
+	struct stream *st = cookie;
+	size_t i = (size_t)(z - r->zones);
+	FILE *fp;
+
+	(void)tw_verdict_zone(z, r);   /* (a diagnosis that found no memory is left out) */
+	if ((fp = tw_spool_begin(st->spool, i)) == NULL) {
+		st->failed = true;
+		return;
+	}
+	if (st->format == TW_FORMAT_JSON) {
+		st->text.n = 0;
+		if (tw_report_json_zone(z, &st->text) != 0 ||
+		    fwrite(st->text.v, 1, st->text.n, fp) != st->text.n)
+			st->failed = true;
+	} else {
+		tw_report_text_zone(z, st->report, fp);
+	}
+	if (tw_spool_end(st->spool, i) != 0)
+		st->failed = true;
+	tw_result_zone_strip(z);
+}
+
+static int
+spooled_zone(void *cookie, size_t i, FILE *fp)
+{
+	return tw_spool_copy(cookie, i, fp);
+}
+
 static int
 run_check(struct check_args *a)
 {
+	struct stream st = { .format = a->format, .report = &a->report };
 	struct tw_round_opts ro;
 	struct tw_check_result *r;
 	struct tw_config *cfg;
@@ -514,32 +561,53 @@ run_check(struct check_args *a)
 		tw_config_free(cfg);
 		return TW_EXIT_USAGE;
 	}
-	r = tw_round_run(cfg, &ro);
-	tw_config_free(cfg);
-	if (r == NULL) {
-		if (a->format == TW_FORMAT_NAGIOS)
-			printf("TLDWATCH UNKNOWN - the check could not run (out of memory)\n");
-		return 3;
-	}
-	tw_verdict_apply(r);
 	a->report.color = want_color(a->color);
 	a->report.timeout_code_set = a->timeout_result >= 0;
 	a->report.timeout_code = a->timeout_result;
+	/* Nagios's status line sums up every zone before any: it reads the whole result. */
+	tw_vec_init(&st.text, 1, NULL);
+	if (a->format != TW_FORMAT_NAGIOS) {
+		if ((st.spool = tw_spool_new(cfg->n_zones)) == NULL) {
+			tw_config_free(cfg);
+			fprintf(stderr, "%s: out of memory\n", progname);
+			return 3;
+		}
+		ro.zone_cb = stream_zone;
+		ro.zone_cookie = &st;
+	}
+	r = tw_round_run(cfg, &ro);
+	tw_config_free(cfg);
+	tw_vec_free(&st.text);
+	if (r == NULL || st.failed) {
+		if (a->format == TW_FORMAT_NAGIOS)
+			printf("TLDWATCH UNKNOWN - the check could not run (out of memory)\n");
+		else if (st.failed)
+			fprintf(stderr, "%s: cannot keep the report while the check runs\n", progname);
+		tw_result_free(r);
+		tw_spool_free(st.spool);
+		return 3;
+	}
+	if (st.spool != NULL)
+		tw_verdict_overall(r);    /* the zones were judged as they ended */
+	else
+		tw_verdict_apply(r);
 	code = tw_state_exit_code(r->state);
 	if (r->deadline_hit && r->error == NULL && a->timeout_result >= 0)
 		code = a->timeout_result;
 	switch (a->format) {
 	case TW_FORMAT_TEXT:
-		tw_report_text(r, &a->report, stdout);
+		if (tw_report_text_doc(r, &a->report, spooled_zone, st.spool, stdout) != 0)
+			code = 3;
 		break;
 	case TW_FORMAT_JSON:
-		if (tw_report_json(r, &a->report, stdout) != 0)
+		if (tw_report_json_doc(r, spooled_zone, st.spool, stdout) != 0)
 			code = 3;
 		break;
 	case TW_FORMAT_NAGIOS:
 		code = tw_report_nagios(r, &a->report, stdout);
 		break;
 	}
+	tw_spool_free(st.spool);
 	tw_result_free(r);
 	if (fflush(stdout) != 0) {
 		perror(progname);

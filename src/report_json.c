@@ -321,26 +321,58 @@ fail:
 /* The empty zones array that ends the document's head, and what follows it. */
 #define HEAD_TAIL "[]\n}"
 
+int
+tw_report_json_zone(const struct tw_zone_result *z, struct tw_vec *text)
+{
+	struct indented w = { .indent = "    " };
+	struct builder b = { false };
+	json_t *zone;
+	int rc = -1;
+
+	w.text = *text;
+	if ((zone = zone_json(&b, z)) != NULL && !b.failed &&
+	    json_dump_callback(zone, write_indented, &w, JSON_FLAGS) == 0 && !w.failed)
+		rc = 0;
+	json_decref(zone);
+	*text = w.text;
+	return rc;
+}
+
+/* A zone of ${r}, rendered here: tw_report_zone_fn for a result that holds its zones whole. */
+struct own_zones {
+	const struct tw_check_result *r;
+	struct tw_vec text;         /* bytes, on the heap, kept from one zone to the next */
+};
+
+static int
+own_zone(void *cookie, size_t i, FILE *fp)
+{
+	struct own_zones *o = cookie;
+
+	o->text.n = 0;
+	if (tw_report_json_zone(&o->r->zones[i], &o->text) != 0 ||
+	    fwrite(o->text.v, 1, o->text.n, fp) != o->text.n)
+		return -1;
+	return 0;
+}
+
 /*
  * The same text as json_dumpf(tw_report_json_value(r), fp, JSON_FLAGS), written one zone at a
  * time: only one zone's JSON values exist at once, not the whole document's (a 1,500-zone
  * round's were ~9 MiB more at the process's peak).  The head (every field but the zones) is
- * dumped with an empty zones array, which is cut off and replaced by the zones, each dumped
- * alone and indented to its depth (2 levels: 4 spaces).
+ * dumped with an empty zones array, which is cut off and replaced by the zones, each written
+ * by ${zone} (rendered with tw_report_json_zone(): indented to its depth, 2 levels).
  */
 int
-tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opts,
+tw_report_json_doc(const struct tw_check_result *r, tw_report_zone_fn *zone, void *cookie,
     FILE *fp)
 {
-	struct indented w = { .indent = "    " };
 	struct builder b = { false };
-	json_t *root, *zone;
+	json_t *root;
 	char *head = NULL;
 	size_t i, n;
 	int rc = -1;
 
-	(void)opts;
-	tw_vec_init(&w.text, 1, NULL);
 	if ((root = json_head(r)) == NULL)
 		return -1;
 	set(&b, root, "zones", json_array());
@@ -356,27 +388,29 @@ tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opt
 		if (fwrite(head, 1, n - strlen(HEAD_TAIL), fp) != n - strlen(HEAD_TAIL) ||
 		    fputs("[\n    ", fp) == EOF)
 			goto out;
-		for (i = 0; i < r->n_zones; i++) {
-			if ((zone = zone_json(&b, &r->zones[i])) == NULL || b.failed) {
-				json_decref(zone);
+		for (i = 0; i < r->n_zones; i++)
+			if (zone(cookie, i, fp) != 0 ||
+			    fputs(i + 1 < r->n_zones ? ",\n    " : "\n  ]\n}", fp) == EOF)
 				goto out;
-			}
-			w.text.n = 0;
-			if (json_dump_callback(zone, write_indented, &w, JSON_FLAGS) != 0 ||
-			    w.failed || fwrite(w.text.v, 1, w.text.n, fp) != w.text.n) {
-				json_decref(zone);
-				goto out;
-			}
-			json_decref(zone);
-			if (fputs(i + 1 < r->n_zones ? ",\n    " : "\n  ]\n}", fp) == EOF)
-				goto out;
-		}
 	}
 	if (fputc('\n', fp) != EOF)
 		rc = 0;
 out:
-	tw_vec_free(&w.text);
 	free(head);
 	json_decref(root);
+	return rc;
+}
+
+int
+tw_report_json(const struct tw_check_result *r, const struct tw_report_opts *opts,
+    FILE *fp)
+{
+	struct own_zones o = { .r = r };
+	int rc;
+
+	(void)opts;
+	tw_vec_init(&o.text, 1, NULL);
+	rc = tw_report_json_doc(r, own_zone, &o, fp);
+	tw_vec_free(&o.text);
 	return rc;
 }

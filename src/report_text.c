@@ -510,20 +510,40 @@ print_summary(const struct tw_check_result *r, const struct tw_report_opts *opts
 	fputc('\n', fp);
 }
 
+static const struct tw_report_opts defaults;
+
 void
-tw_report_text(const struct tw_check_result *r, const struct tw_report_opts *opts,
+tw_report_text_zone(const struct tw_zone_result *z, const struct tw_report_opts *opts,
     FILE *fp)
 {
-	static const struct tw_report_opts defaults;
+	print_zone(z, opts != NULL ? opts : &defaults, fp);
+}
+
+int
+tw_report_text_doc(const struct tw_check_result *r, const struct tw_report_opts *opts,
+    tw_report_zone_fn *zone, void *cookie, FILE *fp)
+{
 	size_t i;
 
 	if (opts == NULL)
 		opts = &defaults;
 	print_summary(r, opts, fp);
-	for (i = 0; i < r->n_zones; i++)
-		print_zone(&r->zones[i], opts, fp);
+	for (i = 0; i < r->n_zones; i++) {
+		if (zone == NULL)
+			print_zone(&r->zones[i], opts, fp);
+		else if (zone(cookie, i, fp) != 0)
+			return -1;
+	}
 	if (opts->verbosity >= 1 && r->n_roots > 0) {
 		fputs("\nroots:\n", fp);
 		print_servers(r->roots, r->n_roots, opts, fp);
 	}
+	return 0;
+}
+
+void
+tw_report_text(const struct tw_check_result *r, const struct tw_report_opts *opts,
+    FILE *fp)
+{
+	(void)tw_report_text_doc(r, opts, NULL, NULL, fp);
 }

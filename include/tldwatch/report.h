@@ -16,6 +16,7 @@
 
 #include "tldwatch/range.h"
 #include "tldwatch/result.h"
+#include "tldwatch/vec.h"
 
 enum tw_format {
 	TW_FORMAT_TEXT = 0,
@@ -40,6 +41,44 @@ struct tw_report_opts {
  */
 void tw_report_text(const struct tw_check_result *r,
     const struct tw_report_opts *opts, FILE *fp);
+
+/*
+ * A zone's part of a report, written by the caller (one that wrote each zone out as it
+ * ended, e.g. to a spool: spool.h): the *_doc() renderers call it for zone ${i} of the
+ * result, in order, where they would render r->zones[i].  0, or -1 on failure.
+ */
+typedef int tw_report_zone_fn(void *cookie, size_t i, FILE *fp);
+
+/*
+ * tw_report_text_zone(z, opts, fp):
+ * ${z}'s part of the text report (a state line, its servers and hosts).
+ */
+void tw_report_text_zone(const struct tw_zone_result *z, const struct tw_report_opts *opts,
+    FILE *fp);
+
+/*
+ * tw_report_text_doc(r, opts, zone, cookie, fp):
+ * tw_report_text() with each zone's part written by ${zone} (NULL: rendered from
+ * r->zones); the summary line reads only the zones' names, states and counts.  0, or -1
+ * when ${zone} failed.
+ */
+int tw_report_text_doc(const struct tw_check_result *r, const struct tw_report_opts *opts,
+    tw_report_zone_fn *zone, void *cookie, FILE *fp);
+
+/*
+ * tw_report_json_zone(z, text):
+ * Append ${z}'s object, as the document has it in its zones array (indented to that
+ * depth), to ${text} (a byte vector).  0, or -1 when memory ran out.
+ */
+int tw_report_json_zone(const struct tw_zone_result *z, struct tw_vec *text);
+
+/*
+ * tw_report_json_doc(r, zone, cookie, fp):
+ * The document of tw_report_json(), each zone's object written by ${zone}; the head reads
+ * none of the zones.  0, or -1 on failure.
+ */
+int tw_report_json_doc(const struct tw_check_result *r, tw_report_zone_fn *zone, void *cookie,
+    FILE *fp);
 
 /*
  * tw_report_json(r, opts, fp):

@@ -106,6 +106,49 @@ if [ "$w90_ok" = 1 ]; then
 	b=$(jq -c '[.zones[] | {name, state}]' "$W90_DIR/full.json")
 	[ "$a" = "$b" ] || fail "verdicts under ulimit -n 64 differ from the unlimited run"
 fi
+
+scenario "world: zones end in any order, the report keeps the config's; text says the same"
+if [ "$w90_ok" = 1 ]; then
+	# 150 zones run 128 at a time and the faulted ones end last: the order is the config's
+	expect_jq '[.zones[].name] == ([range(1; 151)] | map("t" + (tostring | ("000" + .)[-4:])))' \
+	    true "$W90_DIR/full.json"
+	tw check -f "$W90_DIR/world.yaml" --format text --color never
+	expect_rc 2
+	a=$(grep -E '^t[0-9]{4} \(World lab TLD [0-9]+\): ' "$OUT" | sed -E 's/ \(.*\): ([A-Z]+) - .*/ \1/' | tr 'A-Z' 'a-z')
+	b=$(jq -r '.zones[] | "\(.name) \(.state)"' "$W90_DIR/full.json")
+	[ "$a" = "$b" ] || fail "the text report's zones (names, order, states) differ from the json's"
+fi
+
+scenario "world: with no temporary file for the report, it waits in memory: the same report"
+if [ "$w90_ok" = 1 ]; then
+	TMPDIR=/nonexistent/tldwatch tw check -f "$W90_DIR/world.yaml" --format json
+	expect_rc 2
+	[ ! -s "$ERR" ] || fail "stderr: $(head -3 "$ERR")"
+	a=$(jq -c '[.zones[] | {name, state, diagnosis, hosts: [.hosts[].resolved]}]' "$OUT")
+	b=$(jq -c '[.zones[] | {name, state, diagnosis, hosts: [.hosts[].resolved]}]' \
+	    "$W90_DIR/full.json")
+	[ "$a" = "$b" ] || fail "the report kept in memory differs from the spooled one"
+fi
+
+scenario "world: a deadline mid-round: the zones already over keep their verdicts, the rest are unknown"
+if [ "$w90_ok" = 1 ]; then
+	# the silent servers' queries take 0.3 s x 2: at 450 ms their zones are still running,
+	# the healthy ones (a few ms each) are over
+	tw check -f "$W90_DIR/world.yaml" --format json -t 450ms
+	expect_rc 3
+	expect_jq '.state' unknown
+	expect_jq '.deadline_hit' true
+	expect_jq '.zones | length' 150
+	expect_zone t0007 unknown
+	expect_jq '.zones[] | select(.name=="t0007") | .diagnosis | test("ran out of time during")' true
+	expect_jq '[.zones[] | select(.state=="unknown") | .diagnosis | test("ran out of time")] | all' true
+	timed expect_zone t0001 up
+	timed expect_zone t0011 down
+	timed expect_jq '[.zones[] | select(.state=="up")] | length > 100' true
+	tw check -f "$W90_DIR/world.yaml" --format nagios -t 450ms
+	expect_rc 3
+	expect_match '^TLDWATCH UNKNOWN - timeout after'
+fi
 world90_stop
 
 scenario "world: the 1,500-zone config loads in under 1 s"
