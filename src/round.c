@@ -1780,7 +1780,8 @@ zone_export(struct tw_round *rd, struct mzone *mz, struct tw_zone_result *zr)
 	size_t i;
 
 	zr->state = TW_STATE_UNKNOWN;
-	zr->unfinished = rd->deadline_hit;
+	/* (a parked zone is over but for identities: its verdict stands) */
+	zr->unfinished = rd->deadline_hit && !mz->parked;
 	count_controls(rd->rootset, &zr->controls_answered, &zr->controls_total);
 	if (!dup_out(&zr->name, zc->name) || !dup_out(&zr->label, zc->label))
 		return -1;
