@@ -487,7 +487,8 @@ on_suspect(void *cookie)
 			return;
 		}
 		rd->suspects_next++;
-		if (!sp->mz->exported && sp->row->r.outcome == TW_OUTCOME_NONE)
+		/* (a parked zone is over but for identities: nothing more is asked for it) */
+		if (!sp->mz->exported && !sp->mz->parked && sp->row->r.outcome == TW_OUTCOME_NONE)
 			ask_second(rd, sp->row);
 	}
 }
@@ -546,6 +547,7 @@ ident_ask(struct tw_round *rd, struct ident *id, unsigned step, double end)
 	struct tw_engine_ask ask;
 	struct qctx *q;
 
+	id->pending = false;
 	if ((q = query_new(rd, Q_IDENT, NULL, ident_names[step], TW_WIRE_TYPE_TXT)) == NULL)
 		return;
 	q->ident = id;
@@ -1534,7 +1536,8 @@ row_export(struct row *row, struct tw_server_result *out)
 	size_t n = row->rtts.n;
 
 	*out = row->r;
-	out->nsid = out->identity = NULL;
+	/* (the region's strings: none may stay in a result freed half made) */
+	out->zone = out->name = out->nsid = out->identity = NULL;
 	if (!dup_out(&out->zone, row->r.zone) || !dup_out(&out->name, row->r.name) ||
 	    !dup_out(&out->nsid, row->r.nsid) ||
 	    !dup_out(&out->identity, row->ident != NULL ? row->ident->identity : NULL))
@@ -1902,6 +1905,8 @@ zone_done(struct tw_round *rd, struct mzone *mz)
 	}
 	zone_admit(rd);
 	round_check_rest(rd);   /* the last zone: only identities (the roots', or late ones) left */
+	if (rd->live == 0 && rd->next_zone == rd->n_mz && tw_engine_pending(rd->eng) == 0)
+		tw_loop_timer_arm(rd->idle, 0);   /* nothing out: no reply will end the round */
 }
 
 /* Whatever of ${mz} is still open, with none of its queries out, can only fail. */
@@ -1973,7 +1978,8 @@ on_park(void *cookie)
 			return;
 		}
 		rd->parked_next++;
-		zone_done(rd, mz);
+		mz->ident_waits = 0;          /* (it ends once none of its own queries is out) */
+		zone_check(rd, mz);
 	}
 }
 
@@ -2004,7 +2010,7 @@ zone_check(struct tw_round *rd, struct mzone *mz)
 	if (mz->exported || mz->region == NULL || rd->finished)
 		return;
 	if (mz->parked) {
-		if (mz->ident_waits == 0)
+		if (mz->ident_waits == 0 && mz->outstanding == 0)
 			zone_done(rd, mz);
 		return;
 	}

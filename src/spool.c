@@ -102,7 +102,9 @@ tw_spool_end(struct tw_spool *sp, size_t i)
 	if (i >= sp->n || sp->open != i)
 		return -1;
 	sp->open = sp->n;
-	if (ferror(sp->fp) || (pos = ftell(sp->fp)) < 0 || (off_t)pos < sp->end)
+	/* flushed piece by piece: a full disk is known while the zone is at hand */
+	if (fflush(sp->fp) != 0 || ferror(sp->fp) || (pos = ftell(sp->fp)) < 0 ||
+	    (off_t)pos < sp->end)
 		return -1;
 	sp->pieces[i].len = (size_t)((off_t)pos - sp->end);
 	sp->pieces[i].written = true;
