@@ -1276,6 +1276,13 @@ resend(struct tw_round *rd, const struct qctx *q)
 	}
 }
 
+/* How long identities still out are waited for: twice the round's slowest answer, at least 10 ms. */
+static double
+ident_grace_ms(const struct tw_round *rd)
+{
+	return rd->max_rtt_ms * 2.0 > 10.0 ? rd->max_rtt_ms * 2.0 : 10.0;
+}
+
 /*
  * Everything but identities answered: the round waits a little for those still out (twice
  * its slowest answer, at least 10 ms, never past their own time), then ends without them.
@@ -1284,7 +1291,6 @@ static void
 round_check_rest(struct tw_round *rd)
 {
 	unsigned k, rest = 0;
-	double grace;
 
 	/* (while zones remain, each waits for its own servers' identities: zone_check) */
 	if (rd->finished || rd->outstanding[Q_IDENT] == 0 || rd->live > 0 ||
@@ -1296,10 +1302,7 @@ round_check_rest(struct tw_round *rd)
 	if (rest > 0 || rd->grace_armed)
 		return;
 	rd->grace_armed = true;
-	grace = 2.0 * rd->max_rtt_ms;
-	if (grace < 10.0)
-		grace = 10.0;
-	tw_loop_timer_arm(rd->ident_grace, grace);
+	tw_loop_timer_arm(rd->ident_grace, ident_grace_ms(rd));
 }
 
 /* ${id}'s queries are over, answered or not: the zones that waited for it may end. */
@@ -1987,10 +1990,8 @@ on_park(void *cookie)
 static void
 zone_park(struct tw_round *rd, struct mzone *mz, unsigned n)
 {
-	double grace = 2.0 * rd->max_rtt_ms;
+	double grace = ident_grace_ms(rd);
 
-	if (grace < 10.0)
-		grace = 10.0;
 	mz->parked = true;
 	mz->ident_waits = n;
 	mz->park_due = tw_clock_mono_ms() + grace;

@@ -126,9 +126,7 @@ tw_spool_copy(struct tw_spool *sp, size_t i, FILE *out)
 	p = &sp->pieces[i];
 	if (!p->written || p->len == 0)
 		return 0;
-	if (fflush(sp->fp) != 0)
-		return -1;
-	if (sp->fd < 0)   /* in memory: the buffer is up to date after fflush() */
+	if (sp->fd < 0)   /* in memory: tw_spool_end()'s fflush() brought the buffer up to date */
 		return fwrite(sp->mem + p->off, 1, p->len, out) == p->len ? 0 : -1;
 	for (at = p->off, left = p->len; left > 0; at += got, left -= (size_t)got) {
 		want = left < sizeof(buf) ? left : sizeof(buf);
